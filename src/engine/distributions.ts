@@ -1,0 +1,71 @@
+import type { Random } from "./random.ts";
+
+/** A distribution as a scenario states it; all values are in the caller's unit (ms for durations). */
+export type DistributionSpec =
+  | { readonly kind: "constant"; readonly value: number }
+  | { readonly kind: "uniform"; readonly min: number; readonly max: number }
+  | { readonly kind: "exponential"; readonly mean: number }
+  | { readonly kind: "normal"; readonly mean: number; readonly stddev: number }
+  | { readonly kind: "lognormal"; readonly median: number; readonly p95: number };
+
+/** Draws one value; never negative for the non-negative parameterisations above. */
+export type Sampler = () => number;
+
+/** z such that P(Z <= z) = 0.95 for a standard normal Z. */
+const Z95 = 1.6448536269514722;
+
+/** Standard normal by Box-Muller; one draw consumes two uniforms, so streams stay aligned. */
+function standardNormal(random: Random): number {
+  const u1 = 1 - random(); // (0, 1]: log(0) cannot happen
+  const u2 = random();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/**
+ * A sampler for `spec` drawing from `random`. A normal draw below zero is clamped to 0,
+ * since every quantity we draw (durations, costs) is non-negative.
+ */
+export function sampler(spec: DistributionSpec, random: Random): Sampler {
+  switch (spec.kind) {
+    case "constant": {
+      const value = spec.value;
+      return () => value;
+    }
+    case "uniform": {
+      const { min, max } = spec;
+      return () => min + (max - min) * random();
+    }
+    case "exponential": {
+      const mean = spec.mean;
+      return () => -mean * Math.log(1 - random());
+    }
+    case "normal": {
+      const { mean, stddev } = spec;
+      return () => Math.max(0, mean + stddev * standardNormal(random));
+    }
+    case "lognormal": {
+      // median = e^mu, p95 = e^(mu + z95 sigma)
+      const mu = Math.log(spec.median);
+      const sigma = Math.log(spec.p95 / spec.median) / Z95;
+      return () => Math.exp(mu + sigma * standardNormal(random));
+    }
+  }
+}
+
+/** The mean of a distribution, in closed form. */
+export function mean(spec: DistributionSpec): number {
+  switch (spec.kind) {
+    case "constant":
+      return spec.value;
+    case "uniform":
+      return (spec.min + spec.max) / 2;
+    case "exponential":
+      return spec.mean;
+    case "normal":
+      return spec.mean; // ignoring the clamp at 0, negligible when mean >> stddev
+    case "lognormal": {
+      const sigma = Math.log(spec.p95 / spec.median) / Z95;
+      return spec.median * Math.exp((sigma * sigma) / 2);
+    }
+  }
+}

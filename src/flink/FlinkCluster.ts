@@ -1,0 +1,215 @@
+import { createHash } from "node:crypto";
+import type { Environment } from "../engine/Environment.ts";
+import { sampler } from "../engine/distributions.ts";
+import type { RandomStreams } from "../engine/random.ts";
+import { buildJobGraph, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
+import { TaskMetrics } from "./metrics/TaskMetrics.ts";
+import { UPDATE_INTERVAL_SECONDS } from "./metrics/TimerGauge.ts";
+import { InputGate, LocalInputChannel, RemoteInputChannel, type InputChannel } from "./network/InputGate.ts";
+import { recordsPerBuffer, type NetworkConfig } from "./network/NetworkConfig.ts";
+import { ResultPartition } from "./network/ResultPartition.ts";
+import { connectedConsumers, createChannelSelector, type ShipStrategy } from "./partitioners.ts";
+import { RateLimiter } from "./runtime/RateLimiter.ts";
+import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
+
+/** Flink's JobStatus values, in the order the REST API lists them. */
+export const JOB_STATUSES = [
+  "INITIALIZING",
+  "CREATED",
+  "RUNNING",
+  "FAILING",
+  "FAILED",
+  "CANCELLING",
+  "CANCELED",
+  "FINISHED",
+  "RESTARTING",
+  "SUSPENDED",
+  "RECONCILING",
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface ClusterOptions {
+  readonly job: JobSpec;
+  readonly graph: JobGraphOptions;
+  readonly network: NetworkConfig;
+  /** taskmanager.numberOfTaskSlots */
+  readonly slotsPerTaskManager: number;
+  /** The wall-clock instant virtual time 0 stands for (epoch ms). */
+  readonly startEpochMs: number;
+}
+
+/** A channel with both of its ends, for inspection. */
+export interface ChannelView {
+  readonly edge: number;
+  readonly producer: Subtask;
+  readonly consumer: Subtask;
+  readonly channel: InputChannel;
+}
+
+/**
+ * The simulated Flink cluster running one job: the job graph deployed as subtasks in
+ * TaskManager slots, wired by channels, with the view updater refreshing every
+ * subtask's gauges and meters every 5 s. Slot sharing puts subtask i of every vertex
+ * into slot i; slot i lives in TaskManager floor(i / slotsPerTaskManager).
+ */
+export class FlinkCluster {
+  readonly jobId: string;
+  readonly graph: JobGraph;
+  readonly subtasks = new Map<string, Subtask[]>();
+  readonly channels: ChannelView[] = [];
+  readonly taskManagers: number;
+  private status: JobStatus = "INITIALIZING";
+  private readonly statusTimestamps = new Map<JobStatus, number>();
+
+  constructor(
+    private readonly env: Environment,
+    private readonly streams: RandomStreams,
+    readonly options: ClusterOptions,
+  ) {
+    this.graph = buildJobGraph(options.job, options.graph);
+    this.jobId = createHash("md5").update(`job:${options.job.name}`).digest("hex");
+    this.taskManagers = Math.ceil(this.slotsRequired() / options.slotsPerTaskManager);
+  }
+
+  /** Slots the job needs: with one slot sharing group, its largest parallelism. */
+  slotsRequired(): number {
+    return Math.max(...this.graph.vertices.map((v) => v.parallelism));
+  }
+
+  slotsTotal(): number {
+    return this.taskManagers * this.options.slotsPerTaskManager;
+  }
+
+  getStatus(): JobStatus {
+    return this.status;
+  }
+
+  /** When the job last entered `status`, in epoch ms (0: never). */
+  statusTimestamp(status: JobStatus): number {
+    return this.statusTimestamps.get(status) ?? 0;
+  }
+
+  /** The wall-clock instant of virtual time `ms`. */
+  epochMs(ms = this.env.now): number {
+    return this.options.startEpochMs + Math.floor(ms);
+  }
+
+  private setStatus(status: JobStatus): void {
+    this.status = status;
+    this.statusTimestamps.set(status, this.epochMs());
+  }
+
+  /** Submits and deploys the job; it is RUNNING at once (deployment time is the restart model's business). */
+  start(): void {
+    this.setStatus("INITIALIZING");
+    this.setStatus("CREATED");
+    this.deploy();
+    this.setStatus("RUNNING");
+    for (const tasks of this.subtasks.values()) for (const t of tasks) t.start();
+    this.scheduleViewUpdates();
+  }
+
+  vertex(id: string): JobVertex {
+    const v = this.graph.vertices.find((x) => x.id === id);
+    if (v === undefined) throw new Error(`no job vertex ${id}`);
+    return v;
+  }
+
+  private taskManagerOf(subtaskIndex: number): number {
+    return Math.floor(subtaskIndex / this.options.slotsPerTaskManager);
+  }
+
+  private deploy(): void {
+    const { network } = this.options;
+    const perBuffer = recordsPerBuffer(network);
+    const now = this.env.now;
+    const inputEdges = new Map<string, number>();
+    for (const e of this.graph.edges) inputEdges.set(e.target.id, (inputEdges.get(e.target.id) ?? 0) + 1);
+
+    // Input gates first, so producers can attach channels to them.
+    const gates = new Map<string, InputGate[]>();
+    for (const v of this.graph.vertices) {
+      const n = inputEdges.get(v.id) ?? 0;
+      if (n === 0) continue;
+      const config = { ...network, floatingBuffersPerGate: network.floatingBuffersPerGate * n };
+      gates.set(v.id, Array.from({ length: v.parallelism }, () => new InputGate(config)));
+    }
+
+    const outputs = new Map<string, TaskOutput[][]>();
+    const wiring: { edge: number; producer: string; i: number; consumer: string; j: number; channel: InputChannel }[] = [];
+    this.graph.edges.forEach((edge, edgeIndex) => {
+      const producers = edge.source.parallelism;
+      const consumers = edge.target.parallelism;
+      // A forward edge between different parallelisms cannot stay forward; Flink would rebalance.
+      const strategy: ShipStrategy = edge.shipStrategy === "FORWARD" && producers !== consumers ? "REBALANCE" : edge.shipStrategy;
+      const perProducer = outputs.get(edge.source.id) ?? Array.from({ length: producers }, () => []);
+      outputs.set(edge.source.id, perProducer);
+      for (let i = 0; i < producers; i++) {
+        const targets = connectedConsumers(strategy, i, producers, consumers);
+        const partition = new ResultPartition(targets.length, network, perBuffer);
+        targets.forEach((j, k) => {
+          const gate = gates.get(edge.target.id)![j]!;
+          const sub = partition.subpartitions[k]!;
+          const channel =
+            this.taskManagerOf(i) === this.taskManagerOf(j) ? new LocalInputChannel(sub, gate) : new RemoteInputChannel(sub, gate, network);
+          gate.channels.push(channel);
+          wiring.push({ edge: edgeIndex, producer: edge.source.id, i, consumer: edge.target.id, j, channel });
+        });
+        const selector = createChannelSelector({
+          strategy,
+          channels: targets.length,
+          maxParallelism: edge.target.maxParallelism,
+          keys: edge.keys,
+          random: this.streams.stream(`partitioner/${edgeIndex}/${i}`),
+        });
+        perProducer[i]!.push({ partition, selector });
+      }
+    });
+
+    for (const v of this.graph.vertices) {
+      const source = v.operators[0]!.source;
+      const tasks = Array.from({ length: v.parallelism }, (_, i) => {
+        const chain: ChainedOperator[] = v.operators.map((op) => ({
+          spec: op,
+          cost: sampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)),
+          carry: 0,
+        }));
+        const metrics = new TaskMetrics(
+          v.operators.map((o) => o.name),
+          now,
+        );
+        const limiter = source !== undefined ? new RateLimiter(source.rowsPerSecond / v.parallelism, now) : null;
+        return new Subtask(
+          this.env,
+          v.id,
+          i,
+          this.taskManagerOf(i),
+          chain,
+          metrics,
+          gates.get(v.id)?.[i] ?? null,
+          outputs.get(v.id)?.[i] ?? [],
+          limiter,
+          network.bufferTimeoutMs,
+        );
+      });
+      this.subtasks.set(v.id, tasks);
+    }
+    for (const w of wiring) {
+      this.channels.push({
+        edge: w.edge,
+        producer: this.subtasks.get(w.producer)![w.i]!,
+        consumer: this.subtasks.get(w.consumer)![w.j]!,
+        channel: w.channel,
+      });
+    }
+  }
+
+  private scheduleViewUpdates(): void {
+    const tick = () => {
+      const now = this.env.now;
+      for (const tasks of this.subtasks.values()) for (const t of tasks) t.metrics.updateViews(now);
+      this.env.schedule(UPDATE_INTERVAL_SECONDS * 1000, tick);
+    };
+    this.env.schedule(UPDATE_INTERVAL_SECONDS * 1000, tick);
+  }
+}

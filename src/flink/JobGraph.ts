@@ -1,0 +1,173 @@
+import { createHash } from "node:crypto";
+import type { DistributionSpec } from "../engine/distributions.ts";
+import { computeDefaultMaxParallelism } from "./keyGroups.ts";
+import type { KeyDistribution, ShipStrategy } from "./partitioners.ts";
+
+/** A datagen source: `rowsPerSecond` in total, split evenly over the source's subtasks. */
+export interface DatagenSourceSpec {
+  readonly connector: "datagen";
+  readonly rowsPerSecond: number;
+}
+
+export type SourceSpec = DatagenSourceSpec;
+
+export type OperatorKind = "source" | "operator" | "sink";
+
+/** One operator of the stream graph, before chaining. */
+export interface OperatorSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: OperatorKind;
+  /** Processing time per input record (per emitted record for a source), in ms. */
+  readonly cost: DistributionSpec;
+  /** Records emitted per record received (1 for a map, < 1 for a filter); 0 for a sink. */
+  readonly selectivity: number;
+  readonly parallelism: number | undefined;
+  readonly maxParallelism: number | undefined;
+  /** false: never chain this operator to its predecessor (disableChaining / startNewChain). */
+  readonly chaining: boolean;
+  /** A fixed JobVertexID for the vertex this operator heads (32 hex digits). */
+  readonly vertexId: string | undefined;
+  readonly source: SourceSpec | undefined;
+}
+
+export interface EdgeSpec {
+  readonly from: string;
+  readonly to: string;
+  readonly shipStrategy: ShipStrategy;
+  readonly keys: KeyDistribution | undefined;
+}
+
+export interface JobSpec {
+  readonly name: string;
+  readonly operators: readonly OperatorSpec[];
+  readonly edges: readonly EdgeSpec[];
+}
+
+/** An operator chain: what Flink deploys as one task per parallel instance. */
+export interface JobVertex {
+  readonly id: string;
+  readonly name: string;
+  readonly operators: readonly OperatorSpec[];
+  readonly isSource: boolean;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly slotSharingGroup: string;
+}
+
+export interface JobEdge {
+  readonly source: JobVertex;
+  readonly target: JobVertex;
+  readonly shipStrategy: ShipStrategy;
+  readonly keys: KeyDistribution | undefined;
+}
+
+export interface JobGraph {
+  readonly name: string;
+  /** In topological order: sources first. */
+  readonly vertices: readonly JobVertex[];
+  readonly edges: readonly JobEdge[];
+}
+
+/** Settings that shape the job graph, from the Flink configuration. */
+export interface JobGraphOptions {
+  readonly defaultParallelism: number;
+  /** pipeline.max-parallelism, if set. */
+  readonly maxParallelism: number | undefined;
+  /** pipeline.jobvertex-parallelism-overrides: JobVertexID -> parallelism. */
+  readonly parallelismOverrides: ReadonlyMap<string, number>;
+}
+
+/** A JobVertexID for a vertex name: 32 hex digits, stable for the same name. */
+export function deriveVertexId(name: string): string {
+  return createHash("md5").update(name).digest("hex");
+}
+
+/** Operators in topological order (Kahn), ties by declaration order; throws on a cycle. */
+export function topologicalOrder(job: JobSpec): OperatorSpec[] {
+  const indegree = new Map(job.operators.map((o) => [o.id, 0]));
+  for (const e of job.edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
+  const ordered: OperatorSpec[] = [];
+  const done = new Set<string>();
+  while (ordered.length < job.operators.length) {
+    const next = job.operators.find((o) => !done.has(o.id) && indegree.get(o.id) === 0);
+    if (next === undefined) throw new Error("the job graph has a cycle");
+    ordered.push(next);
+    done.add(next.id);
+    for (const e of job.edges) if (e.from === next.id) indegree.set(e.to, indegree.get(e.to)! - 1);
+  }
+  return ordered;
+}
+
+/**
+ * Builds job vertices by chaining, as StreamingJobGraphGenerator does for the cases we
+ * model: an operator joins its predecessor's chain when the edge is FORWARD, it has no
+ * other input, the predecessor has no other output, both have the same parallelism and
+ * chaining is not disabled. Parallelism overrides apply per JobVertexID afterwards, as
+ * the `pipeline.jobvertex-parallelism-overrides` option does.
+ */
+export function buildJobGraph(job: JobSpec, options: JobGraphOptions): JobGraph {
+  const ordered = topologicalOrder(job);
+  const outDegree = new Map<string, number>();
+  const inDegree = new Map<string, number>();
+  for (const e of job.edges) {
+    outDegree.set(e.from, (outDegree.get(e.from) ?? 0) + 1);
+    inDegree.set(e.to, (inDegree.get(e.to) ?? 0) + 1);
+  }
+  const parallelismOf = (o: OperatorSpec) => o.parallelism ?? options.defaultParallelism;
+
+  const chainOf = new Map<string, OperatorSpec[]>();
+  const chains: OperatorSpec[][] = [];
+  for (const op of ordered) {
+    const input = job.edges.find((e) => e.to === op.id);
+    const predecessor = input === undefined ? undefined : job.operators.find((o) => o.id === input.from)!;
+    const chainable =
+      input !== undefined &&
+      predecessor !== undefined &&
+      op.chaining &&
+      input.shipStrategy === "FORWARD" &&
+      inDegree.get(op.id) === 1 &&
+      outDegree.get(predecessor.id) === 1 &&
+      parallelismOf(predecessor) === parallelismOf(op);
+    if (chainable) {
+      const chain = chainOf.get(predecessor.id)!;
+      chain.push(op);
+      chainOf.set(op.id, chain);
+    } else {
+      const chain = [op];
+      chains.push(chain);
+      chainOf.set(op.id, chain);
+    }
+  }
+
+  const vertexOfChain = new Map<OperatorSpec[], JobVertex>();
+  const vertices = chains.map((operators) => {
+    const head = operators[0]!;
+    const name = operators.map((o) => o.name).join(" -> ");
+    const id = head.vertexId ?? deriveVertexId(name);
+    const configured = parallelismOf(head);
+    const parallelism = options.parallelismOverrides.get(id) ?? configured;
+    const declaredMax = operators.map((o) => o.maxParallelism).find((m) => m !== undefined) ?? options.maxParallelism;
+    const vertex: JobVertex = {
+      id,
+      name,
+      operators,
+      isSource: head.kind === "source",
+      parallelism,
+      maxParallelism: declaredMax ?? computeDefaultMaxParallelism(configured),
+      slotSharingGroup: "default",
+    };
+    vertexOfChain.set(operators, vertex);
+    return vertex;
+  });
+
+  const edges: JobEdge[] = job.edges
+    .filter((e) => chainOf.get(e.from) !== chainOf.get(e.to))
+    .map((e) => ({
+      source: vertexOfChain.get(chainOf.get(e.from)!)!,
+      target: vertexOfChain.get(chainOf.get(e.to)!)!,
+      shipStrategy: e.shipStrategy,
+      keys: e.keys,
+    }));
+  return { name: job.name, vertices, edges };
+}
