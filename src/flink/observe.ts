@@ -1,0 +1,75 @@
+import type { FlinkCluster } from "./FlinkCluster.ts";
+import { operatorMetricName } from "./metrics/names.ts";
+import { snapshotSubtaskMetrics } from "./rest/RestApi.ts";
+
+/** One vertex at one instant, as Flink's REST API would aggregate it over its subtasks. */
+export interface VertexSample {
+  readonly vertexId: string;
+  readonly vertex: string;
+  readonly parallelism: number;
+  /** Sum over subtasks of numRecordsInPerSecond (a source: its source operator's, as the autoscaler reads it). */
+  readonly recordsInPerSecond: number;
+  /** Sum over subtasks of numRecordsOutPerSecond. */
+  readonly recordsOutPerSecond: number;
+  /** Averages over subtasks of the time gauges (ms/s). */
+  readonly busyTimeMsPerSecond: number;
+  readonly backPressuredTimeMsPerSecond: number;
+  readonly idleTimeMsPerSecond: number;
+  /** Sum of pendingRecords; undefined when the source does not report it (datagen, non-sources). */
+  readonly pendingRecords: number | undefined;
+  readonly jobStatus: string;
+}
+
+const sum = (values: readonly number[] | undefined) => (values ?? []).reduce((a, b) => a + b, 0);
+const avg = (values: readonly number[] | undefined) => (values === undefined || values.length === 0 ? 0 : sum(values) / values.length);
+
+/** Current metrics of every vertex, read live (without the REST metric fetcher's delay). */
+export function sampleVertices(cluster: FlinkCluster, nowMs: number): VertexSample[] {
+  const store = snapshotSubtaskMetrics(cluster, nowMs);
+  return cluster.graph.vertices.map((v) => {
+    const m = store.get(v.id)!;
+    const inName = v.isSource ? `${operatorMetricName(v.operators[0]!.name)}.numRecordsInPerSecond` : "numRecordsInPerSecond";
+    return {
+      vertexId: v.id,
+      vertex: v.name,
+      parallelism: v.parallelism,
+      recordsInPerSecond: sum(m.get(inName)),
+      recordsOutPerSecond: sum(m.get("numRecordsOutPerSecond")),
+      busyTimeMsPerSecond: avg(m.get("busyTimeMsPerSecond")),
+      backPressuredTimeMsPerSecond: avg(m.get("backPressuredTimeMsPerSecond")),
+      idleTimeMsPerSecond: avg(m.get("idleTimeMsPerSecond")),
+      pendingRecords: m.has("pendingRecords") ? sum(m.get("pendingRecords")) : undefined,
+      jobStatus: cluster.getStatus(),
+    };
+  });
+}
+
+/** Exact totals per vertex since deployment: records and ms spent in each state, summed over subtasks. */
+export interface VertexTotals {
+  readonly vertexId: string;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly busyMs: number;
+  readonly backPressuredMs: number;
+  readonly idleMs: number;
+}
+
+export function vertexTotals(cluster: FlinkCluster): VertexTotals[] {
+  return cluster.graph.vertices.map((v) => {
+    const tasks = cluster.subtasks.get(v.id)!;
+    let recordsIn = 0;
+    let recordsOut = 0;
+    let busyMs = 0;
+    let backPressuredMs = 0;
+    let idleMs = 0;
+    for (const t of tasks) {
+      recordsIn += v.isSource ? t.metrics.operators[0]!.numRecordsIn.count : t.metrics.numRecordsIn.count;
+      recordsOut += t.metrics.numRecordsOut.count;
+      const s = t.timeInStates();
+      busyMs += s.busy;
+      backPressuredMs += s.backpressured;
+      idleMs += s.idle;
+    }
+    return { vertexId: v.id, recordsIn, recordsOut, busyMs, backPressuredMs, idleMs };
+  });
+}

@@ -1,0 +1,204 @@
+import { JOB_STATUSES, type FlinkCluster, type JobStatus } from "../FlinkCluster.ts";
+import type { JobVertex } from "../JobGraph.ts";
+
+/** One entry of /jobs/:jobid/vertices/:vertexid/subtasks/metrics (AggregatedMetric). */
+export interface AggregatedMetric {
+  readonly id: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly avg?: number;
+  readonly sum?: number;
+}
+
+/** One entry of /jobmanager/metrics. */
+export interface Metric {
+  readonly id: string;
+  readonly value?: string;
+}
+
+/** The per-vertex I/O totals of job details (IOMetricsInfo). */
+export interface IOMetricsInfo {
+  readonly "read-records": number;
+  readonly "write-records": number;
+  readonly "accumulated-backpressured-time": number;
+  readonly "accumulated-idle-time": number;
+  readonly "accumulated-busy-time": number;
+}
+
+export interface JobVertexDetailsInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly maxParallelism: number;
+  readonly parallelism: number;
+  readonly status: string;
+  readonly "start-time": number;
+  readonly metrics: IOMetricsInfo;
+  /** Not in Flink's job details; Flink serves it from /jobs/:jobid/vertices/:vertexid (slotSharingGroupId in the job plan's vertex info). */
+  readonly slotSharingGroupId: string;
+}
+
+export interface JobPlanInput {
+  readonly num: number;
+  readonly id: string;
+  readonly ship_strategy: string;
+  readonly exchange: string;
+}
+
+export interface JobPlanNode {
+  readonly id: string;
+  readonly parallelism: number;
+  readonly operator: string;
+  readonly operator_strategy: string;
+  readonly description: string;
+  readonly inputs?: JobPlanInput[];
+  readonly optimizer_properties: Record<string, never>;
+}
+
+/** /jobs/:jobid (JobDetailsInfo), the fields the autoscaler and a user read. */
+export interface JobDetailsInfo {
+  readonly jid: string;
+  readonly name: string;
+  readonly state: JobStatus;
+  readonly "start-time": number;
+  readonly now: number;
+  readonly maxParallelism: number;
+  readonly timestamps: Record<JobStatus, number>;
+  readonly vertices: JobVertexDetailsInfo[];
+  readonly plan: { readonly jid: string; readonly name: string; readonly type: "STREAMING"; readonly nodes: JobPlanNode[] };
+}
+
+/** metrics.fetcher.update-interval: the REST API serves metric values at most this old. */
+export const DEFAULT_METRIC_FETCHER_UPDATE_INTERVAL_MS = 10_000;
+
+function aggregate(values: readonly number[]): { min: number; max: number; avg: number; sum: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, max, avg: sum / values.length, sum };
+}
+
+/**
+ * The REST-shaped view over the simulated cluster: what the autoscaler's collector
+ * would get from Flink's REST API. Subtask metrics go through a metric store refreshed
+ * at most every `metrics.fetcher.update-interval` (10 s), as Flink's MetricFetcher does.
+ */
+export class RestApi {
+  private storeTime = -Infinity;
+  private store = new Map<string, Map<string, number[]>>();
+
+  constructor(
+    private readonly cluster: FlinkCluster,
+    private readonly now: () => number,
+    private readonly fetcherUpdateIntervalMs = DEFAULT_METRIC_FETCHER_UPDATE_INTERVAL_MS,
+  ) {}
+
+  /** Per vertex, every metric name with one value per subtask. */
+  private metricStore(): Map<string, Map<string, number[]>> {
+    const now = this.now();
+    if (now - this.storeTime >= this.fetcherUpdateIntervalMs) {
+      this.storeTime = now;
+      this.store = snapshotSubtaskMetrics(this.cluster, now);
+    }
+    return this.store;
+  }
+
+  /** GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics[?get=a,b]. Without names: the metric names. */
+  getAggregatedSubtaskMetrics(vertexId: string, metricNames?: readonly string[]): AggregatedMetric[] {
+    const byName = this.metricStore().get(vertexId);
+    if (byName === undefined) return [];
+    if (metricNames === undefined) return [...byName.keys()].map((id) => ({ id }));
+    const result: AggregatedMetric[] = [];
+    for (const id of metricNames) {
+      const values = byName.get(id);
+      if (values !== undefined) result.push({ id, ...aggregate(values) });
+    }
+    return result;
+  }
+
+  /** GET /jobmanager/metrics?get=... */
+  getJobManagerMetrics(metricNames: readonly string[]): Metric[] {
+    const c = this.cluster;
+    const running = c.getStatus() === "RUNNING";
+    const used = running ? c.slotsRequired() : 0;
+    const values: Record<string, number> = {
+      taskSlotsTotal: c.slotsTotal(),
+      taskSlotsAvailable: c.slotsTotal() - used,
+      numRegisteredTaskManagers: c.taskManagers,
+      numRunningJobs: running ? 1 : 0,
+    };
+    return metricNames.filter((n) => n in values).map((id) => ({ id, value: String(values[id]) }));
+  }
+
+  /** GET /jobs/:jobid */
+  getJobDetails(): JobDetailsInfo {
+    const c = this.cluster;
+    const store = this.metricStore();
+    const timestamps = Object.fromEntries(JOB_STATUSES.map((s) => [s, c.statusTimestamp(s)])) as Record<JobStatus, number>;
+    const sum = (v: JobVertex, name: string) => (store.get(v.id)?.get(name) ?? []).reduce((a, b) => a + b, 0);
+    const vertices = c.graph.vertices.map(
+      (v): JobVertexDetailsInfo => ({
+        id: v.id,
+        name: v.name,
+        maxParallelism: v.maxParallelism,
+        parallelism: v.parallelism,
+        status: c.getStatus() === "RUNNING" ? "RUNNING" : "CREATED",
+        "start-time": c.statusTimestamp("RUNNING"),
+        slotSharingGroupId: v.slotSharingGroup,
+        metrics: {
+          "read-records": sum(v, "numRecordsIn"),
+          "write-records": sum(v, "numRecordsOut"),
+          "accumulated-backpressured-time": sum(v, "accumulatedBackPressuredTimeMs"),
+          "accumulated-idle-time": sum(v, "accumulatedIdleTime"),
+          "accumulated-busy-time": sum(v, "accumulatedBusyTime"),
+        },
+      }),
+    );
+    const nodes = c.graph.vertices.map((v): JobPlanNode => {
+      const inputs = c.graph.edges
+        .filter((e) => e.target === v)
+        .map((e, num) => ({ num, id: e.source.id, ship_strategy: e.shipStrategy, exchange: "pipelined_bounded" }));
+      return {
+        id: v.id,
+        parallelism: v.parallelism,
+        operator: "",
+        operator_strategy: "",
+        description: v.name,
+        ...(inputs.length > 0 ? { inputs } : {}),
+        optimizer_properties: {},
+      };
+    });
+    return {
+      jid: c.jobId,
+      name: c.graph.name,
+      state: c.getStatus(),
+      "start-time": c.statusTimestamp("CREATED"),
+      now: c.epochMs(this.now()),
+      maxParallelism: -1,
+      timestamps,
+      vertices,
+      plan: { jid: c.jobId, name: c.graph.name, type: "STREAMING", nodes },
+    };
+  }
+}
+
+/** Current values of every subtask metric, grouped by vertex and name (one value per subtask). */
+export function snapshotSubtaskMetrics(cluster: FlinkCluster, nowMs: number): Map<string, Map<string, number[]>> {
+  const store = new Map<string, Map<string, number[]>>();
+  for (const [vertexId, tasks] of cluster.subtasks) {
+    const byName = new Map<string, number[]>();
+    for (const t of tasks) {
+      for (const [name, value] of t.metrics.values(nowMs)) {
+        let values = byName.get(name);
+        if (values === undefined) byName.set(name, (values = []));
+        values.push(value);
+      }
+    }
+    store.set(vertexId, byName);
+  }
+  return store;
+}

@@ -1,0 +1,18 @@
+import type { ClusterOptions } from "../flink/FlinkCluster.ts";
+import type { Scenario } from "./loadScenario.ts";
+
+/** The simulated cluster a scenario describes. */
+export function clusterOptionsOf(scenario: Scenario): ClusterOptions {
+  const { cluster } = scenario;
+  return {
+    job: scenario.job,
+    graph: {
+      defaultParallelism: cluster.defaultParallelism,
+      maxParallelism: cluster.maxParallelism,
+      parallelismOverrides: cluster.parallelismOverrides,
+    },
+    network: { ...cluster.network, recordSizeBytes: scenario.recordSizeBytes },
+    slotsPerTaskManager: cluster.slotsPerTaskManager,
+    startEpochMs: scenario.startEpochMs,
+  };
+}

@@ -1,0 +1,400 @@
+import { readFileSync } from "node:fs";
+import { basename, extname } from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { DurationFormatError, parseDuration } from "../core/duration.ts";
+import { MemorySizeFormatError, parseMemorySize } from "../core/memorySize.ts";
+import type { DistributionSpec } from "../engine/distributions.ts";
+import { buildJobGraph, type EdgeSpec, type JobSpec, type OperatorSpec } from "../flink/JobGraph.ts";
+import { computeDefaultMaxParallelism } from "../flink/keyGroups.ts";
+import { ConfigValueError, readClusterSettings, type ClusterSettings } from "./flinkConfiguration.ts";
+import { scenarioSchema, type DistributionDocument, type ScenarioDocument } from "./schema.ts";
+import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
+
+/** A validated scenario, resolved to the units and types the simulation uses. */
+export interface Scenario {
+  readonly file: string;
+  /** The file's base name without extension: the output folder's name. */
+  readonly name: string;
+  readonly deploymentName: string;
+  readonly namespace: string;
+  readonly flinkVersion: string | undefined;
+  /** spec.flinkConfiguration as strings, with command-line overrides applied. */
+  readonly flinkConfiguration: Readonly<Record<string, string>>;
+  readonly cluster: ClusterSettings;
+  readonly durationMs: number;
+  readonly seed: number;
+  readonly sampleIntervalMs: number;
+  /** The instant virtual time 0 stands for, ISO-8601 UTC. */
+  readonly startTime: string;
+  readonly startEpochMs: number;
+  readonly recordSizeBytes: number;
+  readonly job: JobSpec;
+}
+
+/** Values from the command line that replace the file's. */
+export interface ScenarioOverrides {
+  readonly set?: Readonly<Record<string, string>>;
+  readonly seed?: number;
+  readonly duration?: string;
+}
+
+export const DEFAULTS = {
+  duration: "1h",
+  seed: 1,
+  sampleInterval: "10s",
+  startTime: "2024-05-16T17:00:00Z",
+  recordSize: "64b",
+} as const;
+
+/** Reads, parses and validates a scenario file; every problem is a ScenarioError. */
+export function loadScenario(file: string, overrides: ScenarioOverrides = {}): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a scenario file" : `cannot be read (${code})`);
+  }
+  return parseScenario(file, text, overrides);
+}
+
+/** Parses and validates scenario text; `file` names it in error messages. */
+export function parseScenario(file: string, text: string, overrides: ScenarioOverrides = {}): Scenario {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const where = err.linePos?.[0] ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
+    throw new ScenarioError(file, "", `is not valid YAML${where ? ` (${where})` : ""}: ${err.message.split("\n")[0]}`);
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || data === undefined) throw new ScenarioError(file, "", "is empty; expected a FlinkDeployment with a simulation: block");
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new ScenarioError(file, "", "is not a YAML mapping; expected a FlinkDeployment with a simulation: block");
+  }
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) throw zodIssueToError(file, data, parsed.error.issues);
+  return resolve(file, parsed.data, overrides);
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema issues -> one clear message
+
+type Issue = z.core.$ZodIssue;
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/** The keys an object schema allows at `path`, found by walking the schema. */
+function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = scenarioSchema;
+  const unwrap = (s: unknown): unknown => {
+    for (;;) {
+      const o = s as { unwrap?: () => unknown; shape?: unknown; element?: unknown };
+      if (o.shape !== undefined || o.element !== undefined || typeof o.unwrap !== "function") return s;
+      s = o.unwrap();
+    }
+  };
+  for (const key of path) {
+    const s = unwrap(schema) as { shape?: Record<string, unknown>; element?: unknown };
+    if (typeof key === "number" && s.element !== undefined) schema = s.element;
+    else if (typeof key === "string" && s.shape !== undefined) schema = s.shape[key];
+    else return [];
+  }
+  const s = unwrap(schema) as { shape?: Record<string, unknown> };
+  return s.shape === undefined ? [] : Object.keys(s.shape);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey[]; message: string } {
+  const path = issue.path;
+  const value = valueAt(data, path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const key = issue.keys[0]!;
+      const allowed = allowedKeysAt(path);
+      return {
+        path: [...path, key],
+        message: `unknown key '${key}'${suggestion(key, allowed)}${allowed.length > 0 && suggestion(key, allowed) === "" ? `; allowed: ${allowed.join(", ")}` : ""}`,
+      };
+    }
+    case "invalid_type":
+      if (value === undefined) return { path, message: `is required (${issue.expected})` };
+      return { path, message: `expected ${issue.expected === "int" ? "an integer" : issue.expected}, got ${describe(value)}` };
+    case "invalid_value": {
+      const allowed = issue.values.map(String);
+      return {
+        path,
+        message: `${describe(value)} is not allowed; expected ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`}${typeof value === "string" ? suggestion(value, allowed) : ""}`,
+      };
+    }
+    case "too_small":
+      if (issue.origin === "array") return { path, message: `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}` };
+      if (issue.origin === "string") return { path, message: "must not be empty" };
+      return { path, message: `must be ${issue.inclusive ? "at least" : "greater than"} ${issue.minimum}, got ${describe(value)}` };
+    case "invalid_union": {
+      // A distribution: report the branch the user meant (the one its `distribution` names).
+      if (value !== null && typeof value === "object" && "distribution" in value) {
+        const branch = issue.errors.find((branchIssues) => !branchIssues.some((i) => i.path[0] === "distribution"));
+        if (branch !== undefined && branch.length > 0) {
+          const inner = issueMessage(value, branch[0]!);
+          return { path: [...path, ...inner.path], message: inner.message };
+        }
+        return {
+          path: [...path, "distribution"],
+          message: `expected one of constant, uniform, exponential, normal, lognormal${suggestion(String((value as Record<string, unknown>).distribution), ["constant", "uniform", "exponential", "normal", "lognormal"])}`,
+        };
+      }
+      const last = path[path.length - 1];
+      if (last === "cost") {
+        return { path, message: `expected a duration (2s, 500ms, PT2M) or a distribution such as {distribution: lognormal, median: 2s, p95: 3s}, got ${describe(value)}` };
+      }
+      if (last === "recordSize") return { path, message: `expected a memory size such as 64b or 1kb, got ${describe(value)}` };
+      if (last === "memory" || last === "ephemeralStorage") return { path, message: `expected a quantity such as 1024m, got ${describe(value)}` };
+      if (path[path.length - 2] === "flinkConfiguration") return { path, message: `expected a string, number or boolean, got ${describe(value)}` };
+      return { path, message: `expected a duration (5s, 1 min, 100ms, PT2M), got ${describe(value)}` };
+    }
+    default:
+      return { path, message: issue.message };
+  }
+}
+
+function zodIssueToError(file: string, data: unknown, issues: readonly Issue[]): ScenarioError {
+  // An unknown key explains a "required" error beside it (a typo), so it goes first.
+  const first = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!;
+  const { path, message } = issueMessage(data, first);
+  return new ScenarioError(file, formatPath(path), message);
+}
+
+// ---------------------------------------------------------------------------------------
+// Resolution and the checks a schema cannot express
+
+function durationAt(file: string, path: readonly PropertyKey[], value: string | number): number {
+  if (typeof value === "number") return value;
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    if (e instanceof DurationFormatError) throw new ScenarioError(file, formatPath(path), e.message);
+    throw e;
+  }
+}
+
+function distributionAt(file: string, path: readonly PropertyKey[], d: DistributionDocument | undefined): DistributionSpec {
+  if (d === undefined) return { kind: "constant", value: 0 };
+  const ms = (key: string, v: string | number) => durationAt(file, [...path, key], v);
+  if (typeof d === "string" || typeof d === "number") return { kind: "constant", value: durationAt(file, path, d) };
+  switch (d.distribution) {
+    case "constant":
+      return { kind: "constant", value: ms("value", d.value) };
+    case "uniform": {
+      const min = ms("min", d.min);
+      const max = ms("max", d.max);
+      if (max < min) throw new ScenarioError(file, formatPath([...path, "max"]), `must not be below min (${d.min})`);
+      return { kind: "uniform", min, max };
+    }
+    case "exponential":
+      return { kind: "exponential", mean: ms("mean", d.mean) };
+    case "normal":
+      return { kind: "normal", mean: ms("mean", d.mean), stddev: ms("stddev", d.stddev) };
+    case "lognormal": {
+      const median = ms("median", d.median);
+      const p95 = ms("p95", d.p95);
+      if (!(median > 0)) throw new ScenarioError(file, formatPath([...path, "median"]), "must be greater than 0");
+      if (!(p95 > median)) throw new ScenarioError(file, formatPath([...path, "p95"]), `must be greater than the median (${d.median})`);
+      return { kind: "lognormal", median, p95 };
+    }
+  }
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+
+function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides): Scenario {
+  const sim = doc.simulation;
+  const fail = (path: readonly PropertyKey[], message: string): never => {
+    throw new ScenarioError(file, formatPath(path), message);
+  };
+
+  const flinkConfiguration: Record<string, string> = {};
+  for (const [k, v] of Object.entries(doc.spec.flinkConfiguration ?? {})) flinkConfiguration[k] = String(v);
+  for (const [k, v] of Object.entries(overrides.set ?? {})) flinkConfiguration[k] = v;
+  let cluster: ClusterSettings;
+  try {
+    cluster = readClusterSettings(flinkConfiguration, doc.spec.job?.parallelism);
+  } catch (e) {
+    if (!(e instanceof ConfigValueError)) throw e;
+    const fromCli = overrides.set?.[e.key] !== undefined;
+    throw new ScenarioError(file, `${formatPath(["spec", "flinkConfiguration", e.key])}${fromCli ? " (from --set)" : ""}`, e.problem);
+  }
+  if (cluster.network.buffersPerChannel + cluster.network.floatingBuffersPerGate < 1) {
+    fail(["spec", "flinkConfiguration", "taskmanager.network.memory.buffers-per-channel"], "with no floating buffers either, no channel could ever receive data");
+  }
+
+  const durationMs =
+    overrides.duration !== undefined ? durationAt(file, ["--duration"], overrides.duration) : durationAt(file, ["simulation", "duration"], sim.duration ?? DEFAULTS.duration);
+  if (!(durationMs > 0)) fail(overrides.duration !== undefined ? ["--duration"] : ["simulation", "duration"], "must be longer than 0");
+  const sampleIntervalMs = durationAt(file, ["simulation", "sampleInterval"], sim.sampleInterval ?? DEFAULTS.sampleInterval);
+  if (!(sampleIntervalMs >= 1)) fail(["simulation", "sampleInterval"], "must be at least 1 ms");
+  const startTime = sim.startTime ?? DEFAULTS.startTime;
+  const startEpochMs = Date.parse(startTime);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(startTime) || Number.isNaN(startEpochMs)) {
+    fail(["simulation", "startTime"], `'${startTime}' is not an ISO-8601 instant such as 2024-05-16T17:00:00Z`);
+  }
+  let recordSizeBytes = 0;
+  try {
+    const rs = sim.recordSize ?? DEFAULTS.recordSize;
+    recordSizeBytes = typeof rs === "number" ? rs : parseMemorySize(rs);
+  } catch (e) {
+    if (!(e instanceof MemorySizeFormatError)) throw e;
+    fail(["simulation", "recordSize"], e.message);
+  }
+  if (!(recordSizeBytes >= 1)) fail(["simulation", "recordSize"], "must be at least 1 byte");
+  if (recordSizeBytes > cluster.network.segmentSizeBytes) {
+    fail(["simulation", "recordSize"], `must not exceed the network buffer size (taskmanager.memory.segment-size, ${cluster.network.segmentSizeBytes} bytes)`);
+  }
+
+  const job = resolveJob(file, doc, cluster, fail);
+  return {
+    file,
+    name: basename(file, extname(file)),
+    deploymentName: doc.metadata.name,
+    namespace: doc.metadata.namespace ?? "default",
+    flinkVersion: doc.spec.flinkVersion,
+    flinkConfiguration,
+    cluster,
+    durationMs,
+    seed: overrides.seed ?? sim.seed ?? DEFAULTS.seed,
+    sampleIntervalMs,
+    startTime: new Date(startEpochMs).toISOString(),
+    startEpochMs,
+    recordSizeBytes,
+    job,
+  };
+}
+
+function resolveJob(
+  file: string,
+  doc: ScenarioDocument,
+  cluster: ClusterSettings,
+  fail: (path: readonly PropertyKey[], message: string) => never,
+): JobSpec {
+  const jobDoc = doc.simulation.job;
+  const base = ["simulation", "job"];
+  const ids = jobDoc.operators.map((o) => o.id);
+  jobDoc.operators.forEach((o, i) => {
+    if (ids.indexOf(o.id) !== i) fail([...base, "operators", i, "id"], `'${o.id}' is already the id of operators[${ids.indexOf(o.id)}]`);
+  });
+
+  const edgesDoc = jobDoc.edges ?? [];
+  const edges: EdgeSpec[] = edgesDoc.map((e, i) => {
+    for (const end of ["from", "to"] as const) {
+      if (!ids.includes(e[end])) fail([...base, "edges", i, end], `operator '${e[end]}' does not exist${suggestion(e[end], ids)}`);
+    }
+    if (e.from === e.to) fail([...base, "edges", i], `an edge from '${e.from}' to itself is a cycle`);
+    const dup = edgesDoc.findIndex((x) => x.from === e.from && x.to === e.to);
+    if (dup !== i) fail([...base, "edges", i], `duplicates edges[${dup}] (${e.from} -> ${e.to})`);
+    if (e.keys !== undefined && e.shipStrategy !== "HASH") fail([...base, "edges", i, "keys"], "keys only apply to a HASH edge");
+    return { from: e.from, to: e.to, shipStrategy: e.shipStrategy, keys: e.keys && { count: e.keys.count, skew: e.keys.skew ?? 0 } };
+  });
+  const cycle = findCycle(ids, edges);
+  if (cycle !== undefined) fail([...base, "edges"], `the job graph has a cycle: ${cycle.join(" -> ")}`);
+
+  const operators: OperatorSpec[] = jobDoc.operators.map((o, i) => {
+    const path = [...base, "operators", i];
+    const kind = o.kind ?? (o.source !== undefined ? "source" : "operator");
+    const inputs = edges.filter((e) => e.to === o.id).length;
+    const outputs = edges.filter((e) => e.from === o.id).length;
+    if (kind === "source") {
+      if (o.source === undefined) fail([...path, "source"], "a source needs its load, e.g. {connector: datagen, rowsPerSecond: 10}");
+      if (inputs > 0) fail(path, `source '${o.id}' cannot have an input edge`);
+    } else {
+      if (o.source !== undefined) fail([...path, "source"], `only an operator of kind source has a source (this one is kind ${kind})`);
+      if (inputs === 0) fail(path, `'${o.id}' has no input edge; only a source may have none`);
+    }
+    if (kind === "sink" && outputs > 0) fail(path, `sink '${o.id}' cannot have an output edge`);
+    if (kind === "sink" && o.selectivity !== undefined && o.selectivity !== 0) fail([...path, "selectivity"], "a sink emits nothing; leave selectivity out");
+    if (o.vertexId !== undefined && !HEX32.test(o.vertexId)) fail([...path, "vertexId"], `'${o.vertexId}' is not a JobVertexID (32 lowercase hex digits)`);
+    const parallelism = o.parallelism ?? cluster.defaultParallelism;
+    const maxParallelism = o.maxParallelism ?? cluster.maxParallelism;
+    if (maxParallelism !== undefined && parallelism > maxParallelism) {
+      fail(
+        o.parallelism !== undefined ? [...path, "parallelism"] : ["spec", "job", "parallelism"],
+        `parallelism ${parallelism} of '${o.id}' is above its max parallelism ${maxParallelism}${o.maxParallelism === undefined ? " (pipeline.max-parallelism)" : ""}`,
+      );
+    }
+    if (maxParallelism === undefined && parallelism > computeDefaultMaxParallelism(parallelism)) {
+      fail([...path, "parallelism"], "is above the largest max parallelism Flink allows (32768)");
+    }
+    return {
+      id: o.id,
+      name: o.name ?? o.id,
+      kind,
+      cost: distributionAt(file, [...path, "cost"], o.cost),
+      selectivity: kind === "sink" ? 0 : (o.selectivity ?? 1),
+      parallelism: o.parallelism,
+      maxParallelism: o.maxParallelism,
+      chaining: o.chaining ?? true,
+      vertexId: o.vertexId,
+      source: o.source,
+    };
+  });
+  if (!operators.some((o) => o.kind === "source")) fail([...base, "operators"], "the job needs at least one operator of kind source");
+
+  edges.forEach((e, i) => {
+    const p = (id: string) => operators.find((o) => o.id === id)!.parallelism ?? cluster.defaultParallelism;
+    if (e.shipStrategy === "FORWARD" && p(e.from) !== p(e.to)) {
+      fail([...base, "edges", i, "shipStrategy"], `FORWARD needs equal parallelism on both ends (${e.from}: ${p(e.from)}, ${e.to}: ${p(e.to)}); use REBALANCE or RESCALE`);
+    }
+  });
+
+  const job: JobSpec = { name: jobDoc.name ?? doc.metadata.name, operators, edges };
+  // JobVertexIDs name vertices in parallelism overrides and exclusions: they must be unique.
+  const graph = buildJobGraph(job, { defaultParallelism: cluster.defaultParallelism, maxParallelism: cluster.maxParallelism, parallelismOverrides: new Map() });
+  const seen = new Map<string, string>();
+  for (const v of graph.vertices) {
+    const other = seen.get(v.id);
+    if (other !== undefined) {
+      const head = v.operators[0]!;
+      fail([...base, "operators", ids.indexOf(head.id)], `its job vertex '${v.name}' has the same JobVertexID ${v.id} as '${other}'; give one of them another name or a vertexId`);
+    }
+    seen.set(v.id, v.name);
+  }
+  return job;
+}
+
+/** A cycle among the edges as a list of operator ids, or undefined. */
+function findCycle(ids: readonly string[], edges: readonly EdgeSpec[]): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === "done") return undefined;
+    if (state.get(id) === "visiting") return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, "visiting");
+    stack.push(id);
+    for (const e of edges) {
+      if (e.from !== id) continue;
+      const c = visit(e.to);
+      if (c !== undefined) return c;
+    }
+    stack.pop();
+    state.set(id, "done");
+    return undefined;
+  };
+  for (const id of ids) {
+    const c = visit(id);
+    if (c !== undefined) return c;
+  }
+  return undefined;
+}

@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { SHIP_STRATEGIES } from "../flink/partitioners.ts";
+
+/**
+ * The scenario file's shape: a FlinkDeployment (flink.apache.org/v1beta1, with the
+ * fields EMR on EKS adds) and a `simulation:` block. Objects are strict, so a misspelled
+ * key is an error rather than silently ignored. Durations and sizes stay strings here
+ * and are parsed with Flink's syntax when the scenario is resolved.
+ */
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const quantity = z.union([z.string(), z.number()]);
+const anyObject = z.record(z.string(), z.unknown());
+
+const resource = z.strictObject({
+  memory: quantity.optional(),
+  cpu: z.number().positive().optional(),
+  ephemeralStorage: quantity.optional(),
+});
+
+const jobManager = z.strictObject({
+  resource: resource.optional(),
+  replicas: z.number().int().positive().optional(),
+  podTemplate: anyObject.optional(),
+  // EMR on EKS
+  highAvailabilityEnabled: z.boolean().optional(),
+  storageDir: z.string().optional(),
+});
+
+const taskManager = z.strictObject({
+  resource: resource.optional(),
+  replicas: z.number().int().positive().optional(),
+  podTemplate: anyObject.optional(),
+});
+
+const job = z.strictObject({
+  jarURI: z.string().optional(),
+  parallelism: z.number().int().positive().optional(),
+  entryClass: z.string().optional(),
+  args: z.array(z.string()).optional(),
+  state: z.enum(["running", "suspended"]).optional(),
+  upgradeMode: z.enum(["stateless", "savepoint", "last-state"]).optional(),
+  savepointTriggerNonce: z.number().int().optional(),
+  initialSavepointPath: z.string().optional(),
+  checkpointTriggerNonce: z.number().int().optional(),
+  allowNonRestoredState: z.boolean().optional(),
+  savepointRedeployNonce: z.number().int().optional(),
+  autoscalerResetNonce: z.number().int().optional(),
+});
+
+export const FLINK_VERSIONS = [
+  "v1_13", "v1_14", "v1_15", "v1_16", "v1_17", "v1_18", "v1_19", "v1_20", "v2_0", "v2_1",
+] as const;
+
+const spec = z.strictObject({
+  image: z.string().optional(),
+  imagePullPolicy: z.string().optional(),
+  serviceAccount: z.string().optional(),
+  flinkVersion: z.enum(FLINK_VERSIONS).optional(),
+  mode: z.enum(["native", "standalone"]).optional(),
+  ingress: anyObject.optional(),
+  podTemplate: anyObject.optional(),
+  logConfiguration: z.record(z.string(), z.string()).optional(),
+  restartNonce: z.number().int().optional(),
+  flinkConfiguration: z.record(z.string(), scalar).optional(),
+  jobManager: jobManager.optional(),
+  taskManager: taskManager.optional(),
+  job: job.optional(),
+  // EMR on EKS
+  executionRoleArn: z.string().optional(),
+  emrReleaseLabel: z.string().optional(),
+  monitoringConfiguration: anyObject.optional(),
+});
+
+const metadata = z.strictObject({
+  name: z.string().min(1),
+  namespace: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+/** A duration in Flink's syntax: "2s", "1 min", "PT2M", or a number of milliseconds. */
+const duration = z.union([z.string(), z.number().nonnegative()]);
+
+/** A distribution of durations; a bare duration means a constant. */
+const distribution = z.union([
+  duration,
+  z.strictObject({ distribution: z.literal("constant"), value: duration }),
+  z.strictObject({ distribution: z.literal("uniform"), min: duration, max: duration }),
+  z.strictObject({ distribution: z.literal("exponential"), mean: duration }),
+  z.strictObject({ distribution: z.literal("normal"), mean: duration, stddev: duration }),
+  z.strictObject({ distribution: z.literal("lognormal"), median: duration, p95: duration }),
+]);
+
+const datagen = z.strictObject({
+  connector: z.literal("datagen"),
+  rowsPerSecond: z.number().positive(),
+});
+
+const operator = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().min(1).optional(),
+  kind: z.enum(["source", "operator", "sink"]).optional(),
+  cost: distribution.optional(),
+  selectivity: z.number().nonnegative().optional(),
+  parallelism: z.number().int().positive().optional(),
+  maxParallelism: z.number().int().positive().optional(),
+  chaining: z.boolean().optional(),
+  vertexId: z.string().optional(),
+  source: datagen.optional(),
+});
+
+const edge = z.strictObject({
+  from: z.string().min(1),
+  to: z.string().min(1),
+  shipStrategy: z.enum(SHIP_STRATEGIES),
+  keys: z.strictObject({ count: z.number().int().positive(), skew: z.number().nonnegative().optional() }).optional(),
+});
+
+const simulation = z.strictObject({
+  duration: duration.optional(),
+  seed: z.number().int().optional(),
+  sampleInterval: duration.optional(),
+  startTime: z.string().optional(),
+  recordSize: quantity.optional(),
+  job: z.strictObject({
+    name: z.string().min(1).optional(),
+    operators: z.array(operator).min(1),
+    edges: z.array(edge).optional(),
+  }),
+});
+
+export const scenarioSchema = z.strictObject({
+  apiVersion: z.literal("flink.apache.org/v1beta1"),
+  kind: z.literal("FlinkDeployment"),
+  metadata,
+  spec,
+  simulation,
+});
+
+export type ScenarioDocument = z.infer<typeof scenarioSchema>;
+export type DistributionDocument = z.infer<typeof distribution>;
