@@ -61,7 +61,7 @@ export function loadScenario(file: string, overrides: ScenarioOverrides = {}): S
 
 /** Parses and validates scenario text; `file` names it in error messages. */
 export function parseScenario(file: string, text: string, overrides: ScenarioOverrides = {}): Scenario {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const where = err.linePos?.[0] ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
@@ -148,8 +148,10 @@ function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey
     case "invalid_union": {
       // A distribution: report the branch the user meant (the one its `distribution` names).
       if (value !== null && typeof value === "object" && "distribution" in value) {
-        const branch = issue.errors.find((branchIssues) => !branchIssues.some((i) => i.path[0] === "distribution"));
-        if (branch !== undefined && branch.length > 0) {
+        const branch = issue.errors.find(
+          (branchIssues) => branchIssues.length > 0 && branchIssues.every((i) => i.path.length > 0 && i.path[0] !== "distribution"),
+        );
+        if (branch !== undefined) {
           const inner = issueMessage(value, branch[0]!);
           return { path: [...path, ...inner.path], message: inner.message };
         }

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseScenario } from "../../src/scenario/loadScenario.ts";
+import { ScenarioError } from "../../src/scenario/ScenarioError.ts";
+import { SEED_SCENARIO } from "../helpers.ts";
+
+const seed = readFileSync(SEED_SCENARIO, "utf8");
+
+/** The seed scenario with one piece of text replaced (the replacement must happen). */
+function edited(from: string, to: string): string {
+  if (!seed.includes(from)) throw new Error(`test setup: '${from}' is not in the seed scenario`);
+  return seed.replace(from, to);
+}
+
+function errorOf(text: string, overrides = {}): ScenarioError {
+  try {
+    parseScenario("bad.yaml", text, overrides);
+  } catch (e) {
+    if (e instanceof ScenarioError) return e;
+    throw e;
+  }
+  throw new Error("the scenario was accepted");
+}
+
+// [case, scenario text, expected path, expected problem (regex)]
+const cases: [string, string, string, RegExp][] = [
+  ["an empty file", "", "", /is empty/],
+  ["a file that is not YAML", "spec: [unclosed\n  x: {", "", /is not valid YAML \(line \d+, column \d+\)/],
+  ["a YAML list instead of a mapping", "- a\n- b\n", "", /not a YAML mapping/],
+  ["a misspelled top-level key", edited("\nsimulation:", "\nsimulaton:"), "simulaton", /unknown key 'simulaton' \(did you mean 'simulation'\?\)/],
+  ["a misspelled key in the job graph", edited("rowsPerSecond: 10", "rowsPerSecnd: 10"), "simulation.job.operators[0].source.rowsPerSecnd", /did you mean 'rowsPerSecond'/],
+  ["an unknown key in the deployment spec", edited("  emrReleaseLabel:", "  emrRelease:"), "spec.emrRelease", /did you mean 'emrReleaseLabel'/],
+  ["a wrong type", edited("    parallelism: 1\n    upgradeMode", "    parallelism: one\n    upgradeMode"), "spec.job.parallelism", /expected number, got string "one"/],
+  ["a negative rate", edited("rowsPerSecond: 10", "rowsPerSecond: -10"), "simulation.job.operators[0].source.rowsPerSecond", /greater than 0, got number -10/],
+  ["a bad duration", edited("duration: 1h", "duration: 1 fortnight"), "simulation.duration", /time unit 'fortnight'/],
+  ["a bad cost duration", edited("cost: 2s", "cost: 2 secs please"), "simulation.job.operators[1].cost", /time unit 'secs please'/],
+  ["a bad distribution name", edited("cost: 2s", "cost: { distribution: lognormel, median: 2s, p95: 3s }"), "simulation.job.operators[1].cost.distribution", /did you mean 'lognormal'/],
+  ["a lognormal with p95 below its median", edited("cost: 2s", "cost: { distribution: lognormal, median: 2s, p95: 1s }"), "simulation.job.operators[1].cost.p95", /greater than the median/],
+  ["an edge to a missing operator", edited("{ from: source, to: map, shipStrategy: SHUFFLE }", "{ from: source, to: mapp, shipStrategy: SHUFFLE }"), "simulation.job.edges[0].to", /operator 'mapp' does not exist \(did you mean 'map'\?\)/],
+  ["a cycle", edited("      - { from: map, to: sink, shipStrategy: FORWARD }", "      - { from: map, to: sink, shipStrategy: FORWARD }\n      - { from: sink, to: map, shipStrategy: REBALANCE }"), "simulation.job.edges", /cycle: map -> sink -> map/],
+  ["parallelism above max parallelism", edited("    parallelism: 1\n    upgradeMode", "    parallelism: 13\n    upgradeMode"), "spec.job.parallelism", /parallelism 13 of 'source' is above its max parallelism 12/],
+  ["an unknown ship strategy", edited("shipStrategy: SHUFFLE", "shipStrategy: SHUFLE"), "simulation.job.edges[0].shipStrategy", /did you mean 'SHUFFLE'/],
+  ["a bad Flink configuration value", edited('pipeline.max-parallelism: "12"', 'pipeline.max-parallelism: "twelve"'), 'spec.flinkConfiguration["pipeline.max-parallelism"]', /'twelve' is not an integer/],
+  ["a missing required block", edited("kind: FlinkDeployment", "kind: FlinkDeployment\nmetadata2: {}").replace(/^metadata:\n {2}name: autoscaling-example\n/m, ""), "metadata2", /unknown key/],
+  ["a duplicate operator id", edited("      - id: sink", "      - id: map"), "simulation.job.operators[2].id", /already the id of operators\[1\]/],
+  ["a source without its load", edited("        source: { connector: datagen, rowsPerSecond: 10 }\n", ""), "simulation.job.operators[0].source", /a source needs its load/],
+  ["an operator without input", edited("      - id: sink\n", "      - id: orphan\n      - id: sink\n"), "simulation.job.operators[2]", /'orphan' has no input edge/],
+  ["a FORWARD edge between different parallelisms", edited("        name: Map\n", "        name: Map\n        parallelism: 3\n"), "simulation.job.edges[1].shipStrategy", /FORWARD needs equal parallelism/],
+  ["a bad start time", edited('startTime: "2024-05-16T17:00:00Z"', 'startTime: "yesterday"'), "simulation.startTime", /not an ISO-8601 instant/],
+  ["a wrong apiVersion", edited("apiVersion: flink.apache.org/v1beta1", "apiVersion: v1"), "apiVersion", /expected flink\.apache\.org\/v1beta1/],
+  ["a bad record size", edited("recordSize: 64b", "recordSize: 64 parsecs"), "simulation.recordSize", /memory unit 'parsecs'/],
+  ["a bad vertex id", edited("        name: Map\n", "        name: Map\n        vertexId: xyz\n"), "simulation.job.operators[1].vertexId", /not a JobVertexID/],
+];
+
+describe("malformed scenarios get one clear message: file, field path, what is wrong", () => {
+  it.each(cases)("%s", (_name, text, path, problem) => {
+    const e = errorOf(text);
+    expect(e.file).toBe("bad.yaml");
+    expect(e.path).toBe(path);
+    expect(e.problem).toMatch(problem);
+    expect(e.message).toBe(path === "" ? `bad.yaml: ${e.problem}` : `bad.yaml: ${path}: ${e.problem}`);
+  });
+
+  it("names --set as the origin of a bad value given on the command line", () => {
+    const e = errorOf(seed, { set: { "taskmanager.numberOfTaskSlots": "0" } });
+    expect(e.path).toBe('spec.flinkConfiguration["taskmanager.numberOfTaskSlots"] (from --set)');
+    expect(e.problem).toMatch(/at least 1, got 0/);
+  });
+
+  it("has at least 15 distinct cases", () => {
+    expect(new Set(cases.map((c) => c[0])).size).toBeGreaterThanOrEqual(15);
+  });
+
+  it("accepts the seed's deployment as written", () => {
+    const s = parseScenario("ok.yaml", seed);
+    expect(s.deploymentName).toBe("autoscaling-example");
+    expect(s.flinkConfiguration["job.autoscaler.restart.time"]).toBe("2m");
+    expect(s.cluster.maxParallelism).toBe(12);
+  });
+});
