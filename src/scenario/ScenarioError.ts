@@ -17,6 +17,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) {
     if (typeof key === "number") out += `[${key}]`;
+    else if (typeof key === "string" && key.startsWith("--")) out += key; // a command-line option
     else if (typeof key === "string" && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) out += out === "" ? key : `.${key}`;
     else out += `[${JSON.stringify(String(key))}]`;
   }

@@ -65,7 +65,7 @@ export function parseScenario(file: string, text: string, overrides: ScenarioOve
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
     const where = err.linePos?.[0] ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
-    throw new ScenarioError(file, "", `is not valid YAML${where ? ` (${where})` : ""}: ${err.message.split("\n")[0]}`);
+    throw new ScenarioError(file, "", `is not valid YAML${where ? ` (${where})` : ""}: ${err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`);
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) throw new ScenarioError(file, "", "is empty; expected a FlinkDeployment with a simulation: block");
@@ -157,7 +157,7 @@ function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey
         }
         return {
           path: [...path, "distribution"],
-          message: `expected one of constant, uniform, exponential, normal, lognormal${suggestion(String((value as Record<string, unknown>).distribution), ["constant", "uniform", "exponential", "normal", "lognormal"])}`,
+          message: `${describe((value as Record<string, unknown>).distribution)} is not one of constant, uniform, exponential, normal, lognormal${suggestion(String((value as Record<string, unknown>).distribution), ["constant", "uniform", "exponential", "normal", "lognormal"])}`,
         };
       }
       const last = path[path.length - 1];
