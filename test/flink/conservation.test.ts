@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FlinkCluster } from "../../src/flink/FlinkCluster.ts";
 import { RemoteInputChannel } from "../../src/flink/network/InputGate.ts";
 import { runScenario } from "../../sim/runScenario.ts";
-import { operator, seedScenarioWith } from "../helpers.ts";
+import { seedScenarioWith } from "../helpers.ts";
 
 /** Checks every invariant at one instant; returns how many checks ran. */
 function checkInvariants(cluster: FlinkCluster, nowMs: number): number {

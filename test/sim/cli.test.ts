@@ -38,7 +38,7 @@ describe("sim command line", () => {
 
   it.each([
     ["a malformed scenario", (bad: string) => [bad], /^error: .*bad\.yaml: simulation\.job\.edges\[0\]\.to: operator 'mapp' does not exist \(did you mean 'map'\?\)\n$/],
-    ["a bad --set value", (bad: string) => [SEED_SCENARIO, "--set", "execution.buffer-timeout=soon"], /execution\.buffer-timeout"\] \(from --set\): '?soon'? does not start with a whole number/],
+    ["a bad --set value", () => [SEED_SCENARIO, "--set", "execution.buffer-timeout=soon"], /execution\.buffer-timeout"\] \(from --set\): '?soon'? does not start with a whole number/],
     ["a bad --duration", () => [SEED_SCENARIO, "--duration", "forever"], /--duration: 'forever' does not start with a whole number/],
     ["a missing file", () => ["no/such/scenario.yaml"], /no such file/],
     ["no scenario at all", () => [], /no scenario file given/],
