@@ -1,0 +1,12 @@
+import type { MetricAggregatorName } from "../config/AutoScalerOptions.ts";
+import type { AggregatedMetric } from "./AggregatedMetric.ts";
+
+export type MetricAggregator = MetricAggregatorName;
+
+/** MetricAggregator#get: the aggregate the aggregator names, NaN for a missing metric. */
+export function getAggregate(aggregator: MetricAggregator, metric: AggregatedMetric | undefined): number {
+  if (metric === undefined) return NaN;
+  const value = aggregator === "AVG" ? metric.avg : aggregator === "MAX" ? metric.max : metric.min;
+  // A null Double unboxed in Java would throw; the REST view always sends all aggregates.
+  return value ?? NaN;
+}

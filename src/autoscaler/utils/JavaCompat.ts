@@ -1,0 +1,91 @@
+/**
+ * Java arithmetic and formatting the port must reproduce exactly: Math.round, integer
+ * casts, BigDecimal scale rounding (as Commons Math Precision.round uses it),
+ * String.format("%.2f"), Instant#toString.
+ */
+
+export const INTEGER_MAX_VALUE = 2147483647;
+export const LONG_MAX_VALUE = 9223372036854775807;
+
+/** java.lang.Math.round(double): floor(x + 0.5); NaN -> 0; saturates at Long's range. */
+export function javaMathRound(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  if (x >= LONG_MAX_VALUE) return LONG_MAX_VALUE;
+  if (x <= -LONG_MAX_VALUE) return -LONG_MAX_VALUE;
+  return Math.floor(x + 0.5);
+}
+
+/** A Java (int) cast of a double: truncation toward zero, NaN -> 0, saturating. */
+export function toInt(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  if (x >= INTEGER_MAX_VALUE) return INTEGER_MAX_VALUE;
+  if (x <= -2147483648) return -2147483648;
+  return Math.trunc(x);
+}
+
+/** Java int division (truncating). */
+export function intDiv(a: number, b: number): number {
+  return Math.trunc(a / b);
+}
+
+/**
+ * new BigDecimal(Double.toString(x)).setScale(scale, mode).doubleValue(): rounding on the
+ * decimal digits, so 1.0005 rounds HALF_UP to 1.001 (binary arithmetic would give 1.0).
+ */
+export function setScale(x: number, scale: number, mode: "HALF_UP" | "CEILING"): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  // |x| = D * 10^(e - len(D) + 1), with D the shortest round-trip digits (as Double.toString).
+  const [mantissa, exp] = Math.abs(x).toExponential().split("e") as [string, string];
+  const digits = mantissa.replace(".", "");
+  const shift = Number(exp) - digits.length + 1 + scale; // |x| * 10^scale = D * 10^shift
+  if (shift >= 0) return x;
+  const cut = digits.length + shift; // digits kept in the integer quotient
+  const quotient = cut > 0 ? BigInt(digits.slice(0, cut)) : 0n;
+  const remainder = cut > 0 ? digits.slice(cut) : "0".repeat(-cut) + digits;
+  const negative = x < 0;
+  const up = mode === "HALF_UP" ? Number(remainder[0]) >= 5 : !negative && /[1-9]/.test(remainder);
+  const magnitude = Number(quotient + (up ? 1n : 0n)) / 10 ** scale;
+  return negative ? -magnitude : magnitude;
+}
+
+/** Commons Math Precision.round(x, scale): HALF_UP on the decimal representation. */
+export function precisionRound(x: number, scale: number): number {
+  return setScale(x, scale, "HALF_UP");
+}
+
+/** String.format("%.2f", x) in the ROOT locale (HALF_UP; NaN and Infinity spelled as Java does). */
+export function formatFixed2(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  const r = setScale(x, 2, "HALF_UP");
+  return r.toFixed(2);
+}
+
+/** java.time.Instant#toString: ISO-8601 UTC, fraction only when non-zero, in groups of 3 digits. */
+export function instantToString(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString(); // 2024-05-16T17:17:32.590Z
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/** java.lang.String#hashCode (UTF-16 code units, 32-bit overflow). */
+export function javaStringHashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** java.lang.Double#toString: "90.0", "0.5", "1.0E7", "1.0E-4", "NaN", "Infinity". */
+export function javaDoubleToString(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(x);
+    return s.includes(".") ? s : `${s}.0`;
+  }
+  const [mantissa, exp] = x.toExponential().split("e") as [string, string];
+  return `${mantissa.includes(".") ? mantissa : `${mantissa}.0`}E${Number(exp)}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * A small stand-in for SLF4J: loggers named after upstream's classes, `{}` placeholders,
+ * and one sink that receives every record. Records carry no time: the sink stamps them
+ * with the clock it was given (the simulation's), so nothing here reads the wall clock.
+ */
+export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+export interface LogRecord {
+  readonly level: LogLevel;
+  /** The fully qualified class name, e.g. org.apache.flink.autoscaler.ScalingExecutor. */
+  readonly logger: string;
+  readonly message: string;
+  readonly error?: unknown;
+}
+
+export type LogSink = (record: LogRecord) => void;
+
+let sink: LogSink = () => {};
+
+/** Routes every autoscaler log record to `next`; returns the previous sink. */
+export function setLogSink(next: LogSink): LogSink {
+  const previous = sink;
+  sink = next;
+  return previous;
+}
+
+/** Java's toString of a log argument: maps as {k=v}, lists as [a, b], the rest as String(x). */
+export function javaString(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof Map) return `{${[...value].map(([k, v]) => `${javaString(k)}=${javaString(v)}`).join(", ")}}`;
+  if (value instanceof Set || Array.isArray(value)) return `[${[...value].map(javaString).join(", ")}]`;
+  if (typeof value === "object" && "toString" in value && value.toString !== Object.prototype.toString) return String(value);
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** SLF4J's message formatting: each `{}` takes the next argument. */
+export function formatMessage(format: string, args: readonly unknown[]): string {
+  let i = 0;
+  return format.replace(/\{\}/g, (m) => (i < args.length ? javaString(args[i++]) : m));
+}
+
+export class Logger {
+  constructor(readonly name: string) {}
+
+  private log(level: LogLevel, format: string, args: unknown[]): void {
+    const last = args[args.length - 1];
+    const placeholders = (format.match(/\{\}/g) ?? []).length;
+    // As SLF4J: a trailing Throwable beyond the placeholders is the record's error.
+    const error = last instanceof Error && args.length > placeholders ? last : undefined;
+    sink({ level, logger: this.name, message: formatMessage(format, args), ...(error !== undefined ? { error } : {}) });
+  }
+
+  debug(format: string, ...args: unknown[]): void {
+    this.log("DEBUG", format, args);
+  }
+  info(format: string, ...args: unknown[]): void {
+    this.log("INFO", format, args);
+  }
+  warn(format: string, ...args: unknown[]): void {
+    this.log("WARN", format, args);
+  }
+  error(format: string, ...args: unknown[]): void {
+    this.log("ERROR", format, args);
+  }
+}
+
+/** LoggerFactory.getLogger(Class): pass the upstream class's fully qualified name. */
+export function getLogger(name: string): Logger {
+  return new Logger(name);
+}

@@ -1,0 +1,113 @@
+/**
+ * The part of java.util.TreeMap the autoscaler uses, for keys that are numbers (Instants
+ * as epoch milliseconds): iteration in ascending key order, first/last keys, and the
+ * head/tail ranges. Keys mostly arrive in ascending order, so insertion appends.
+ */
+export class TreeMap<V> {
+  private keysSorted: number[] = [];
+  private readonly map = new Map<number, V>();
+
+  constructor(entries: Iterable<readonly [number, V]> = []) {
+    for (const [k, v] of entries) this.put(k, v);
+  }
+
+  get size(): number {
+    return this.keysSorted.length;
+  }
+
+  isEmpty(): boolean {
+    return this.keysSorted.length === 0;
+  }
+
+  get(key: number): V | undefined {
+    return this.map.get(key);
+  }
+
+  containsKey(key: number): boolean {
+    return this.map.has(key);
+  }
+
+  put(key: number, value: V): void {
+    if (!this.map.has(key)) {
+      const keys = this.keysSorted;
+      if (keys.length === 0 || keys[keys.length - 1]! < key) keys.push(key);
+      else {
+        let i = keys.length;
+        while (i > 0 && keys[i - 1]! > key) i--;
+        keys.splice(i, 0, key);
+      }
+    }
+    this.map.set(key, value);
+  }
+
+  remove(key: number): V | undefined {
+    const v = this.map.get(key);
+    if (this.map.delete(key)) this.keysSorted = this.keysSorted.filter((k) => k !== key);
+    return v;
+  }
+
+  clear(): void {
+    this.keysSorted = [];
+    this.map.clear();
+  }
+
+  firstKey(): number {
+    if (this.keysSorted.length === 0) throw new Error("NoSuchElementException");
+    return this.keysSorted[0]!;
+  }
+
+  lastKey(): number {
+    if (this.keysSorted.length === 0) throw new Error("NoSuchElementException");
+    return this.keysSorted[this.keysSorted.length - 1]!;
+  }
+
+  lastEntry(): [number, V] | undefined {
+    if (this.keysSorted.length === 0) return undefined;
+    const k = this.lastKey();
+    return [k, this.map.get(k)!];
+  }
+
+  pollFirstEntry(): [number, V] | undefined {
+    const k = this.keysSorted.shift();
+    if (k === undefined) return undefined;
+    const v = this.map.get(k)!;
+    this.map.delete(k);
+    return [k, v];
+  }
+
+  /** A copy of the entries with keys >= fromKey (tailMap). */
+  tailMap(fromKey: number): TreeMap<V> {
+    return new TreeMap(this.entriesArray().filter(([k]) => k >= fromKey));
+  }
+
+  /** A copy of the entries with keys < toKey (headMap). */
+  headMap(toKey: number): TreeMap<V> {
+    return new TreeMap(this.entriesArray().filter(([k]) => k < toKey));
+  }
+
+  /** Removes the entries with keys < toKey (headMap(toKey).clear()); returns how many. */
+  removeHead(toKey: number): number {
+    let n = 0;
+    while (this.keysSorted.length > 0 && this.keysSorted[0]! < toKey) {
+      this.map.delete(this.keysSorted.shift()!);
+      n++;
+    }
+    return n;
+  }
+
+  keys(): number[] {
+    return [...this.keysSorted];
+  }
+
+  values(): V[] {
+    return this.keysSorted.map((k) => this.map.get(k)!);
+  }
+
+  entriesArray(): [number, V][] {
+    return this.keysSorted.map((k) => [k, this.map.get(k)!]);
+  }
+
+  [Symbol.iterator](): Iterator<[number, V]> {
+    return this.entriesArray()[Symbol.iterator]();
+  }
+}
