@@ -1,5 +1,6 @@
 import { Configuration } from "../../src/autoscaler/config/Configuration.ts";
-import type { AutoScalerEventHandler, EventType } from "../../src/autoscaler/event/AutoScalerEventHandler.ts";
+import { SCALING_ENABLED } from "../../src/autoscaler/config/AutoScalerOptions.ts";
+import { SCALING_REPORT_REASON, type AutoScalerEventHandler, type EventType } from "../../src/autoscaler/event/AutoScalerEventHandler.ts";
 import { JobAutoScalerContext } from "../../src/autoscaler/JobAutoScalerContext.ts";
 import type { RestClusterClient } from "../../src/autoscaler/RestClusterClient.ts";
 
@@ -19,19 +20,49 @@ export function createDefaultJobAutoScalerContext(conf = new Configuration(), re
   return new JobAutoScalerContext("job-key", "0123456789abcdef0123456789abcdef", "RUNNING", conf, restClient);
 }
 
-export interface TestingEvent {
-  readonly type: EventType;
-  readonly reason: string;
-  readonly message: string;
-  readonly messageKey: string | null;
-  readonly interval: number | null;
+/** One collected event (TestingEventCollector.Event). */
+export class TestingEvent {
+  count = 1;
+  constructor(
+    public lastUpdateTimestamp: number,
+    readonly type: EventType,
+    readonly reason: string,
+    public message: string,
+    readonly messageKey: string | null,
+  ) {}
 }
 
-/** TestingEventCollector: keeps every event. */
+/**
+ * Port of upstream's TestingEventCollector: an event whose key was seen within `interval`
+ * is dropped (except scaling reports while scaling is enabled); otherwise it is queued
+ * again with its count incremented. Time comes from `clock` (upstream: Instant.now()).
+ */
 export class TestingEventCollector<KEY, Context extends JobAutoScalerContext<KEY>> implements AutoScalerEventHandler<KEY, Context> {
   readonly events: TestingEvent[] = [];
-  handleEvent(_context: Context, type: EventType, reason: string, message: string, messageKey: string | null, interval: number | null): void {
-    this.events.push({ type, reason, message, messageKey, interval });
+  readonly eventMap = new Map<string, TestingEvent>();
+  constructor(private readonly clock: () => number = () => 0) {}
+
+  handleEvent(context: Context, type: EventType, reason: string, message: string, messageKey: string | null, interval: number | null): void {
+    const eventKey = `${context.getJobID()}${type}${reason}${messageKey ?? message}`;
+    const event = this.eventMap.get(eventKey);
+    const scaled = context.getConfiguration().get(SCALING_ENABLED);
+    const now = this.clock();
+    if (event === undefined) {
+      const created = new TestingEvent(now, type, reason, message, messageKey);
+      this.events.push(created);
+      this.eventMap.set(eventKey, created);
+      return;
+    } else if (((!scaled && event.message === message) || reason !== SCALING_REPORT_REASON) && interval !== null && now < event.lastUpdateTimestamp + interval) {
+      return; // ignored
+    }
+    event.count++;
+    event.message = message;
+    event.lastUpdateTimestamp = now;
+    this.events.push(event);
+  }
+
+  poll(): TestingEvent | undefined {
+    return this.events.shift();
   }
 }
 
