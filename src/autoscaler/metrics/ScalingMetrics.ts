@@ -69,7 +69,8 @@ function getObservedTpr(
 ): number | undefined {
   // Nothing is coming in: assume infinite processing power until data flows.
   if (numRecordsInPerSecond === 0) return Infinity;
-  const catchingUp = (scalingMetrics.get("LAG") ?? 0) >= seconds(conf.get(OBSERVE_TRUE_PROCESSING_RATE_LAG_THRESHOLD));
+  // Catching up: the lag is worth at least lag-threshold seconds of input.
+  const catchingUp = (scalingMetrics.get("LAG") ?? 0) >= seconds(conf.get(OBSERVE_TRUE_PROCESSING_RATE_LAG_THRESHOLD)) * numRecordsInPerSecond;
   if (!catchingUp) return undefined;
   const observedTpr = computeObservedTprWithBackpressure(numRecordsInPerSecond, flinkMetrics.get("BACKPRESSURE_TIME_PER_SEC")!.avg!);
   return Number.isNaN(observedTpr) ? undefined : observedTpr;
