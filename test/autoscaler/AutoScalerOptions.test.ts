@@ -16,7 +16,9 @@ describe("AutoScalerOptionsTest", () => {
   });
 
   it("lists every option the module exports", () => {
-    const exported = Object.values(Options).filter((v): v is (typeof ALL_OPTIONS)[number] => typeof v === "object" && v !== null && "key" in v && "fallbackKeys" in v);
+    const exported = (Object.values(Options) as unknown[]).filter(
+      (v): v is (typeof ALL_OPTIONS)[number] => typeof v === "object" && v !== null && "key" in v && "fallbackKeys" in v,
+    );
     const autoscalerOptions = exported.filter((o) => o.key.startsWith("job.autoscaler."));
     expect(new Set(ALL_OPTIONS)).toEqual(new Set(autoscalerOptions));
     expect(ALL_OPTIONS).toHaveLength(42);
