@@ -20,7 +20,8 @@ Options:
   --quiet            print nothing but errors
   -h, --help         show this help
 
-Files written: timeseries.csv (per vertex per sample) and summary.json.
+Files written: timeseries.csv, decisions.csv, restarts.csv, events.csv,
+autoscaler.log and summary.json.
 Exit status: 0 done, 2 bad scenario or arguments, 1 unexpected failure.
 
 Example:
@@ -147,7 +148,11 @@ function main(argv: string[]): number {
     const s = result.summary;
     const lines = [
       `${scenario.name} (${scenario.deploymentName}), seed ${s.seed}: ${formatVirtual(scenario.durationMs)} of virtual time in ${(wallMs / 1000).toFixed(2)} s wall (${Math.round(scenario.durationMs / wallMs)}x), ${s.events} events`,
-      `  ${s.task_managers} TaskManager(s), ${s.slots} slot(s), ${s.slot_hours} slot-hours; no autoscaler yet: parallelism as configured`,
+      `  autoscaler: ${s.autoscaling.evaluations} evaluations, ${s.autoscaling.scalings} scalings, ${s.autoscaling.restarts} restarts` +
+        (s.autoscaling.restarts > 0
+          ? ` (actual mean ${s.autoscaling.restart_actual_mean_s} s, max ${s.autoscaling.restart_actual_max_s} s; restart time used first ${s.autoscaling.restart_time_used_first_s} s, last ${s.autoscaling.restart_time_used_last_s} s)`
+          : ""),
+      `  ${s.task_managers} TaskManager(s) at the end, ${s.slot_hours} slot-hours`,
       `  records produced ${s.records_produced}, delivered to sinks ${s.records_delivered_to_sinks}; sources back-pressured ${(100 * s.source_backpressured_share).toFixed(1)}% of the time`,
       ...s.vertices.map(
         (v) =>

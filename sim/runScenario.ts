@@ -3,6 +3,8 @@ import { RandomStreams } from "../src/engine/random.ts";
 import { FlinkCluster } from "../src/flink/FlinkCluster.ts";
 import { sampleVertices, vertexTotals } from "../src/flink/observe.ts";
 import { RestApi } from "../src/flink/rest/RestApi.ts";
+import { FlinkOperator } from "../src/operator/FlinkOperator.ts";
+import { decisionsCsv, eventsCsv, restartsCsv } from "../src/record/operatorFiles.ts";
 import { buildSummary, type Summary } from "../src/record/summary.ts";
 import { TimeseriesRecorder } from "../src/record/TimeseriesRecorder.ts";
 import { clusterOptionsOf } from "../src/scenario/clusterOptions.ts";
@@ -16,6 +18,7 @@ export interface RunResult {
   readonly cluster: FlinkCluster;
   readonly rest: RestApi;
   readonly timeseries: TimeseriesRecorder;
+  readonly operator: FlinkOperator;
 }
 
 export interface RunOptions {
@@ -64,7 +67,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     });
   };
 
+  const operator = new FlinkOperator(env, streams, cluster, rest, {
+    namespace: scenario.namespace,
+    name: scenario.deploymentName,
+    flinkConfiguration: scenario.flinkConfiguration,
+    flinkVersion: scenario.flinkVersion,
+    reconcileIntervalMs: scenario.reconcileIntervalMs,
+    restart: scenario.restart,
+  });
+
   cluster.start();
+  operator.start();
   scheduleSample();
   const step = options.progressEveryMs ?? scenario.durationMs;
   for (let t = Math.min(step, scenario.durationMs); ; t = Math.min(t + step, scenario.durationMs)) {
@@ -103,10 +116,38 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     }),
     timeseries: timeseries.rows,
     flinkConfiguration: scenario.flinkConfiguration,
+    slotHours: operator.slotHours(scenario.durationMs),
+    autoscaling: {
+      evaluations: new Set(operator.decisions.map((d) => d.timeMs)).size,
+      scalings: operator.restarts.length,
+      restarts: operator.restarts.map((r) => ({
+        decisionTimeMs: r.decisionTimeMs,
+        actualMs: r.runningTimeMs === null ? null : r.runningTimeMs - r.decisionTimeMs,
+        restartTimeUsedMs: r.restartTimeUsedMs,
+        kind: r.kind,
+      })),
+      restartTimesUsedMs: [...new Map(operator.decisions.map((d) => [d.timeMs, d.restartTimeUsedMs])).values()],
+      lastRescaleRunningMs: operator.restarts.at(-1)?.runningTimeMs ?? null,
+      events: operator.events.events.length,
+    },
   });
+  const vertexName = new Map(cluster.graph.vertices.map((v) => [v.id, v.name]));
+  const toVirtual = (epochMs: number) => epochMs - scenario.startEpochMs;
   const files = {
     "timeseries.csv": timeseries.toCsv(),
+    "decisions.csv": decisionsCsv(operator.decisions.map((d) => ({ ...d, vertex: vertexName.get(d.vertexId) ?? d.vertexId }))),
+    "restarts.csv": restartsCsv(
+      operator.restarts.map((r) => ({
+        decisionTimeMs: r.decisionTimeMs,
+        runningTimeMs: r.runningTimeMs,
+        restartTimeUsedMs: r.restartTimeUsedMs,
+        kind: r.kind,
+        phases: r.plan.phases,
+      })),
+    ),
+    "events.csv": eventsCsv(operator.events.events.map((e) => ({ ...e, timeMs: toVirtual(e.timeMs) }))),
+    "autoscaler.log": operator.log.toText(),
     "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
   };
-  return { summary, files, env, cluster, rest, timeseries };
+  return { summary, files, env, cluster, rest, timeseries, operator };
 }

@@ -54,10 +54,16 @@ export interface ChannelView {
  */
 export class FlinkCluster {
   readonly jobId: string;
-  readonly graph: JobGraph;
+  graph: JobGraph;
   readonly subtasks = new Map<string, Subtask[]>();
   readonly channels: ChannelView[] = [];
-  readonly taskManagers: number;
+  /** TaskManagers registered with the JobManager. */
+  taskManagers: number;
+  /** Increases with every deployment of the job (a restart deploys new task attempts). */
+  deployments = 0;
+  private viewUpdatesScheduled = false;
+  /** Totals of cancelled task attempts, per vertex, so that run totals survive restarts. */
+  readonly retired = new Map<string, { recordsIn: number; recordsOut: number; busyMs: number; backPressuredMs: number; idleMs: number }>();
   private status: JobStatus = "INITIALIZING";
   private readonly statusTimestamps = new Map<JobStatus, number>();
 
@@ -109,6 +115,48 @@ export class FlinkCluster {
     this.scheduleViewUpdates();
   }
 
+  /**
+   * Cancels every task (a restart or a redeploy begins): nothing is processed, in-flight
+   * data is dropped, and the job shows `status` until it is deployed again.
+   */
+  cancelTasks(status: JobStatus): void {
+    for (const [vertexId, tasks] of this.subtasks) {
+      const v = this.vertex(vertexId);
+      const r = this.retired.get(vertexId) ?? { recordsIn: 0, recordsOut: 0, busyMs: 0, backPressuredMs: 0, idleMs: 0 };
+      for (const t of tasks) {
+        t.stop();
+        r.recordsIn += v.isSource ? t.metrics.operators[0]!.numRecordsIn.count : t.metrics.numRecordsIn.count;
+        r.recordsOut += t.metrics.numRecordsOut.count;
+        const time = t.timeInStates();
+        r.busyMs += time.busy;
+        r.backPressuredMs += time.backpressured;
+        r.idleMs += time.idle;
+      }
+      this.retired.set(vertexId, r);
+    }
+    this.subtasks.clear();
+    this.channels.length = 0;
+    this.setStatus(status);
+  }
+
+  /**
+   * Deploys the job again with `parallelismOverrides` (pipeline.jobvertex-parallelism-overrides
+   * on top of the configured ones): new task attempts, new counters, a new RUNNING timestamp.
+   */
+  redeployJob(parallelismOverrides: ReadonlyMap<string, number>): void {
+    const overrides = new Map([...this.options.graph.parallelismOverrides, ...parallelismOverrides]);
+    this.graph = buildJobGraph(this.options.job, { ...this.options.graph, parallelismOverrides: overrides });
+    this.setStatus("CREATED");
+    this.deploy();
+    this.setStatus("RUNNING");
+    for (const tasks of this.subtasks.values()) for (const t of tasks) t.start();
+  }
+
+  /** The job's status history: a status entered again keeps its latest time, as Flink's timestamps do. */
+  setJobStatus(status: JobStatus): void {
+    this.setStatus(status);
+  }
+
   vertex(id: string): JobVertex {
     const v = this.graph.vertices.find((x) => x.id === id);
     if (v === undefined) throw new Error(`no job vertex ${id}`);
@@ -120,6 +168,7 @@ export class FlinkCluster {
   }
 
   private deploy(): void {
+    this.deployments++;
     const { network } = this.options;
     const perBuffer = recordsPerBuffer(network);
     const now = this.env.now;
@@ -205,6 +254,8 @@ export class FlinkCluster {
   }
 
   private scheduleViewUpdates(): void {
+    if (this.viewUpdatesScheduled) return;
+    this.viewUpdatesScheduled = true;
     const tick = () => {
       const now = this.env.now;
       for (const tasks of this.subtasks.values()) for (const t of tasks) t.metrics.updateViews(now);

@@ -27,7 +27,7 @@ const avg = (values: readonly number[] | undefined) => (values === undefined || 
 export function sampleVertices(cluster: FlinkCluster, nowMs: number): VertexSample[] {
   const store = snapshotSubtaskMetrics(cluster, nowMs);
   return cluster.graph.vertices.map((v) => {
-    const m = store.get(v.id)!;
+    const m = store.get(v.id) ?? new Map<string, number[]>();
     const inName = v.isSource ? `${operatorMetricName(v.operators[0]!.name)}.numRecordsInPerSecond` : "numRecordsInPerSecond";
     return {
       vertexId: v.id,
@@ -56,12 +56,13 @@ export interface VertexTotals {
 
 export function vertexTotals(cluster: FlinkCluster): VertexTotals[] {
   return cluster.graph.vertices.map((v) => {
-    const tasks = cluster.subtasks.get(v.id)!;
-    let recordsIn = 0;
-    let recordsOut = 0;
-    let busyMs = 0;
-    let backPressuredMs = 0;
-    let idleMs = 0;
+    const tasks = cluster.subtasks.get(v.id) ?? [];
+    const retired = cluster.retired.get(v.id);
+    let recordsIn = retired?.recordsIn ?? 0;
+    let recordsOut = retired?.recordsOut ?? 0;
+    let busyMs = retired?.busyMs ?? 0;
+    let backPressuredMs = retired?.backPressuredMs ?? 0;
+    let idleMs = retired?.idleMs ?? 0;
     for (const t of tasks) {
       recordsIn += v.isSource ? t.metrics.operators[0]!.numRecordsIn.count : t.metrics.numRecordsIn.count;
       recordsOut += t.metrics.numRecordsOut.count;

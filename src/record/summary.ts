@@ -32,6 +32,22 @@ export interface RunOutcome {
   readonly vertices: readonly VertexOutcome[];
   readonly timeseries: readonly TimeseriesRow[];
   readonly flinkConfiguration: Readonly<Record<string, string>>;
+  /** Slot-hours used, TaskManagers coming and going included. */
+  readonly slotHours: number;
+  readonly autoscaling: AutoscalingOutcome;
+}
+
+/** What the operator and the autoscaler did during the run. */
+export interface AutoscalingOutcome {
+  /** Runs of the scaling executor (scaling decisions evaluated). */
+  readonly evaluations: number;
+  readonly scalings: number;
+  readonly restarts: readonly { readonly decisionTimeMs: number; readonly actualMs: number | null; readonly restartTimeUsedMs: number; readonly kind: string }[];
+  /** Restart time used at each evaluation, in order. */
+  readonly restartTimesUsedMs: readonly number[];
+  /** When the last parallelism change became effective (RUNNING again), ms. */
+  readonly lastRescaleRunningMs: number | null;
+  readonly events: number;
 }
 
 /** summary.json: the run's headline figures, deterministic (no wall-clock values). */
@@ -44,6 +60,8 @@ export function buildSummary(run: RunOutcome) {
   const sinks = run.vertices.filter((v) => v.isSink);
   const durationS = run.durationMs / 1000;
   const slots = run.taskManagers * run.slotsPerTaskManager;
+  const a = run.autoscaling;
+  const actuals = a.restarts.map((r) => r.actualMs).filter((x): x is number => x !== null);
   return {
     scenario: run.scenario,
     variant: run.variant,
@@ -54,11 +72,22 @@ export function buildSummary(run: RunOutcome) {
     sample_interval_s: run.sampleIntervalMs / 1000,
     task_managers: run.taskManagers,
     slots,
-    slot_hours: round((slots * durationS) / 3600, 3),
+    slot_hours: round(run.slotHours, 3),
     events: run.events,
     records_produced: sources.reduce((a, v) => a + v.recordsIn, 0),
     records_delivered_to_sinks: sinks.reduce((a, v) => a + v.recordsIn, 0),
     source_backpressured_share: sources.length === 0 ? 0 : round(mean(sources, (v) => share(v.backPressuredMs, v)) ?? 0, 4),
+    autoscaling: {
+      evaluations: a.evaluations,
+      scalings: a.scalings,
+      restarts: a.restarts.length,
+      restart_actual_mean_s: actuals.length === 0 ? null : round(mean(actuals)! / 1000, 3),
+      restart_actual_max_s: actuals.length === 0 ? null : round(Math.max(...actuals) / 1000, 3),
+      restart_time_used_first_s: a.restartTimesUsedMs.length === 0 ? null : a.restartTimesUsedMs[0]! / 1000,
+      restart_time_used_last_s: a.restartTimesUsedMs.length === 0 ? null : a.restartTimesUsedMs[a.restartTimesUsedMs.length - 1]! / 1000,
+      time_to_final_parallelism_s: a.lastRescaleRunningMs === null ? 0 : round(a.lastRescaleRunningMs / 1000, 3),
+      events: a.events,
+    },
     vertices: run.vertices.map((v) => {
       const rows = run.timeseries.filter((r) => r.vertex === v.name);
       return {

@@ -7,7 +7,11 @@ import { MemorySizeFormatError, parseMemorySize } from "../core/memorySize.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
 import { buildJobGraph, type EdgeSpec, type JobSpec, type OperatorSpec } from "../flink/JobGraph.ts";
 import { computeDefaultMaxParallelism } from "../flink/keyGroups.ts";
-import { ConfigValueError, readClusterSettings, type ClusterSettings } from "./flinkConfiguration.ts";
+import { ConfigValueError, FlinkConfigReader, readClusterSettings, type ClusterSettings } from "./flinkConfiguration.ts";
+import { ALL_OPTIONS, MEMORY_TUNING_ENABLED } from "../autoscaler/config/AutoScalerOptions.ts";
+import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
+import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
+import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../operator/RestartModel.ts";
 import { scenarioSchema, type DistributionDocument, type ScenarioDocument } from "./schema.ts";
 import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
 
@@ -30,6 +34,9 @@ export interface Scenario {
   readonly startEpochMs: number;
   readonly recordSizeBytes: number;
   readonly job: JobSpec;
+  /** kubernetes.operator.reconcile.interval (60 s). */
+  readonly reconcileIntervalMs: number;
+  readonly restart: RestartSpec;
 }
 
 /** Values from the command line that replace the file's. */
@@ -267,6 +274,41 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     fail(["simulation", "recordSize"], `must not exceed the network buffer size (taskmanager.memory.segment-size, ${cluster.network.segmentSizeBytes} bytes)`);
   }
 
+  validateAutoscalerConfiguration(file, flinkConfiguration, overrides);
+  let reconcileIntervalMs = 60_000;
+  let taskManagerIdleTimeoutMs = DEFAULT_RESTART_SPEC.taskManagerIdleTimeoutMs;
+  try {
+    const r = new FlinkConfigReader(flinkConfiguration);
+    reconcileIntervalMs = r.duration("kubernetes.operator.reconcile.interval") ?? reconcileIntervalMs;
+    taskManagerIdleTimeoutMs = r.duration("resourcemanager.taskmanager-timeout") ?? taskManagerIdleTimeoutMs;
+  } catch (e) {
+    if (!(e instanceof ConfigValueError)) throw e;
+    fail(["spec", "flinkConfiguration", e.key], e.problem);
+  }
+  if (!(reconcileIntervalMs >= 1000)) fail(["spec", "flinkConfiguration", "kubernetes.operator.reconcile.interval"], "must be at least 1s");
+  const restartDoc = sim.restart;
+  const phase = (group: "inPlace" | "redeploy", name: string, fallback: DistributionSpec): DistributionSpec => {
+    const d = (restartDoc?.[group] as Record<string, DistributionDocument | undefined> | undefined)?.[name];
+    return d === undefined ? fallback : distributionAt(file, ["simulation", "restart", group, name], d);
+  };
+  const restart: RestartSpec = {
+    inPlace: {
+      cancel: phase("inPlace", "cancel", DEFAULT_RESTART_SPEC.inPlace.cancel),
+      podStart: phase("inPlace", "podStart", DEFAULT_RESTART_SPEC.inPlace.podStart),
+      stabilization: phase("inPlace", "stabilization", DEFAULT_RESTART_SPEC.inPlace.stabilization),
+      restore: phase("inPlace", "restore", DEFAULT_RESTART_SPEC.inPlace.restore),
+      deploy: phase("inPlace", "deploy", DEFAULT_RESTART_SPEC.inPlace.deploy),
+    },
+    redeploy: {
+      shutdown: phase("redeploy", "shutdown", DEFAULT_RESTART_SPEC.redeploy.shutdown),
+      jobManagerStart: phase("redeploy", "jobManagerStart", DEFAULT_RESTART_SPEC.redeploy.jobManagerStart),
+      podStart: phase("redeploy", "podStart", DEFAULT_RESTART_SPEC.redeploy.podStart),
+      restore: phase("redeploy", "restore", DEFAULT_RESTART_SPEC.redeploy.restore),
+      deploy: phase("redeploy", "deploy", DEFAULT_RESTART_SPEC.redeploy.deploy),
+    },
+    taskManagerIdleTimeoutMs,
+  };
+
   const job = resolveJob(file, doc, cluster, fail);
   return {
     file,
@@ -283,7 +325,35 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     startEpochMs,
     recordSizeBytes,
     job,
+    reconcileIntervalMs,
+    restart,
   };
+}
+
+/** Every autoscaler option must parse; memory tuning is not supported; excluded periods must be valid. */
+function validateAutoscalerConfiguration(file: string, flinkConfiguration: Record<string, string>, overrides: ScenarioOverrides): void {
+  const conf = new Configuration(flinkConfiguration);
+  const where = (key: string) => `${formatPath(["spec", "flinkConfiguration", key])}${overrides.set?.[key] !== undefined ? " (from --set)" : ""}`;
+  for (const option of ALL_OPTIONS) {
+    try {
+      conf.get(option);
+    } catch (e) {
+      if (!(e instanceof IllegalConfigurationError)) throw e;
+      throw new ScenarioError(file, where(e.key), `'${e.value}' is not valid: ${e.reason}`);
+    }
+  }
+  if (conf.get(MEMORY_TUNING_ENABLED)) {
+    throw new ScenarioError(file, where(MEMORY_TUNING_ENABLED.key), "memory tuning is not supported by the simulator's autoscaler port; leave it false");
+  }
+  const excluded = validateExcludedPeriods(conf);
+  if (excluded !== undefined) throw new ScenarioError(file, where("job.autoscaler.excluded.periods"), excluded);
+  // A misspelled autoscaler key would be silently ignored by Flink; here it is an error.
+  const known = new Set(ALL_OPTIONS.flatMap((o) => [o.key, ...o.fallbackKeys.map((f) => f.key)]));
+  for (const key of Object.keys(flinkConfiguration)) {
+    if ((key.startsWith("job.autoscaler.") || key.startsWith("kubernetes.operator.job.autoscaler.")) && !known.has(key)) {
+      throw new ScenarioError(file, where(key), `unknown autoscaler option${suggestion(key, [...known])}`);
+    }
+  }
 }
 
 function resolveJob(

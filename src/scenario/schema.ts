@@ -117,7 +117,24 @@ const edge = z.strictObject({
   keys: z.strictObject({ count: z.number().int().positive(), skew: z.number().nonnegative().optional() }).optional(),
 });
 
+const inPlaceRestart = z.strictObject({
+  cancel: distribution.optional(),
+  podStart: distribution.optional(),
+  stabilization: distribution.optional(),
+  restore: distribution.optional(),
+  deploy: distribution.optional(),
+});
+
+const redeployRestart = z.strictObject({
+  shutdown: distribution.optional(),
+  jobManagerStart: distribution.optional(),
+  podStart: distribution.optional(),
+  restore: distribution.optional(),
+  deploy: distribution.optional(),
+});
+
 const simulation = z.strictObject({
+  restart: z.strictObject({ inPlace: inPlaceRestart.optional(), redeploy: redeployRestart.optional() }).optional(),
   duration: duration.optional(),
   seed: z.number().int().optional(),
   sampleInterval: duration.optional(),

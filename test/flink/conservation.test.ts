@@ -47,10 +47,27 @@ describe("conservation at every sample", () => {
   it("holds for the seed job (one local channel, long backpressure)", () => {
     let samples = 0;
     runScenario(
-      seedScenarioWith((d) => (d.simulation.duration = "2h")),
+      seedScenarioWith((d) => {
+        d.simulation.duration = "2h";
+        d.spec.flinkConfiguration["job.autoscaler.enabled"] = "false";
+      }),
       { onSample: (c, now) => (samples += checkInvariants(c, now) > 0 ? 1 : 0) },
     );
     expect(samples).toBe(720);
+  });
+
+  it("holds across the autoscaler's restarts (new task attempts at new parallelism)", () => {
+    let checks = 0;
+    const { operator } = runScenario(
+      seedScenarioWith((d) => {
+        d.simulation.duration = "1h";
+        d.spec.flinkConfiguration["job.autoscaler.utilization.target"] = "0.5";
+        d.spec.flinkConfiguration["job.autoscaler.utilization.max"] = "0.6";
+      }),
+      { onSample: (c, now) => (checks += checkInvariants(c, now)) },
+    );
+    expect(operator.restarts.length).toBeGreaterThanOrEqual(3);
+    expect(checks).toBeGreaterThan(1000);
   });
 
   it("holds for a wider job: hash-partitioned, skewed, local and remote channels, fan-out, costs drawn at random", () => {

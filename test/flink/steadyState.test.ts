@@ -14,9 +14,13 @@ function steady(rows: readonly TimeseriesRow[], vertex: string, fromS: number, p
   return mean(rows.filter((r) => r.vertex === vertex && r.timeS >= fromS), pick)!;
 }
 
+// The autoscaler is off here: these are properties of the simulated Flink job at a fixed parallelism.
 describe("the seed's job in steady state, against closed-form values", () => {
   it("at parallelism 1: map busy 1000 ms/s, 0.5 records/s, the source back-pressured 1 - 0.5/10 of the time", () => {
-    const scenario = seedScenarioWith((d) => (d.simulation.duration = "6h"));
+    const scenario = seedScenarioWith((d) => {
+      d.simulation.duration = "6h";
+      d.spec.flinkConfiguration["job.autoscaler.enabled"] = "false";
+    });
     const { timeseries } = runScenario(scenario);
     const rows = timeseries.rows;
     const capacity = 1 / MAP_COST_S; // one subtask, 2 s per record
@@ -32,6 +36,7 @@ describe("the seed's job in steady state, against closed-form values", () => {
   it("with the map at parallelism 12: about 12 / 2 = 6 records/s", () => {
     const scenario = seedScenarioWith((d) => {
       d.simulation.duration = "12h";
+      d.spec.flinkConfiguration["job.autoscaler.enabled"] = "false";
       operator(d, "map").parallelism = 12;
       operator(d, "sink").parallelism = 12;
     });
@@ -55,6 +60,7 @@ describe("the seed's job in steady state, against closed-form values", () => {
     const costMs = 50;
     const scenario = seedScenarioWith((d) => {
       d.simulation.duration = "30min";
+      d.spec.flinkConfiguration["job.autoscaler.enabled"] = "false";
       operator(d, "map").cost = `${costMs}ms`;
     });
     const { timeseries } = runScenario(scenario);

@@ -8,6 +8,7 @@ const randomJob = (seed: number) =>
   seedScenarioWith(
     (d) => {
       d.simulation.duration = "20min";
+      d.spec.flinkConfiguration["job.autoscaler.enabled"] = "false";
       operator(d, "map").parallelism = 4;
       operator(d, "sink").parallelism = 4;
       operator(d, "map").cost = { distribution: "lognormal", median: "300ms", p95: "900ms" };
@@ -19,8 +20,9 @@ describe("determinism", () => {
   it("gives byte-identical files for the same scenario and seed", () => {
     const a = runScenario(loadScenario(SEED_SCENARIO, { duration: "30min" }));
     const b = runScenario(loadScenario(SEED_SCENARIO, { duration: "30min" }));
-    expect(b.files["timeseries.csv"]).toBe(a.files["timeseries.csv"]);
-    expect(b.files["summary.json"]).toBe(a.files["summary.json"]);
+    // Every file, the autoscaler's log and decisions included.
+    expect(Object.keys(a.files).sort()).toEqual(["autoscaler.log", "decisions.csv", "events.csv", "restarts.csv", "summary.json", "timeseries.csv"]);
+    for (const name of Object.keys(a.files)) expect(b.files[name], name).toBe(a.files[name]);
     const c = runScenario(randomJob(7));
     const d = runScenario(randomJob(7));
     expect(d.files).toEqual(c.files);

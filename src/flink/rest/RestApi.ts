@@ -89,6 +89,7 @@ function aggregate(values: readonly number[]): { min: number; max: number; avg: 
  */
 export class RestApi {
   private storeTime = -Infinity;
+  private storeDeployment = -1;
   private store = new Map<string, Map<string, number[]>>();
 
   constructor(
@@ -100,8 +101,10 @@ export class RestApi {
   /** Per vertex, every metric name with one value per subtask. */
   private metricStore(): Map<string, Map<string, number[]>> {
     const now = this.now();
-    if (now - this.storeTime >= this.fetcherUpdateIntervalMs) {
+    // New task attempts after a restart are fetched at once (the old attempts' metrics are gone).
+    if (now - this.storeTime >= this.fetcherUpdateIntervalMs || this.storeDeployment !== this.cluster.deployments) {
       this.storeTime = now;
+      this.storeDeployment = this.cluster.deployments;
       this.store = snapshotSubtaskMetrics(this.cluster, now);
     }
     return this.store;
@@ -132,6 +135,26 @@ export class RestApi {
       numRunningJobs: running ? 1 : 0,
     };
     return metricNames.filter((n) => n in values).map((id) => ({ id, value: String(values[id]) }));
+  }
+
+  /**
+   * GET /taskmanagers/metrics?get=...&agg=min,max,avg: JVM and memory metrics aggregated
+   * over TaskManagers. The simulation does not model memory; these are steady values of a
+   * healthy TaskManager (heap 25% used, no GC pressure), so memory checks never block.
+   * Like Flink, nothing is returned when one requested name is unknown.
+   */
+  getAggregatedTaskManagerMetrics(metricNames: readonly string[]): AggregatedMetric[] {
+    if (this.cluster.taskManagers === 0) return [];
+    const heapMax = 512 * 1024 * 1024;
+    const values: Record<string, number> = {
+      "Status.JVM.Memory.Heap.Max": heapMax,
+      "Status.JVM.Memory.Heap.Used": heapMax / 4,
+      "Status.Flink.Memory.Managed.Used": 0,
+      "Status.JVM.Memory.Metaspace.Used": 64 * 1024 * 1024,
+      "Status.JVM.GarbageCollector.All.TimeMsPerSecond": 0,
+    };
+    if (!metricNames.every((n) => n in values)) return [];
+    return metricNames.map((id) => ({ id, min: values[id]!, max: values[id]!, avg: values[id]! }));
   }
 
   /** GET /jobs/:jobid */

@@ -35,6 +35,8 @@ export class Subtask {
   private readonly stateMs = { idle: 0, busy: 0, backpressured: 0 };
   private stateSince: number;
   private wakeScheduled = false;
+  /** Cancelled: pending events of this task do nothing. */
+  private stopped = false;
   private waitingForTimer = false;
 
   private slice: InputChannel | null = null;
@@ -109,14 +111,20 @@ export class Subtask {
     this.state = next;
   }
 
+  /** Cancels the task (a restart): it processes nothing more; its pending events become no-ops. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private wake(): void {
-    if (this.wakeScheduled || this.state === "busy" || this.waitingForTimer) return;
+    if (this.stopped || this.wakeScheduled || this.state === "busy" || this.waitingForTimer) return;
     this.wakeScheduled = true;
     this.env.schedule(0, this.step);
   }
 
   private readonly step = (): void => {
     this.wakeScheduled = false;
+    if (this.stopped) return;
     for (;;) {
       if (this.pendingEmits > 0 && !this.emitPending()) {
         this.setState("backpressured");
@@ -138,6 +146,7 @@ export class Subtask {
   };
 
   private readonly completeRecord = (): void => {
+    if (this.stopped) return;
     this.finishRecord();
     this.step(); // every path of the step sets the next state
   };
@@ -181,6 +190,7 @@ export class Subtask {
   }
 
   private readonly onPermit = (): void => {
+    if (this.stopped) return;
     this.waitingForTimer = false;
     this.permitGranted = true;
     this.step();
@@ -248,6 +258,7 @@ export class Subtask {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
+    if (this.stopped) return;
     for (const o of this.outputs) o.partition.flushAll();
   };
 }

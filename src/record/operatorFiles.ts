@@ -1,0 +1,91 @@
+import { round, toCsv } from "./csv.ts";
+
+/** A row of decisions.csv (times and durations in ms; written in seconds). */
+export interface DecisionRow {
+  readonly timeMs: number;
+  readonly vertex: string;
+  readonly currentParallelism: number;
+  readonly newParallelism: number;
+  readonly trueProcessingRate: number;
+  readonly targetDataRate: number;
+  readonly catchUpDataRate: number;
+  readonly scaleUpThreshold: number;
+  readonly scaleDownThreshold: number;
+  readonly restartTimeUsedMs: number;
+  readonly executed: boolean;
+}
+
+export interface RestartRow {
+  readonly decisionTimeMs: number;
+  readonly runningTimeMs: number | null;
+  readonly restartTimeUsedMs: number;
+  readonly kind: string;
+  /** The drawn phases, in order: name and ms. */
+  readonly phases: readonly { readonly name: string; readonly ms: number }[];
+}
+
+export interface EventRow {
+  readonly timeMs: number;
+  readonly type: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+const s = (ms: number) => round(ms / 1000, 3);
+/** A rate for CSV: Infinity and NaN spelled as Java prints them. */
+const rate = (x: number) => (Number.isNaN(x) ? "NaN" : x === Infinity ? "Infinity" : round(x, 3));
+
+export const DECISION_COLUMNS = [
+  "time_s",
+  "vertex",
+  "current_parallelism",
+  "new_parallelism",
+  "true_processing_rate",
+  "target_data_rate",
+  "catch_up_data_rate",
+  "scale_up_threshold",
+  "scale_down_threshold",
+  "restart_time_used_s",
+  "executed",
+] as const;
+
+export function decisionsCsv(rows: readonly DecisionRow[]): string {
+  return toCsv(
+    DECISION_COLUMNS,
+    rows.map((r) => [
+      s(r.timeMs),
+      r.vertex,
+      r.currentParallelism,
+      r.newParallelism,
+      rate(r.trueProcessingRate),
+      rate(r.targetDataRate),
+      rate(r.catchUpDataRate),
+      rate(r.scaleUpThreshold),
+      rate(r.scaleDownThreshold),
+      s(r.restartTimeUsedMs),
+      r.executed,
+    ]),
+  );
+}
+
+export const RESTART_COLUMNS = ["decision_time_s", "running_time_s", "actual_s", "restart_time_used_s", "kind", "phases"] as const;
+
+export function restartsCsv(rows: readonly RestartRow[]): string {
+  return toCsv(
+    RESTART_COLUMNS,
+    rows.map((r) => [
+      s(r.decisionTimeMs),
+      r.runningTimeMs === null ? undefined : s(r.runningTimeMs),
+      r.runningTimeMs === null ? undefined : s(r.runningTimeMs - r.decisionTimeMs),
+      s(r.restartTimeUsedMs),
+      r.kind,
+      r.phases.map((p) => `${p.name}=${s(p.ms)}`).join(" "),
+    ]),
+  );
+}
+
+export const EVENT_COLUMNS = ["time_s", "type", "reason", "message"] as const;
+
+export function eventsCsv(rows: readonly EventRow[]): string {
+  return toCsv(EVENT_COLUMNS, rows.map((r) => [s(r.timeMs), r.type, r.reason, r.message]));
+}
