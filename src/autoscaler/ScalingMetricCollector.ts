@@ -270,6 +270,10 @@ export abstract class ScalingMetricCollector<KEY, Context extends JobAutoScalerC
   getHistories(): Map<KEY, TreeMap<CollectedMetrics>> {
     return this.histories;
   }
+
+  getAvailableVertexMetricNames(): Map<KEY, Map<string, Map<string, FlinkMetric>>> {
+    return this.availableVertexMetricNames;
+  }
 }
 
 function getWindowFullTime(metricsAfterStable: TreeMap<CollectedMetrics>, now: number, metricWindowSize: number): number {
