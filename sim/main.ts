@@ -1,18 +1,27 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatDuration } from "../src/core/duration.ts";
-import { writeRunFiles } from "../src/record/writeRunFiles.ts";
-import { loadScenario, type Scenario } from "../src/scenario/loadScenario.ts";
+import { writeFileAtomically, writeRunFiles } from "../src/record/writeRunFiles.ts";
+import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
+import type { Summary } from "../src/record/summary.ts";
+import { loadScenarioVariants, type Scenario } from "../src/scenario/loadScenario.ts";
+import { runDiff, DIFF_HELP } from "./diff.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
 import { runScenario } from "./runScenario.ts";
 
 const HELP = `Usage: npm run sim -- <scenario.yaml> [options]
+       npm run sim -- diff <runDirA> <runDirB> [--tolerance F]
 
 Simulates the Flink job a scenario describes (a FlinkDeployment plus a simulation:
 block) on a virtual clock and writes what happened to out/<scenario>/<variant>/.
+Every variant in simulation.variants runs on the same random streams; with more than
+one variant or replication, out/<scenario>/comparison.csv compares them.
 
 Options:
   --out DIR          write under DIR instead of out/
+  --variant NAME     run only this variant
+  --replications N   run every variant with N seeds (seed, seed+1, ...); the comparison
+                     shows means with 95% confidence intervals and paired differences
   --seed N           seed of every random stream (overrides simulation.seed)
   --duration D       virtual time to simulate, in Flink's syntax: 30min, 2h, PT6H
   --set KEY=VALUE    set a flinkConfiguration key (repeatable), e.g.
@@ -32,6 +41,8 @@ class UsageError extends Error {}
 
 interface Cli {
   readonly scenarioFile: string;
+  readonly variant: string | undefined;
+  readonly replications: number;
   readonly outDir: string;
   readonly seed: number | undefined;
   readonly duration: string | undefined;
@@ -47,6 +58,8 @@ function parseCli(argv: string[]): Cli | "help" {
       allowPositionals: true,
       options: {
         out: { type: "string" },
+        variant: { type: "string" },
+        replications: { type: "string" },
         seed: { type: "string" },
         duration: { type: "string" },
         set: { type: "string", multiple: true },
@@ -72,8 +85,15 @@ function parseCli(argv: string[]): Cli | "help" {
     if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got '${entry}'`);
     set[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
   }
+  let replications = 1;
+  if (values.replications !== undefined) {
+    if (!/^\d+$/.test(values.replications) || Number(values.replications) < 1) throw new UsageError(`--replications expects a positive integer, got '${values.replications}'`);
+    replications = Number(values.replications);
+  }
   return {
     scenarioFile: positionals[0]!,
+    variant: values.variant,
+    replications,
     outDir: values.out ?? "out",
     seed,
     duration: values.duration,
@@ -86,8 +106,8 @@ function formatVirtual(ms: number): string {
   return formatDuration(Math.round(ms / 1000) * 1000).replace(/^PT/, "").toLowerCase();
 }
 
-/** Progress on stderr once a run has taken more than a second of wall time. */
-function progressReporter(scenario: Scenario, quiet: boolean) {
+/** Progress on stderr once the runs have taken more than a second of wall time. */
+function progressReporter(scenario: Scenario, totalMs: number, quiet: boolean) {
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   let lastLine = 0;
@@ -96,12 +116,15 @@ function progressReporter(scenario: Scenario, quiet: boolean) {
     update(virtualMs: number) {
       const elapsed = performance.now() - started;
       if (quiet || elapsed < 1000) return;
-      const pct = Math.floor((100 * virtualMs) / scenario.durationMs);
-      if (!tty && elapsed - lastLine < 5000 && virtualMs < scenario.durationMs) return;
+      if (!tty && elapsed - lastLine < 5000 && virtualMs < totalMs) return;
       lastLine = elapsed;
       shown = true;
-      const line = `[sim] ${scenario.name}: ${pct}% (${formatVirtual(virtualMs)} of ${formatVirtual(scenario.durationMs)} virtual, ${(elapsed / 1000).toFixed(1)} s)`;
+      const pct = Math.floor((100 * virtualMs) / totalMs);
+      const line = `[sim] ${scenario.name}: ${pct}% (${formatVirtual(virtualMs)} of ${formatVirtual(totalMs)} virtual, ${(elapsed / 1000).toFixed(1)} s)`;
       process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+    },
+    clear() {
+      if (shown && tty) process.stderr.write("\r\x1b[K");
     },
     done() {
       if (shown && tty) process.stderr.write("\n");
@@ -109,7 +132,26 @@ function progressReporter(scenario: Scenario, quiet: boolean) {
   };
 }
 
+function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, files: readonly string[]): void {
+  const a = s.autoscaling;
+  const lines = [
+    `${scenario.name}/${scenario.variant} (${scenario.deploymentName}), seed ${s.seed}: ${formatVirtual(scenario.durationMs)} of virtual time in ${(wallMs / 1000).toFixed(2)} s wall (${Math.round(scenario.durationMs / wallMs)}x), ${s.events} events`,
+    `  autoscaler: ${a.evaluations} evaluations, ${a.scalings} scalings` +
+      (a.restarts > 0
+        ? `; restarts: actual mean ${a.restart_actual_mean_s} s, max ${a.restart_actual_max_s} s; restart time used first ${a.restart_time_used_first_s} s, last ${a.restart_time_used_last_s} s`
+        : ""),
+    `  ${s.task_managers} TaskManager(s) at the end, ${s.slot_hours} slot-hours; records produced ${s.records_produced}, delivered to sinks ${s.records_delivered_to_sinks}; sources back-pressured ${(100 * s.source_backpressured_share).toFixed(1)}% of the time`,
+    ...s.vertices.map(
+      (v) =>
+        `  ${v.name}: parallelism ${v.parallelism}/${v.max_parallelism} at the end, ${v.mean_records_in_per_s} records/s in, busy ${(100 * v.busy_share).toFixed(1)}%, back-pressured ${(100 * v.backpressured_share).toFixed(1)}%, idle ${(100 * v.idle_share).toFixed(1)}%`,
+    ),
+    `  wrote ${files.join(", ")} to ${dir}/`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
 function main(argv: string[]): number {
+  if (argv[0] === "diff") return runDiff(argv.slice(1));
   let cli: Cli | "help";
   try {
     cli = parseCli(argv);
@@ -119,48 +161,57 @@ function main(argv: string[]): number {
     return 2;
   }
   if (cli === "help") {
-    process.stdout.write(HELP);
+    process.stdout.write(`${HELP}\n${DIFF_HELP}`);
     return 0;
   }
-  let scenario: Scenario;
+  let scenarios: Scenario[];
   try {
-    scenario = loadScenario(cli.scenarioFile, { set: cli.set, seed: cli.seed, duration: cli.duration });
+    scenarios = loadScenarioVariants(cli.scenarioFile, { set: cli.set, seed: cli.seed, duration: cli.duration, variant: cli.variant });
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     process.stderr.write(`error: ${e.message}\n`);
     return 2;
   }
 
-  const variant = "default";
-  const progress = progressReporter(scenario, cli.quiet);
-  const wallStart = performance.now();
-  const result = runScenario(scenario, {
-    variant,
-    progressEveryMs: Math.max(60_000, Math.ceil(scenario.durationMs / 200)),
-    onProgress: (t) => progress.update(t),
-  });
+  const first = scenarios[0]!;
+  const seeds = Array.from({ length: cli.replications }, (_, i) => first.seed + i);
+  const totalMs = scenarios.length * seeds.length * first.durationMs;
+  const progress = progressReporter(first, totalMs, cli.quiet);
+  const runs: VariantRuns[] = [];
+  let doneMs = 0;
+  for (const base of scenarios) {
+    const summaries: Summary[] = [];
+    for (const seed of seeds) {
+      const scenario = { ...base, seed };
+      const wallStart = performance.now();
+      const result = runScenario(scenario, {
+        variant: scenario.variant,
+        progressEveryMs: Math.max(60_000, Math.ceil(scenario.durationMs / 200)),
+        onProgress: (t) => progress.update(doneMs + t),
+      });
+      doneMs += scenario.durationMs;
+      summaries.push(result.summary);
+      // The first seed's run is written in full; the others feed the comparison.
+      if (seed === seeds[0]) {
+        const dir = join(cli.outDir, scenario.name, scenario.variant);
+        writeRunFiles(dir, result.files);
+        if (!cli.quiet) {
+          progress.clear();
+          printRun(scenario, result.summary, performance.now() - wallStart, dir, Object.keys(result.files));
+        }
+      }
+    }
+    runs.push({ variant: base.variant, seeds, summaries });
+  }
   progress.done();
-  const wallMs = performance.now() - wallStart;
-  const dir = join(cli.outDir, scenario.name, variant);
-  writeRunFiles(dir, result.files);
-
-  if (!cli.quiet) {
-    const s = result.summary;
-    const lines = [
-      `${scenario.name} (${scenario.deploymentName}), seed ${s.seed}: ${formatVirtual(scenario.durationMs)} of virtual time in ${(wallMs / 1000).toFixed(2)} s wall (${Math.round(scenario.durationMs / wallMs)}x), ${s.events} events`,
-      `  autoscaler: ${s.autoscaling.evaluations} evaluations, ${s.autoscaling.scalings} scalings, ${s.autoscaling.restarts} restarts` +
-        (s.autoscaling.restarts > 0
-          ? ` (actual mean ${s.autoscaling.restart_actual_mean_s} s, max ${s.autoscaling.restart_actual_max_s} s; restart time used first ${s.autoscaling.restart_time_used_first_s} s, last ${s.autoscaling.restart_time_used_last_s} s)`
-          : ""),
-      `  ${s.task_managers} TaskManager(s) at the end, ${s.slot_hours} slot-hours`,
-      `  records produced ${s.records_produced}, delivered to sinks ${s.records_delivered_to_sinks}; sources back-pressured ${(100 * s.source_backpressured_share).toFixed(1)}% of the time`,
-      ...s.vertices.map(
-        (v) =>
-          `  ${v.name}: parallelism ${v.parallelism}/${v.max_parallelism}, ${v.mean_records_in_per_s} records/s in, busy ${(100 * v.busy_share).toFixed(1)}%, back-pressured ${(100 * v.backpressured_share).toFixed(1)}%, idle ${(100 * v.idle_share).toFixed(1)}%`,
-      ),
-      `  wrote ${Object.keys(result.files).join(", ")} to ${dir}/`,
-    ];
-    process.stdout.write(`${lines.join("\n")}\n`);
+  if (runs.length > 1 || seeds.length > 1) {
+    const rows = compare(runs);
+    const file = join(cli.outDir, first.name, "comparison.csv");
+    writeFileAtomically(file, comparisonCsv(rows));
+    if (!cli.quiet) {
+      const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
+      process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${file}\n`);
+    }
   }
   return 0;
 }

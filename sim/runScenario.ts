@@ -89,7 +89,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const totals = new Map(vertexTotals(cluster).map((t) => [t.vertexId, t]));
   const summary = buildSummary({
     scenario: scenario.name,
-    variant: options.variant ?? "default",
+    variant: options.variant ?? scenario.variant,
     deployment: scenario.deploymentName,
     seed: scenario.seed,
     startTime: scenario.startTime,

@@ -77,6 +77,7 @@ export function buildSummary(run: RunOutcome) {
     records_produced: sources.reduce((a, v) => a + v.recordsIn, 0),
     records_delivered_to_sinks: sinks.reduce((a, v) => a + v.recordsIn, 0),
     source_backpressured_share: sources.length === 0 ? 0 : round(mean(sources, (v) => share(v.backPressuredMs, v)) ?? 0, 4),
+    ...lagFigures(run.timeseries),
     autoscaling: {
       evaluations: a.evaluations,
       scalings: a.scalings,
@@ -109,3 +110,12 @@ export function buildSummary(run: RunOutcome) {
 }
 
 export type Summary = ReturnType<typeof buildSummary>;
+
+/** Max and mean of the summed pending records over samples; null when no source reports them. */
+function lagFigures(rows: readonly TimeseriesRow[]): { lag_max: number | null; lag_mean: number | null } {
+  const bySample = new Map<number, number>();
+  for (const r of rows) if (r.pendingRecords !== undefined) bySample.set(r.timeS, (bySample.get(r.timeS) ?? 0) + r.pendingRecords);
+  if (bySample.size === 0) return { lag_max: null, lag_mean: null };
+  const values = [...bySample.values()];
+  return { lag_max: Math.max(...values), lag_mean: round(mean(values)!, 3) };
+}

@@ -20,3 +20,11 @@ export function writeRunFiles(dir: string, files: Readonly<Record<string, string
     throw e;
   }
 }
+
+/** Writes one file by renaming a finished temporary file over it. */
+export function writeFileAtomically(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, file);
+}

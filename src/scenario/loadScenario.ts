@@ -20,6 +20,8 @@ export interface Scenario {
   readonly file: string;
   /** The file's base name without extension: the output folder's name. */
   readonly name: string;
+  /** The variant this scenario is ("default" without variants). */
+  readonly variant: string;
   readonly deploymentName: string;
   readonly namespace: string;
   readonly flinkVersion: string | undefined;
@@ -44,6 +46,8 @@ export interface ScenarioOverrides {
   readonly set?: Readonly<Record<string, string>>;
   readonly seed?: number;
   readonly duration?: string;
+  /** Resolve this variant of simulation.variants (default: the first, or "default" without variants). */
+  readonly variant?: string;
 }
 
 export const DEFAULTS = {
@@ -81,7 +85,45 @@ export function parseScenario(file: string, text: string, overrides: ScenarioOve
   }
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) throw zodIssueToError(file, data, parsed.error.issues);
-  return resolve(file, parsed.data, overrides);
+  const names = variantNames(parsed.data);
+  const variant = overrides.variant ?? names[0]!;
+  if (!names.includes(variant)) {
+    throw new ScenarioError(file, "--variant", `'${variant}' is not a variant of this scenario${suggestion(variant, names)}; it has ${names.join(", ")}`);
+  }
+  return resolve(file, withVariant(parsed.data, variant), overrides, variant);
+}
+
+/** The variants a scenario file defines, in file order; ["default"] when it defines none. */
+export function variantNames(doc: ScenarioDocument): string[] {
+  const names = Object.keys(doc.simulation.variants ?? {});
+  return names.length === 0 ? ["default"] : names;
+}
+
+/** Every variant of a scenario file, each resolved (the same seed for all: common random numbers). */
+export function loadScenarioVariants(file: string, overrides: ScenarioOverrides = {}): Scenario[] {
+  const first = loadScenario(file, overrides);
+  const text = readFileSync(file, "utf8");
+  const doc = scenarioSchema.parse(parseDocument(text).toJS());
+  const names = overrides.variant !== undefined ? [overrides.variant] : variantNames(doc);
+  return names.map((name) => (name === first.variant ? first : parseScenario(file, text, { ...overrides, variant: name })));
+}
+
+/** The document with a variant's overrides merged in. */
+function withVariant(doc: ScenarioDocument, name: string): ScenarioDocument {
+  const v = doc.simulation.variants?.[name];
+  if (v === undefined) return doc;
+  const restart = doc.simulation.restart ?? {};
+  return {
+    ...doc,
+    spec: { ...doc.spec, flinkConfiguration: { ...doc.spec.flinkConfiguration, ...v.flinkConfiguration } },
+    simulation: {
+      ...doc.simulation,
+      restart: {
+        inPlace: { ...restart.inPlace, ...v.restart?.inPlace },
+        redeploy: { ...restart.redeploy, ...v.restart?.redeploy },
+      },
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -230,7 +272,7 @@ function distributionAt(file: string, path: readonly PropertyKey[], d: Distribut
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
-function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides): Scenario {
+function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides, variant: string): Scenario {
   const sim = doc.simulation;
   const fail = (path: readonly PropertyKey[], message: string): never => {
     throw new ScenarioError(file, formatPath(path), message);
@@ -313,6 +355,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   return {
     file,
     name: basename(file, extname(file)),
+    variant,
     deploymentName: doc.metadata.name,
     namespace: doc.metadata.namespace ?? "default",
     flinkVersion: doc.spec.flinkVersion,

@@ -133,8 +133,18 @@ const redeployRestart = z.strictObject({
   deploy: distribution.optional(),
 });
 
+const restart = z.strictObject({ inPlace: inPlaceRestart.optional(), redeploy: redeployRestart.optional() });
+
+/** A named variant: configuration and restart-model overrides on top of the scenario. */
+const variant = z.strictObject({
+  description: z.string().optional(),
+  flinkConfiguration: z.record(z.string(), scalar).optional(),
+  restart: restart.optional(),
+});
+
 const simulation = z.strictObject({
-  restart: z.strictObject({ inPlace: inPlaceRestart.optional(), redeploy: redeployRestart.optional() }).optional(),
+  restart: restart.optional(),
+  variants: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a variant name is letters, digits, '-' and '_'"), variant).optional(),
   duration: duration.optional(),
   seed: z.number().int().optional(),
   sampleInterval: duration.optional(),

@@ -26,7 +26,7 @@ describe("sim command line", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/parallelism 1\/24/);
-    const dir = join(out, "backpressure", "default");
+    const dir = join(out, "backpressure", "tracking-on");
     const csv = readFileSync(join(dir, "timeseries.csv"), "utf8").trim().split("\n");
     expect(csv[0]).toBe("time_s,vertex,parallelism,records_in_per_s,records_out_per_s,busy_ms_per_s,backpressured_ms_per_s,idle_ms_per_s,pending_records,job_status");
     expect(csv).toHaveLength(1 + 60 * 2); // every 10 s for 10 min, two vertices
@@ -53,5 +53,31 @@ describe("sim command line", () => {
     expect(r.stdout).toBe("");
     expect(existsSync(join(out, "backpressure"))).toBe(false);
     expect(existsSync(join(out, "bad"))).toBe(false);
+  });
+});
+
+describe("comparing runs from the command line", () => {
+  it("runs every variant with replications, writes comparison.csv, and diffs two run folders", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-cmp-"));
+    const r = sim(SEED_SCENARIO, "--out", out, "--duration", "10min", "--replications", "2");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/2 replications per variant \(seeds 1\.\.2\), mean ± 95% CI; differences paired by seed/);
+    expect(r.stdout).toMatch(/tracking-off - tracking-on/);
+    const csv = readFileSync(join(out, "backpressure", "comparison.csv"), "utf8");
+    expect(csv.split("\n")[0]).toBe("variant,figure,n,mean,ci95,diff_vs_first_mean,diff_vs_first_ci95");
+    expect(csv).toMatch(/^tracking-off,restart_time_used_last_s,2,/m);
+
+    const on = join(out, "backpressure", "tracking-on");
+    const off = join(out, "backpressure", "tracking-off");
+    const same = sim("diff", on, on);
+    expect(same.status).toBe(0);
+    expect(same.stdout).toMatch(/no differences/);
+    const different = sim("diff", on, off);
+    expect(different.status).toBe(1);
+    expect(different.stdout).toMatch(/restart time used, last \(s\): \d+ -> 120/);
+    const tolerant = sim("diff", on, off, "--tolerance", "1");
+    expect(tolerant.status).toBe(0);
+    expect(sim("diff", on).status).toBe(2);
+    expect(sim("diff", on, join(out, "nowhere")).stderr).toMatch(/no summary\.json/);
   });
 });

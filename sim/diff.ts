@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { diffRuns } from "../src/record/diffRuns.ts";
+import type { Summary } from "../src/record/summary.ts";
+
+export const DIFF_HELP = `diff <runDirA> <runDirB> [--tolerance F]
+  Compares two run folders (out/<scenario>/<variant>/): headline figures of summary.json
+  and the executed decisions of decisions.csv. Prints what changed; exit status 1 when a
+  figure differs by more than the relative tolerance F (default 0) or a decision differs.
+`;
+
+function readRun(dir: string): { summary: Summary; decisions: string } | string {
+  for (const f of ["summary.json", "decisions.csv"]) if (!existsSync(join(dir, f))) return `${dir}: no ${f} (is it a run folder, out/<scenario>/<variant>/?)`;
+  try {
+    return { summary: JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary, decisions: readFileSync(join(dir, "decisions.csv"), "utf8") };
+  } catch (e) {
+    return `${dir}: summary.json cannot be read (${(e as Error).message})`;
+  }
+}
+
+/** npm run sim -- diff A B: exit 0 same, 1 different, 2 bad arguments. */
+export function runDiff(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { tolerance: { type: "string" } } });
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n\n${DIFF_HELP}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length !== 2) {
+    process.stderr.write(`error: diff needs two run folders\n\n${DIFF_HELP}`);
+    return 2;
+  }
+  const tolerance = values.tolerance === undefined ? 0 : Number(values.tolerance);
+  if (!(tolerance >= 0)) {
+    process.stderr.write(`error: --tolerance expects a non-negative number, got '${values.tolerance}'\n`);
+    return 2;
+  }
+  const a = readRun(positionals[0]!);
+  const b = readRun(positionals[1]!);
+  for (const r of [a, b]) {
+    if (typeof r === "string") {
+      process.stderr.write(`error: ${r}\n`);
+      return 2;
+    }
+  }
+  const diffs = diffRuns(a as Exclude<typeof a, string>, b as Exclude<typeof b, string>, tolerance);
+  if (diffs.length === 0) {
+    process.stdout.write(`no differences beyond a relative tolerance of ${tolerance}\n`);
+    return 0;
+  }
+  for (const d of diffs) process.stdout.write(`${d.what}: ${d.a} -> ${d.b}${d.relative < 1 ? ` (${(100 * d.relative).toFixed(1)}%)` : ""}\n`);
+  process.stdout.write(`${diffs.length} difference(s) beyond a relative tolerance of ${tolerance}\n`);
+  return 1;
+}
