@@ -10,6 +10,9 @@ import { recordsPerBuffer, type NetworkConfig } from "./network/NetworkConfig.ts
 import { ResultPartition } from "./network/ResultPartition.ts";
 import { connectedConsumers, createChannelSelector, type ShipStrategy } from "./partitioners.ts";
 import { RateLimiter } from "./runtime/RateLimiter.ts";
+import { KafkaTopic, splitOwner } from "./sources/KafkaTopic.ts";
+import { LoadProfile } from "./sources/LoadProfile.ts";
+import { DatagenReader, KafkaReader, type SourceReader } from "./sources/SourceReader.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
 
 /** Flink's JobStatus values, in the order the REST API lists them. */
@@ -62,6 +65,11 @@ export class FlinkCluster {
   /** Increases with every deployment of the job (a restart deploys new task attempts). */
   deployments = 0;
   private viewUpdatesScheduled = false;
+  /** The load profile of each source operator (by operator id). */
+  readonly loads = new Map<string, LoadProfile>();
+  /** The topic of each Kafka source operator (by operator id): it outlives restarts. */
+  readonly topics = new Map<string, KafkaTopic>();
+  private readonly readers: KafkaReader[] = [];
   /** Totals of cancelled task attempts, per vertex, so that run totals survive restarts. */
   readonly retired = new Map<string, { recordsIn: number; recordsOut: number; busyMs: number; backPressuredMs: number; idleMs: number }>();
   private status: JobStatus = "INITIALIZING";
@@ -73,6 +81,13 @@ export class FlinkCluster {
     readonly options: ClusterOptions,
   ) {
     this.graph = buildJobGraph(options.job, options.graph);
+    for (const op of options.job.operators) {
+      const source = op.source;
+      if (source === undefined) continue;
+      const load = new LoadProfile(source.load, source.noise, streams.stream(`load/${op.id}`));
+      this.loads.set(op.id, load);
+      if (source.connector === "kafka") this.topics.set(op.id, new KafkaTopic(env, source.topic, source.partitions, load, source.initialBacklog));
+    }
     this.jobId = createHash("md5").update(`job:${options.job.name}`).digest("hex");
     this.taskManagers = Math.ceil(this.slotsRequired() / options.slotsPerTaskManager);
   }
@@ -113,6 +128,7 @@ export class FlinkCluster {
     this.setStatus("RUNNING");
     for (const tasks of this.subtasks.values()) for (const t of tasks) t.start();
     this.scheduleViewUpdates();
+    for (const topic of this.topics.values()) topic.start();
   }
 
   /**
@@ -136,6 +152,8 @@ export class FlinkCluster {
     }
     this.subtasks.clear();
     this.channels.length = 0;
+    for (const r of this.readers) r.close();
+    this.readers.length = 0;
     this.setStatus(status);
   }
 
@@ -216,7 +234,7 @@ export class FlinkCluster {
     });
 
     for (const v of this.graph.vertices) {
-      const source = v.operators[0]!.source;
+      const head = v.operators[0]!;
       const tasks = Array.from({ length: v.parallelism }, (_, i) => {
         const chain: ChainedOperator[] = v.operators.map((op) => ({
           spec: op,
@@ -227,7 +245,8 @@ export class FlinkCluster {
           v.operators.map((o) => o.name),
           now,
         );
-        const limiter = source !== undefined ? new RateLimiter(source.rowsPerSecond / v.parallelism, now) : null;
+        const reader = this.sourceReader(head.id, i, v.parallelism, now);
+        if (reader !== null) metrics.sourceMetrics = () => reader.metrics();
         return new Subtask(
           this.env,
           v.id,
@@ -237,7 +256,7 @@ export class FlinkCluster {
           metrics,
           gates.get(v.id)?.[i] ?? null,
           outputs.get(v.id)?.[i] ?? [],
-          limiter,
+          reader,
           network.bufferTimeoutMs,
         );
       });
@@ -251,6 +270,24 @@ export class FlinkCluster {
         channel: w.channel,
       });
     }
+  }
+
+  /** The reader of source subtask `index` of `parallelism`, or null for a non-source operator. */
+  private sourceReader(operatorId: string, index: number, parallelism: number, now: number): SourceReader | null {
+    const spec = this.options.job.operators.find((o) => o.id === operatorId)!.source;
+    if (spec === undefined) return null;
+    const load = this.loads.get(operatorId)!;
+    if (spec.connector === "datagen") {
+      const rate = load.rate(now) / parallelism;
+      return new DatagenReader(new RateLimiter(rate > 0 ? rate : 1, now), load, parallelism);
+    }
+    const topic = this.topics.get(operatorId)!;
+    // Partitions go to readers as KafkaSourceEnumerator assigns them.
+    const partitions = Array.from({ length: spec.partitions }, (_, p) => p).filter((p) => splitOwner(spec.topic, p, parallelism) === index);
+    const limiter = spec.maxRecordsPerSecond === undefined ? null : new RateLimiter(spec.maxRecordsPerSecond, now);
+    const reader = new KafkaReader(topic, partitions, limiter);
+    this.readers.push(reader);
+    return reader;
   }
 
   private scheduleViewUpdates(): void {

@@ -2,14 +2,29 @@ import { createHash } from "node:crypto";
 import type { DistributionSpec } from "../engine/distributions.ts";
 import { computeDefaultMaxParallelism } from "./keyGroups.ts";
 import type { KeyDistribution, ShipStrategy } from "./partitioners.ts";
+import type { LoadProfileSpec, NoiseSpec } from "./sources/LoadProfile.ts";
 
-/** A datagen source: `rowsPerSecond` in total, split evenly over the source's subtasks. */
+/** A datagen source: the load's rate (rows-per-second) in total, split evenly over the source's subtasks. */
 export interface DatagenSourceSpec {
   readonly connector: "datagen";
-  readonly rowsPerSecond: number;
+  readonly load: LoadProfileSpec;
+  readonly noise: NoiseSpec | undefined;
 }
 
-export type SourceSpec = DatagenSourceSpec;
+/** A Kafka source reading a topic whose producers write at the load's rate. */
+export interface KafkaSourceSpec {
+  readonly connector: "kafka";
+  readonly topic: string;
+  readonly partitions: number;
+  readonly load: LoadProfileSpec;
+  readonly noise: NoiseSpec | undefined;
+  /** Records waiting in the topic at the start, spread evenly over the partitions. */
+  readonly initialBacklog: number;
+  /** The most a source subtask fetches per second (undefined: no limit but its processing cost). */
+  readonly maxRecordsPerSecond: number | undefined;
+}
+
+export type SourceSpec = DatagenSourceSpec | KafkaSourceSpec;
 
 export type OperatorKind = "source" | "operator" | "sink";
 

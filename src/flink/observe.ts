@@ -20,6 +20,18 @@ export interface VertexSample {
   readonly jobStatus: string;
 }
 
+/** The summed `<source>.pendingRecords` of a vertex, undefined when it reports none. */
+function pendingRecordsOf(m: ReadonlyMap<string, number[]>): number | undefined {
+  let found = false;
+  let total = 0;
+  for (const [name, values] of m) {
+    if (!name.endsWith(".pendingRecords")) continue;
+    found = true;
+    for (const v of values) total += v;
+  }
+  return found ? total : undefined;
+}
+
 const sum = (values: readonly number[] | undefined) => (values ?? []).reduce((a, b) => a + b, 0);
 const avg = (values: readonly number[] | undefined) => (values === undefined || values.length === 0 ? 0 : sum(values) / values.length);
 
@@ -38,7 +50,7 @@ export function sampleVertices(cluster: FlinkCluster, nowMs: number): VertexSamp
       busyTimeMsPerSecond: avg(m.get("busyTimeMsPerSecond")),
       backPressuredTimeMsPerSecond: avg(m.get("backPressuredTimeMsPerSecond")),
       idleTimeMsPerSecond: avg(m.get("idleTimeMsPerSecond")),
-      pendingRecords: m.has("pendingRecords") ? sum(m.get("pendingRecords")) : undefined,
+      pendingRecords: pendingRecordsOf(m),
       jobStatus: cluster.getStatus(),
     };
   });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { basename, extname } from "node:path";
+import { basename, dirname, extname, resolve as resolvePath } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { DurationFormatError, parseDuration } from "../core/duration.ts";
@@ -12,7 +13,9 @@ import { ALL_OPTIONS, MEMORY_TUNING_ENABLED } from "../autoscaler/config/AutoSca
 import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
 import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
 import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../operator/RestartModel.ts";
-import { scenarioSchema, type DistributionDocument, type ScenarioDocument } from "./schema.ts";
+import { scenarioSchema, type DistributionDocument, type LoadProfileDocument, type ScenarioDocument, type SourceDocument } from "./schema.ts";
+import type { LoadProfileSpec } from "../flink/sources/LoadProfile.ts";
+import type { SourceSpec } from "../flink/JobGraph.ts";
 import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
 
 /** A validated scenario, resolved to the units and types the simulation uses. */
@@ -140,24 +143,31 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-/** The keys an object schema allows at `path`, found by walking the schema. */
+/** The keys an object schema allows at `path`, found by walking the schema (through unions too). */
 function allowedKeysAt(path: readonly PropertyKey[]): string[] {
-  let schema: unknown = scenarioSchema;
-  const unwrap = (s: unknown): unknown => {
+  type Node = { unwrap?: () => unknown; shape?: Record<string, unknown>; element?: unknown; options?: readonly unknown[] };
+  const unwrap = (s: unknown): Node => {
     for (;;) {
-      const o = s as { unwrap?: () => unknown; shape?: unknown; element?: unknown };
-      if (o.shape !== undefined || o.element !== undefined || typeof o.unwrap !== "function") return s;
+      const o = s as Node;
+      if (o.shape !== undefined || o.element !== undefined || o.options !== undefined || typeof o.unwrap !== "function") return o;
       s = o.unwrap();
     }
   };
+  const objectsOf = (s: unknown): Node[] => {
+    const n = unwrap(s);
+    return n.options !== undefined ? n.options.flatMap(objectsOf) : [n];
+  };
+  let candidates: Node[] = objectsOf(scenarioSchema);
   for (const key of path) {
-    const s = unwrap(schema) as { shape?: Record<string, unknown>; element?: unknown };
-    if (typeof key === "number" && s.element !== undefined) schema = s.element;
-    else if (typeof key === "string" && s.shape !== undefined) schema = s.shape[key];
-    else return [];
+    const next: Node[] = [];
+    for (const c of candidates) {
+      if (typeof key === "number" && c.element !== undefined) next.push(...objectsOf(c.element));
+      else if (typeof key === "string" && c.shape?.[key] !== undefined) next.push(...objectsOf(c.shape[key]));
+    }
+    if (next.length === 0) return [];
+    candidates = next;
   }
-  const s = unwrap(schema) as { shape?: Record<string, unknown> };
-  return s.shape === undefined ? [] : Object.keys(s.shape);
+  return [...new Set(candidates.flatMap((c) => (c.shape === undefined ? [] : Object.keys(c.shape))))];
 }
 
 function describe(value: unknown): string {
@@ -271,6 +281,83 @@ function distributionAt(file: string, path: readonly PropertyKey[], d: Distribut
 }
 
 const HEX32 = /^[0-9a-f]{32}$/;
+
+function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument): SourceSpec {
+  const noise =
+    d.noise === undefined ? undefined : { stddev: d.noise.stddev, intervalMs: durationAt(file, [...path, "noise", "interval"], d.noise.interval ?? "1s") };
+  if (noise !== undefined && !(noise.intervalMs >= 1)) throw new ScenarioError(file, formatPath([...path, "noise", "interval"]), "must be at least 1 ms");
+  if (d.connector === "datagen") {
+    if ((d.rowsPerSecond === undefined) === (d.load === undefined)) {
+      throw new ScenarioError(file, formatPath(path), "a datagen source needs either rowsPerSecond or load (one of them)");
+    }
+    const load = d.load === undefined ? { profile: "constant" as const, rate: d.rowsPerSecond! } : loadAt(file, [...path, "load"], d.load);
+    return { connector: "datagen", load, noise };
+  }
+  return {
+    connector: "kafka",
+    topic: d.topic,
+    partitions: d.partitions,
+    load: loadAt(file, [...path, "load"], d.load),
+    noise,
+    initialBacklog: d.initialBacklog ?? 0,
+    maxRecordsPerSecond: d.maxRecordsPerSecond,
+  };
+}
+
+function loadAt(file: string, path: readonly PropertyKey[], d: LoadProfileDocument): LoadProfileSpec {
+  const ms = (key: string, v: string | number) => durationAt(file, [...path, key], v);
+  if (typeof d === "number") return { profile: "constant", rate: d };
+  switch (d.profile) {
+    case "constant":
+      return { profile: "constant", rate: d.rate };
+    case "steps": {
+      const steps = d.steps.map((s, i) => ({ atMs: durationAt(file, [...path, "steps", i, "at"], s.at), rate: s.rate }));
+      steps.forEach((s, i) => {
+        if (i > 0 && s.atMs <= steps[i - 1]!.atMs) throw new ScenarioError(file, formatPath([...path, "steps", i, "at"]), "steps must be in increasing time order");
+      });
+      return { profile: "steps", steps };
+    }
+    case "ramp": {
+      const overMs = ms("over", d.over);
+      if (!(overMs > 0)) throw new ScenarioError(file, formatPath([...path, "over"]), "must be longer than 0");
+      return { profile: "ramp", from: d.from, to: d.to, overMs, startMs: d.start === undefined ? 0 : ms("start", d.start) };
+    }
+    case "sine": {
+      const periodMs = ms("period", d.period);
+      if (!(periodMs > 0)) throw new ScenarioError(file, formatPath([...path, "period"]), "must be longer than 0");
+      if (d.max < d.min) throw new ScenarioError(file, formatPath([...path, "max"]), `must not be below min (${d.min})`);
+      return { profile: "sine", min: d.min, max: d.max, periodMs };
+    }
+    case "trace": {
+      const tracePath = resolvePath(dirname(file), d.file);
+      let text: string;
+      try {
+        text = readFileSync(tracePath, "utf8");
+      } catch {
+        throw new ScenarioError(file, formatPath([...path, "file"]), `cannot read trace '${d.file}' (looked for ${tracePath})`);
+      }
+      let rows: Record<string, string>[];
+      try {
+        rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+      } catch (e) {
+        throw new ScenarioError(file, formatPath([...path, "file"]), `trace '${d.file}' is not CSV: ${(e as Error).message}`);
+      }
+      const points = rows.map((r, i) => {
+        const t = Number(r.time_s);
+        const rate = Number(r.rate);
+        if (!Number.isFinite(t) || !Number.isFinite(rate) || rate < 0) {
+          throw new ScenarioError(file, formatPath([...path, "file"]), `trace '${d.file}' row ${i + 2}: expected columns time_s and rate (a number >= 0)`);
+        }
+        return { atMs: t * 1000, rate };
+      });
+      if (points.length === 0) throw new ScenarioError(file, formatPath([...path, "file"]), `trace '${d.file}' has no rows`);
+      points.forEach((p, i) => {
+        if (i > 0 && p.atMs <= points[i - 1]!.atMs) throw new ScenarioError(file, formatPath([...path, "file"]), `trace '${d.file}' row ${i + 2}: time_s must increase`);
+      });
+      return { profile: "trace", points, interpolation: d.interpolation ?? "linear" };
+    }
+  }
+}
 
 function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides, variant: string): Scenario {
   const sim = doc.simulation;
@@ -462,7 +549,7 @@ function resolveJob(
       maxParallelism: o.maxParallelism,
       chaining: o.chaining ?? true,
       vertexId: o.vertexId,
-      source: o.source,
+      source: o.source === undefined ? undefined : sourceAt(file, [...path, "source"], o.source),
     };
   });
   if (!operators.some((o) => o.kind === "source")) fail([...base, "operators"], "the job needs at least one operator of kind source");

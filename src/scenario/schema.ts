@@ -92,10 +92,38 @@ const distribution = z.union([
   z.strictObject({ distribution: z.literal("lognormal"), median: duration, p95: duration }),
 ]);
 
+const rate = z.number().nonnegative();
+
+/** A load profile: records per second over time; a bare number is a constant rate. */
+const loadProfile = z.union([
+  rate,
+  z.strictObject({ profile: z.literal("constant"), rate }),
+  z.strictObject({ profile: z.literal("steps"), steps: z.array(z.strictObject({ at: duration, rate })).min(1) }),
+  z.strictObject({ profile: z.literal("ramp"), from: rate, to: rate, over: duration, start: duration.optional() }),
+  z.strictObject({ profile: z.literal("sine"), min: rate, max: rate, period: duration }),
+  z.strictObject({ profile: z.literal("trace"), file: z.string().min(1), interpolation: z.enum(["linear", "step"]).optional() }),
+]);
+
+const noise = z.strictObject({ stddev: z.number().nonnegative(), interval: duration.optional() });
+
 const datagen = z.strictObject({
   connector: z.literal("datagen"),
-  rowsPerSecond: z.number().positive(),
+  rowsPerSecond: z.number().positive().optional(),
+  load: loadProfile.optional(),
+  noise: noise.optional(),
 });
+
+const kafka = z.strictObject({
+  connector: z.literal("kafka"),
+  topic: z.string().min(1),
+  partitions: z.number().int().positive(),
+  load: loadProfile,
+  noise: noise.optional(),
+  initialBacklog: z.number().int().nonnegative().optional(),
+  maxRecordsPerSecond: z.number().positive().optional(),
+});
+
+const source = z.discriminatedUnion("connector", [datagen, kafka]);
 
 const operator = z.strictObject({
   id: z.string().min(1),
@@ -107,7 +135,7 @@ const operator = z.strictObject({
   maxParallelism: z.number().int().positive().optional(),
   chaining: z.boolean().optional(),
   vertexId: z.string().optional(),
-  source: datagen.optional(),
+  source: source.optional(),
 });
 
 const edge = z.strictObject({
@@ -167,3 +195,5 @@ export const scenarioSchema = z.strictObject({
 
 export type ScenarioDocument = z.infer<typeof scenarioSchema>;
 export type DistributionDocument = z.infer<typeof distribution>;
+export type LoadProfileDocument = z.infer<typeof loadProfile>;
+export type SourceDocument = z.infer<typeof source>;

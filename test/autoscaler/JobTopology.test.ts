@@ -24,7 +24,7 @@ function op(id: string, name: string, extra: Partial<OperatorSpec> = {}): Operat
     ...extra,
   };
 }
-const src = (id: string, name: string) => op(id, name, { kind: "source", source: { connector: "datagen", rowsPerSecond: 1 } });
+const src = (id: string, name: string) => op(id, name, { kind: "source", source: { connector: "datagen", load: { profile: "constant", rate: 1 }, noise: undefined } });
 const edge = (from: string, to: string, shipStrategy: EdgeSpec["shipStrategy"]): EdgeSpec => ({ from, to, shipStrategy, keys: undefined });
 
 describe("JobTopologyTest", () => {

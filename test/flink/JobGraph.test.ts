@@ -34,7 +34,7 @@ describe("job graph", () => {
     const job: JobSpec = {
       name: "j",
       operators: [
-        op("src", { kind: "source", source: { connector: "datagen", rowsPerSecond: 1 } }),
+        op("src", { kind: "source", source: { connector: "datagen", load: { profile: "constant", rate: 1 }, noise: undefined } }),
         op("a"),
         op("b", { chaining: false }),
         op("c", { parallelism: 4 }),
@@ -57,7 +57,7 @@ describe("job graph", () => {
     const job: JobSpec = {
       name: "j",
       operators: [
-        op("src", { kind: "source", source: { connector: "datagen", rowsPerSecond: 1 }, vertexId: "0123456789abcdef0123456789abcdef" }),
+        op("src", { kind: "source", source: { connector: "datagen", load: { profile: "constant", rate: 1 }, noise: undefined }, vertexId: "0123456789abcdef0123456789abcdef" }),
         op("m"),
       ],
       edges: [{ from: "src", to: "m", shipStrategy: "HASH", keys: undefined }],

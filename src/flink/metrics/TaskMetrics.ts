@@ -26,6 +26,9 @@ export class TaskMetrics {
   readonly numRecordsOutPerSecond = new MeterView(this.numRecordsOut);
   readonly operators: OperatorMetrics[];
 
+  /** Metrics the head operator (a source reader) reports beside its records, e.g. pendingRecords. */
+  sourceMetrics: (() => ReadonlyMap<string, number>) | null = null;
+
   constructor(
     operatorNames: readonly string[],
     readonly startMs: number,
@@ -77,6 +80,9 @@ export class TaskMetrics {
       ["numRecordsInPerSecond", this.numRecordsInPerSecond.getRate()],
       ["numRecordsOutPerSecond", this.numRecordsOutPerSecond.getRate()],
     ]);
+    if (this.sourceMetrics !== null) {
+      for (const [name, value] of this.sourceMetrics()) m.set(`${this.operators[0]!.metricName}.${name}`, value);
+    }
     for (const o of this.operators) {
       m.set(`${o.metricName}.numRecordsIn`, o.numRecordsIn.count);
       m.set(`${o.metricName}.numRecordsOut`, o.numRecordsOut.count);

@@ -5,7 +5,7 @@ import type { TaskMetrics } from "../metrics/TaskMetrics.ts";
 import type { InputChannel, InputGate } from "../network/InputGate.ts";
 import type { ResultPartition } from "../network/ResultPartition.ts";
 import type { ChannelSelector } from "../partitioners.ts";
-import type { RateLimiter } from "./RateLimiter.ts";
+import type { SourceReader } from "../sources/SourceReader.ts";
 
 export type TaskState = "idle" | "busy" | "backpressured";
 
@@ -41,7 +41,6 @@ export class Subtask {
 
   private slice: InputChannel | null = null;
   private sliceRemaining = 0;
-  private permitGranted = false;
 
   /** Per chained operator: records in and out of the record in process. */
   private readonly pendingIn: Int32Array;
@@ -60,13 +59,14 @@ export class Subtask {
     readonly metrics: TaskMetrics,
     readonly gate: InputGate | null,
     readonly outputs: readonly TaskOutput[],
-    private readonly rateLimiter: RateLimiter | null,
+    private readonly source: SourceReader | null,
     private readonly bufferTimeoutMs: number,
   ) {
     this.stateSince = env.now;
     this.pendingIn = new Int32Array(chain.length);
     this.pendingOut = new Int32Array(chain.length);
     if (gate !== null) gate.owner = { onInputAvailable: () => this.wake() };
+    if (source !== null) source.onAvailable = () => this.wake();
     for (const output of outputs) {
       output.partition.owner = {
         onBufferRecycled: () => {
@@ -158,16 +158,15 @@ export class Subtask {
 
   /** Takes the next input record (a source: the next permit); false when it must wait. */
   private takeInput(): boolean {
-    if (this.rateLimiter !== null) {
-      if (this.permitGranted) {
-        this.permitGranted = false;
-        return true;
-      }
-      const wait = this.rateLimiter.reserve(this.env.now);
+    if (this.source !== null) {
+      const wait = this.source.poll(this.env.now);
       if (wait <= 0) return true;
       this.setState("idle");
-      this.waitingForTimer = true;
-      this.env.schedule(wait, this.onPermit);
+      // Infinity: nothing to read until the reader says so (onAvailable wakes the task).
+      if (wait !== Infinity) {
+        this.waitingForTimer = true;
+        this.env.schedule(wait, this.onPermit);
+      }
       return false;
     }
     if (this.sliceRemaining === 0) {
@@ -192,7 +191,6 @@ export class Subtask {
   private readonly onPermit = (): void => {
     if (this.stopped) return;
     this.waitingForTimer = false;
-    this.permitGranted = true;
     this.step();
   };
 

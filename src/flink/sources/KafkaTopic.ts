@@ -1,0 +1,75 @@
+import type { Environment } from "../../engine/Environment.ts";
+import type { LoadProfile } from "./LoadProfile.ts";
+
+/** Java's String#hashCode. */
+function javaStringHashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** KafkaSourceEnumerator#getSplitOwner: the reader a partition is assigned to. */
+export function splitOwner(topic: string, partition: number, numReaders: number): number {
+  const startIndex = (Math.imul(javaStringHashCode(topic), 31) & 0x7fffffff) % numReaders;
+  return (startIndex + partition) % numReaders;
+}
+
+/**
+ * A topic outside the job: producers write at the load profile's rate, spread evenly over
+ * the partitions, in ticks; the backlog of a partition is what was produced and not yet
+ * read. It lives across restarts of the job (the backlog keeps growing meanwhile).
+ */
+export class KafkaTopic {
+  /** Records produced per partition (fractional: a tick produces rate x tick / partitions). */
+  readonly produced: number[];
+  /** Offsets read per partition (whole records). */
+  readonly consumed: number[];
+  readonly readers = new Set<{ onAvailable: (() => void) | null; partitions: readonly number[] }>();
+
+  constructor(
+    private readonly env: Environment,
+    readonly name: string,
+    readonly partitions: number,
+    private readonly load: LoadProfile,
+    initialBacklog: number,
+    private readonly tickMs = 100,
+  ) {
+    this.produced = Array.from({ length: partitions }, () => initialBacklog / partitions);
+    this.consumed = new Array<number>(partitions).fill(0);
+  }
+
+  start(): void {
+    const tick = () => {
+      const t = this.env.now;
+      // Midpoint rule over the tick: exact for constant and linear profiles.
+      const records = (this.load.rate(t - this.tickMs / 2) * this.tickMs) / 1000;
+      for (let p = 0; p < this.partitions; p++) this.produced[p]! += records / this.partitions;
+      for (const r of this.readers) r.onAvailable?.();
+      this.env.schedule(this.tickMs, tick);
+    };
+    this.env.schedule(this.tickMs, tick);
+  }
+
+  backlog(partition: number): number {
+    return this.produced[partition]! - this.consumed[partition]!;
+  }
+
+  consume(partition: number): void {
+    this.consumed[partition]!++;
+  }
+
+  totalProduced(): number {
+    return this.produced.reduce((a, b) => a + b, 0);
+  }
+
+  totalConsumed(): number {
+    return this.consumed.reduce((a, b) => a + b, 0);
+  }
+
+  /** Whole records waiting, summed over partitions (what the readers' pendingRecords add up to). */
+  totalBacklog(): number {
+    let sum = 0;
+    for (let p = 0; p < this.partitions; p++) sum += Math.floor(this.backlog(p));
+    return sum;
+  }
+}
