@@ -1,6 +1,4 @@
 import type { FlinkCluster } from "./FlinkCluster.ts";
-import { operatorMetricName } from "./metrics/names.ts";
-import { snapshotSubtaskMetrics } from "./rest/RestApi.ts";
 
 /** One vertex at one instant, as Flink's REST API would aggregate it over its subtasks. */
 export interface VertexSample {
@@ -20,37 +18,41 @@ export interface VertexSample {
   readonly jobStatus: string;
 }
 
-/** The summed `<source>.pendingRecords` of a vertex, undefined when it reports none. */
-function pendingRecordsOf(m: ReadonlyMap<string, number[]>): number | undefined {
-  let found = false;
-  let total = 0;
-  for (const [name, values] of m) {
-    if (!name.endsWith(".pendingRecords")) continue;
-    found = true;
-    for (const v of values) total += v;
-  }
-  return found ? total : undefined;
-}
 
-const sum = (values: readonly number[] | undefined) => (values ?? []).reduce((a, b) => a + b, 0);
-const avg = (values: readonly number[] | undefined) => (values === undefined || values.length === 0 ? 0 : sum(values) / values.length);
-
-/** Current metrics of every vertex, read live (without the REST metric fetcher's delay). */
-export function sampleVertices(cluster: FlinkCluster, nowMs: number): VertexSample[] {
-  const store = snapshotSubtaskMetrics(cluster, nowMs);
+/**
+ * Current metrics of every vertex, read live (without the REST metric fetcher's delay).
+ * Reads the few gauges it needs directly: this runs at every sample.
+ */
+export function sampleVertices(cluster: FlinkCluster, _nowMs: number): VertexSample[] {
   return cluster.graph.vertices.map((v) => {
-    const m = store.get(v.id) ?? new Map<string, number[]>();
-    const inName = v.isSource ? `${operatorMetricName(v.operators[0]!.name)}.numRecordsInPerSecond` : "numRecordsInPerSecond";
+    const tasks = cluster.subtasks.get(v.id) ?? [];
+    let recordsIn = 0;
+    let recordsOut = 0;
+    let busy = 0;
+    let backPressured = 0;
+    let idle = 0;
+    let pending: number | undefined;
+    for (const t of tasks) {
+      const m = t.metrics;
+      recordsIn += v.isSource ? m.operators[0]!.numRecordsInPerSecond.getRate() : m.numRecordsInPerSecond.getRate();
+      recordsOut += m.numRecordsOutPerSecond.getRate();
+      busy += m.busyTimeMsPerSecond();
+      backPressured += m.backPressuredTime.getValue();
+      idle += m.idleTime.getValue();
+      const p = m.sourceMetrics?.().get("pendingRecords");
+      if (p !== undefined) pending = (pending ?? 0) + p;
+    }
+    const n = tasks.length;
     return {
       vertexId: v.id,
       vertex: v.name,
       parallelism: v.parallelism,
-      recordsInPerSecond: sum(m.get(inName)),
-      recordsOutPerSecond: sum(m.get("numRecordsOutPerSecond")),
-      busyTimeMsPerSecond: avg(m.get("busyTimeMsPerSecond")),
-      backPressuredTimeMsPerSecond: avg(m.get("backPressuredTimeMsPerSecond")),
-      idleTimeMsPerSecond: avg(m.get("idleTimeMsPerSecond")),
-      pendingRecords: pendingRecordsOf(m),
+      recordsInPerSecond: recordsIn,
+      recordsOutPerSecond: recordsOut,
+      busyTimeMsPerSecond: n === 0 ? 0 : busy / n,
+      backPressuredTimeMsPerSecond: n === 0 ? 0 : backPressured / n,
+      idleTimeMsPerSecond: n === 0 ? 0 : idle / n,
+      pendingRecords: pending,
       jobStatus: cluster.getStatus(),
     };
   });

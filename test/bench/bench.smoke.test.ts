@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bareLoopRun, measure, seedScenarioRun } from "./cases.ts";
+import { bareLoopRun, growthRun, measure, seedScenarioRun, staticSeedRun } from "./cases.ts";
 
 // A smoke run of the harness only: `npm run bench` measures; tests never time anything.
 describe("benchmark harness (smoke)", () => {
@@ -10,5 +10,13 @@ describe("benchmark harness (smoke)", () => {
     const bare = measure("bare", 1, () => bareLoopRun(model.events));
     expect(bare.events).toBe(model.events);
     expect(model.wallMs.min).toBeLessThanOrEqual(model.wallMs.max);
+  });
+
+  it("runs the static seed job (the SimPy peer's model) and the growth job", () => {
+    // 30 min at p=2: the map processes 2 x 0.5 records/s from the first record on (t = 0.1 s).
+    const seed = staticSeedRun(2, "30min");
+    expect(seed.processed).toBe(2 * 900);
+    const growth = growthRun(1000, "10s");
+    expect(growth.events).toBeGreaterThan(10 * 1000 * 5); // every record passes 6 vertices
   });
 });

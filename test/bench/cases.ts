@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { median } from "d3-array";
+import type { OperatorSpec } from "../../src/flink/JobGraph.ts";
 import { Environment } from "../../src/engine/Environment.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { loadScenario, type Scenario } from "../../src/scenario/loadScenario.ts";
 import { runScenario } from "../../sim/runScenario.ts";
 
 /** One measured run. */
@@ -77,4 +79,88 @@ export function bareLoopRun(events: number, chains = 4): Measurement {
   env.run();
   const wallMs = performance.now() - start;
   return { wallMs, events: env.eventsProcessed, virtualMs: env.now, peakHeapBytes: process.memoryUsage().heapUsed };
+}
+
+/** The seed's job without the autoscaler, the map at `parallelism`: the model the SimPy peer also implements. */
+export function staticSeedRun(parallelism: number, duration: string): Measurement & { processed: number } {
+  const scenario = seedScenarioFor(parallelism, duration);
+  let peak = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  const result = runScenario(scenario, { progressEveryMs: 600_000, onProgress: () => (peak = Math.max(peak, process.memoryUsage().heapUsed)) });
+  const wallMs = performance.now() - start;
+  const map = result.summary.vertices.find((v) => v.name.startsWith("Map"))!;
+  return { wallMs, events: result.env.eventsProcessed, virtualMs: scenario.durationMs, peakHeapBytes: peak, processed: map.records_in };
+}
+
+function seedScenarioFor(parallelism: number, duration: string): Scenario {
+  const base = loadScenario("scenarios/backpressure.yaml", { duration, set: { "job.autoscaler.enabled": "false" } });
+  return {
+    ...base,
+    job: { ...base.job, operators: base.job.operators.map((o) => (o.kind === "source" ? o : { ...o, parallelism })) },
+  };
+}
+
+/** The SimPy peer on the same model: events scheduled, its own wall time, records processed. */
+export function simpyRun(parallelism: number, durationS: number, channelCapacity: number): { events: number; wallMs: number; processed: number } {
+  const r = spawnSync(PYTHON, ["test/bench/peers/simpy_backpressure.py", String(parallelism), String(durationS), String(channelCapacity)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`SimPy peer failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { events: number; wallMs: number; processed: number };
+}
+
+/** Debian's python3 with python3-simpy3; installed with apt-get when missing (root only). */
+export const PYTHON = "/usr/bin/python3";
+
+export function ensureSimpy(): boolean {
+  const check = () => spawnSync(PYTHON, ["-c", "import simpy"], { encoding: "utf8" }).status === 0;
+  if (check()) return true;
+  const install = spawnSync("apt-get", ["install", "-y", "python3-simpy3"], { encoding: "utf8" });
+  return install.status === 0 && check();
+}
+
+/**
+ * The growth case: a 6-vertex job (source, parse, aggregate by key, enrich, format, sink)
+ * at `rate` records/s, each vertex sized to about half its capacity (parallelism up to 100).
+ */
+export function growthRun(rate: number, duration: string): Measurement {
+  const costMs = 0.5;
+  const p = Math.min(100, Math.max(1, Math.ceil((rate * costMs) / 1000 / 0.5)));
+  const base = loadScenario("scenarios/backpressure.yaml", { duration, set: { "job.autoscaler.enabled": "false", "taskmanager.numberOfTaskSlots": "4", "pipeline.max-parallelism": "128" } });
+  const op = (id: string, extra: Partial<OperatorSpec>): OperatorSpec => ({
+    id,
+    name: id,
+    kind: "operator",
+    cost: { kind: "constant", value: costMs },
+    selectivity: 1,
+    parallelism: p,
+    maxParallelism: undefined,
+    chaining: true,
+    vertexId: undefined,
+    source: undefined,
+    ...extra,
+  });
+  const scenario: Scenario = {
+    ...base,
+    sampleIntervalMs: 60_000,
+    job: {
+      name: "growth",
+      operators: [
+        op("source", { name: "Source: events", kind: "source", cost: { kind: "constant", value: 0.05 }, source: { connector: "datagen", load: { profile: "constant", rate }, noise: undefined } }),
+        op("parse", {}),
+        op("aggregate", {}),
+        op("enrich", {}),
+        op("format", {}),
+        op("sink", { name: "Sink: out", kind: "sink", selectivity: 0 }),
+      ],
+      edges: [
+        { from: "source", to: "parse", shipStrategy: "REBALANCE", keys: undefined },
+        { from: "parse", to: "aggregate", shipStrategy: "HASH", keys: { count: 10_000, skew: 0 } },
+        { from: "aggregate", to: "enrich", shipStrategy: "REBALANCE", keys: undefined },
+        { from: "enrich", to: "format", shipStrategy: "RESCALE", keys: undefined },
+        { from: "format", to: "sink", shipStrategy: "REBALANCE", keys: undefined },
+      ],
+    },
+  };
+  const start = performance.now();
+  const result = runScenario(scenario);
+  return { wallMs: performance.now() - start, events: result.env.eventsProcessed, virtualMs: scenario.durationMs, peakHeapBytes: process.memoryUsage().heapUsed };
 }

@@ -1,34 +1,76 @@
 /**
- * npm run bench: measures the simulator side by side with the bare event loop and
- * writes out/bench/results.json. Figures are ratios of runs made in the same process.
+ * npm run bench: measures the simulator side by side with the bare event loop and a SimPy
+ * peer of the same model, and writes out/bench/results.json. Every figure compares runs
+ * made in this one process, one after the other: ratios, not absolute speeds.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { bareLoopRun, measure, seedScenarioRun, type CaseResult } from "./cases.ts";
+import { median } from "d3-array";
+import { bareLoopRun, ensureSimpy, growthRun, measure, seedScenarioRun, simpyRun, staticSeedRun, type CaseResult } from "./cases.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const results: CaseResult[] = [];
+const out: Record<string, unknown> = {};
+const say = (line: string) => process.stdout.write(`${line}\n`);
 const log = (r: CaseResult) => {
   results.push(r);
-  process.stdout.write(
-    `${r.name.padEnd(34)} wall ms min/median/max ${r.wallMs.min}/${r.wallMs.median}/${r.wallMs.max}  ` +
-      `${r.events} events  ${r.eventsPerSecond.toLocaleString("en-US")} events/s  virtual/wall ${r.virtualToWall.toLocaleString("en-US")}x  peak heap ${r.peakHeapMiB} MiB\n`,
+  say(
+    `${r.name.padEnd(44)} wall ms min/median/max ${r.wallMs.min}/${r.wallMs.median}/${r.wallMs.max}  ` +
+      `${r.events} events  ${r.eventsPerSecond.toLocaleString("en-US")} events/s  virtual/wall ${r.virtualToWall.toLocaleString("en-US")}x  peak heap ${r.peakHeapMiB} MiB`,
   );
+  return r;
 };
 
-const seed1h = measure("seed scenario, 1 h virtual", runs, () => seedScenarioRun("1h"));
-log(seed1h);
-const seed24h = measure("seed scenario, 24 h virtual", runs, () => seedScenarioRun("24h"));
-log(seed24h);
-const bare = measure("bare event loop, same events as 24 h", runs, () => bareLoopRun(seed24h.events));
-log(bare);
-const modelShareOfLimit = seed24h.eventsPerSecond / bare.eventsPerSecond;
-process.stdout.write(`model events/s as a fraction of the bare loop's: ${modelShareOfLimit.toFixed(3)}\n`);
+// 1. The seed scenario with the autoscaler, 24 h of virtual time.
+log(measure("seed scenario with autoscaler, 1 h", runs, () => seedScenarioRun("1h")));
+const seed24h = log(measure("seed scenario with autoscaler, 24 h", runs, () => seedScenarioRun("24h")));
+
+// 2. The limit: the same number of schedule/pop operations with no model work.
+const bare = log(measure("bare event loop, same events as 24 h", runs, () => bareLoopRun(seed24h.events)));
+out.modelShareOfBareLoop = seed24h.eventsPerSecond / bare.eventsPerSecond;
+say(`model events/s as a share of the bare loop's: ${(out.modelShareOfBareLoop as number).toFixed(3)}`);
+
+// 3. The SimPy peer on the same model (datagen 10 rows/s, bounded channel, map 2 s per record), 24 h.
+if (ensureSimpy()) {
+  const peers: Record<string, unknown>[] = [];
+  for (const parallelism of [1, 12]) {
+    const ours = log(measure(`static seed job, map p=${parallelism}, 24 h`, runs, () => staticSeedRun(parallelism, "24h")));
+    const processed = staticSeedRun(parallelism, "24h").processed;
+    // The channel's capacity: what the simulated network holds before the source blocks (about 10 x 512 records per channel).
+    const simpy = Array.from({ length: Math.max(1, Math.min(runs, 3)) }, () => simpyRun(parallelism, 86_400, 5120));
+    const simpyWall = median(simpy.map((s) => s.wallMs))!;
+    const simpyEventsPerSecond = Math.round(simpy[0]!.events / (simpyWall / 1000));
+    const row = {
+      parallelism,
+      oursEventsPerSecond: ours.eventsPerSecond,
+      simpyEventsPerSecond,
+      eventsPerSecondRatio: ours.eventsPerSecond / simpyEventsPerSecond,
+      wallRatio: simpyWall / ours.wallMs.median,
+      oursProcessed: processed,
+      simpyProcessed: simpy[0]!.processed,
+    };
+    peers.push(row);
+    say(
+      `  SimPy p=${parallelism}: ${simpy[0]!.events} events in ${simpyWall.toFixed(0)} ms (${simpyEventsPerSecond.toLocaleString("en-US")} events/s); ` +
+        `ours/SimPy events/s ${row.eventsPerSecondRatio.toFixed(1)}x, SimPy/ours wall ${row.wallRatio.toFixed(1)}x; records processed ours ${processed}, SimPy ${row.simpyProcessed}`,
+    );
+  }
+  out.simpy = peers;
+} else {
+  say("SimPy peer skipped: python3-simpy3 is not installed and could not be installed (apt-get needs root)");
+}
+
+// 4. Growth: a 6-vertex job at 10^3, 10^4, 10^5 records/s. 10^5 runs 1 minute of virtual time (an hour would take
+// most of an hour); the figure reported is wall time per virtual second.
+const growth: Record<string, unknown>[] = [];
+for (const [rate, duration] of [[1_000, "1h"], [10_000, "10min"], [100_000, "1min"]] as const) {
+  const r = log(measure(`growth: 6 vertices at ${rate.toLocaleString("en-US")} rec/s, ${duration}`, Math.min(runs, 2), () => growthRun(rate, duration)));
+  growth.push({ rate, duration, wallMsPerVirtualSecond: r.wallMs.median / r.virtualS, eventsPerSecond: r.eventsPerSecond, events: r.events });
+  say(`  ${(r.wallMs.median / r.virtualS).toFixed(2)} ms wall per virtual second; one virtual hour ≈ ${((3600 * r.wallMs.median) / r.virtualS / 1000).toFixed(0)} s`);
+}
+out.growth = growth;
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform };
 mkdirSync("out/bench", { recursive: true });
-writeFileSync(
-  "out/bench/results.json",
-  `${JSON.stringify({ date: new Date().toISOString(), machine, runsPerCase: runs, results, modelShareOfLimit }, null, 2)}\n`,
-);
-process.stdout.write(`wrote out/bench/results.json (${machine.cores} cores, Node ${machine.node})\n`);
+writeFileSync("out/bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), machine, runsPerCase: runs, results, ...out }, null, 2)}\n`);
+say(`wrote out/bench/results.json (${machine.cores} cores, Node ${machine.node})`);
