@@ -120,3 +120,22 @@ describe("load profiles", () => {
     for (const r of downs) expect(delayed.some((t) => t <= r.decisionTimeMs - interval)).toBe(true);
   });
 });
+
+describe("trace load profiles", () => {
+  it("read time_s,rate from a CSV next to the scenario, and reject one whose times do not increase", async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "trace-"));
+    const seed = readFileSync("scenarios/backpressure.yaml", "utf8").replace(
+      "source: { connector: datagen, rowsPerSecond: 10 }",
+      "source: { connector: datagen, load: { profile: trace, file: load.csv, interpolation: step } }",
+    );
+    writeFileSync(join(dir, "s.yaml"), seed);
+    writeFileSync(join(dir, "load.csv"), "time_s,rate\n0,5\n60,20\n");
+    const s = loadScenario(join(dir, "s.yaml"));
+    expect(s.job.operators[0]!.source!.load).toEqual({ profile: "trace", points: [{ atMs: 0, rate: 5 }, { atMs: 60_000, rate: 20 }], interpolation: "step" });
+    writeFileSync(join(dir, "load.csv"), "time_s,rate\n0,5\n0,20\n");
+    expect(() => loadScenario(join(dir, "s.yaml"))).toThrow(/simulation\.job\.operators\[0\]\.source\.load\.file: trace 'load\.csv' row 3: time_s must increase/);
+  });
+});
