@@ -368,13 +368,19 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   const flinkConfiguration: Record<string, string> = {};
   for (const [k, v] of Object.entries(doc.spec.flinkConfiguration ?? {})) flinkConfiguration[k] = String(v);
   for (const [k, v] of Object.entries(overrides.set ?? {})) flinkConfiguration[k] = v;
+  // Where a configuration value came from: --set, the variant, or the deployment.
+  const variantConfiguration = doc.simulation.variants?.[variant]?.flinkConfiguration ?? {};
+  const configPath = (key: string): string => {
+    if (overrides.set?.[key] !== undefined) return `${formatPath(["spec", "flinkConfiguration", key])} (from --set)`;
+    if (key in variantConfiguration) return formatPath(["simulation", "variants", variant, "flinkConfiguration", key]);
+    return formatPath(["spec", "flinkConfiguration", key]);
+  };
   let cluster: ClusterSettings;
   try {
     cluster = readClusterSettings(flinkConfiguration, doc.spec.job?.parallelism);
   } catch (e) {
     if (!(e instanceof ConfigValueError)) throw e;
-    const fromCli = overrides.set?.[e.key] !== undefined;
-    throw new ScenarioError(file, `${formatPath(["spec", "flinkConfiguration", e.key])}${fromCli ? " (from --set)" : ""}`, e.problem);
+    throw new ScenarioError(file, configPath(e.key), e.problem);
   }
   if (cluster.network.buffersPerChannel + cluster.network.floatingBuffersPerGate < 1) {
     fail(["spec", "flinkConfiguration", "taskmanager.network.memory.buffers-per-channel"], "with no floating buffers either, no channel could ever receive data");
@@ -403,7 +409,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     fail(["simulation", "recordSize"], `must not exceed the network buffer size (taskmanager.memory.segment-size, ${cluster.network.segmentSizeBytes} bytes)`);
   }
 
-  validateAutoscalerConfiguration(file, flinkConfiguration, overrides);
+  validateAutoscalerConfiguration(file, flinkConfiguration, configPath);
   let reconcileIntervalMs = 60_000;
   let taskManagerIdleTimeoutMs = DEFAULT_RESTART_SPEC.taskManagerIdleTimeoutMs;
   try {
@@ -412,7 +418,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     taskManagerIdleTimeoutMs = r.duration("resourcemanager.taskmanager-timeout") ?? taskManagerIdleTimeoutMs;
   } catch (e) {
     if (!(e instanceof ConfigValueError)) throw e;
-    fail(["spec", "flinkConfiguration", e.key], e.problem);
+    throw new ScenarioError(file, configPath(e.key), e.problem);
   }
   if (!(reconcileIntervalMs >= 1000)) fail(["spec", "flinkConfiguration", "kubernetes.operator.reconcile.interval"], "must be at least 1s");
   const restartDoc = sim.restart;
@@ -461,9 +467,8 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
 }
 
 /** Every autoscaler option must parse; memory tuning is not supported; excluded periods must be valid. */
-function validateAutoscalerConfiguration(file: string, flinkConfiguration: Record<string, string>, overrides: ScenarioOverrides): void {
+function validateAutoscalerConfiguration(file: string, flinkConfiguration: Record<string, string>, where: (key: string) => string): void {
   const conf = new Configuration(flinkConfiguration);
-  const where = (key: string) => `${formatPath(["spec", "flinkConfiguration", key])}${overrides.set?.[key] !== undefined ? " (from --set)" : ""}`;
   for (const option of ALL_OPTIONS) {
     try {
       conf.get(option);

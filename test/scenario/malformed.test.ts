@@ -15,6 +15,8 @@ function edited(from: string, to: string): string {
 function errorOf(text: string, overrides = {}): ScenarioError {
   try {
     parseScenario("bad.yaml", text, overrides);
+    // Every variant must resolve too.
+    parseScenario("bad.yaml", text, { ...overrides, variant: "tracking-off" });
   } catch (e) {
     if (e instanceof ScenarioError) return e;
     throw e;
@@ -49,6 +51,10 @@ const cases: [string, string, string, RegExp][] = [
   ["a bad start time", edited('startTime: "2024-05-16T17:00:00Z"', 'startTime: "yesterday"'), "simulation.startTime", /not an ISO-8601 instant/],
   ["a wrong apiVersion", edited("apiVersion: flink.apache.org/v1beta1", "apiVersion: v1"), "apiVersion", /expected flink\.apache\.org\/v1beta1/],
   ["a bad record size", edited("recordSize: 64b", "recordSize: 64 parsecs"), "simulation.recordSize", /memory unit 'parsecs'/],
+  ["a bad autoscaler value", edited('job.autoscaler.restart.time: "2m"', 'job.autoscaler.restart.time: "two minutes"'), 'spec.flinkConfiguration["job.autoscaler.restart.time"]', /'two minutes' is not valid: time unit 'minutes'|is not valid/],
+  ["a misspelled autoscaler key", edited("job.autoscaler.stabilization.interval:", "job.autoscaler.stabilisation.interval:"), 'spec.flinkConfiguration["job.autoscaler.stabilisation.interval"]', /unknown autoscaler option \(did you mean 'job\.autoscaler\.stabilization\.interval'\?\)/],
+  ["memory tuning, which is not ported", edited('job.autoscaler.enabled: "true"', 'job.autoscaler.enabled: "true"\n    job.autoscaler.memory.tuning.enabled: "true"'), 'spec.flinkConfiguration["job.autoscaler.memory.tuning.enabled"]', /memory tuning is not supported/],
+  ["a bad value in a variant", edited('job.autoscaler.restart.time-tracking.enabled: "false"', 'job.autoscaler.restart.time-tracking.enabled: "nope"'), 'simulation.variants.tracking-off.flinkConfiguration["job.autoscaler.restart.time-tracking.enabled"]', /'nope' is not valid/],
   ["a bad vertex id", edited("        name: Map\n", "        name: Map\n        vertexId: xyz\n"), "simulation.job.operators[1].vertexId", /not a JobVertexID/],
 ];
 
