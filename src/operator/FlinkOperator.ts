@@ -22,7 +22,7 @@ import { buildJobGraph } from "../flink/JobGraph.ts";
 import type { RestApi } from "../flink/rest/RestApi.ts";
 import { OperatorEventHandler } from "./OperatorEventHandler.ts";
 import { OperatorLog } from "./OperatorLog.ts";
-import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "./RestartModel.ts";
+import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 
 export interface OperatorOptions {

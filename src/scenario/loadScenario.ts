@@ -12,7 +12,7 @@ import { ConfigValueError, FlinkConfigReader, readClusterSettings, type ClusterS
 import { ALL_OPTIONS, MEMORY_TUNING_ENABLED } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
 import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
-import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../operator/RestartModel.ts";
+import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { scenarioSchema, type DistributionDocument, type LoadProfileDocument, type ScenarioDocument, type SourceDocument } from "./schema.ts";
 import type { LoadProfileSpec } from "../flink/sources/LoadProfile.ts";
 import type { SourceSpec } from "../flink/JobGraph.ts";

@@ -1,5 +1,5 @@
-import { sampler, type DistributionSpec, type Sampler } from "../engine/distributions.ts";
-import type { RandomStreams } from "../engine/random.ts";
+import { sampler, type DistributionSpec, type Sampler } from "../../engine/distributions.ts";
+import type { RandomStreams } from "../../engine/random.ts";
 
 /** How long each phase of a rescale takes; every phase is a seeded distribution (ms). */
 export interface RestartSpec {
