@@ -1,7 +1,11 @@
 // Port of upstream's ScalingMetricEvaluatorTest (flink-autoscaler, release-1.15.0), the cases listed in src/autoscaler/README.md.
 import { describe, expect, it } from "vitest";
 import {
+  BACKLOG_PROCESSING_LAG_THRESHOLD,
+  BUSY_TIME_AGGREGATOR,
   CATCH_UP_DURATION,
+  OBSERVED_TRUE_PROCESSING_RATE_MIN_OBSERVATIONS,
+  OBSERVED_TRUE_PROCESSING_RATE_SWITCH_THRESHOLD,
   PREFER_TRACKED_RESTART_TIME,
   RESTART_TIME,
   UTILIZATION_MAX,
@@ -130,5 +134,143 @@ describe("ScalingMetricEvaluatorTest", () => {
     expect(ScalingMetricEvaluator.getRate("NUM_RECORDS_OUT", v1, history)).toBe(10);
     expect(ScalingMetricEvaluator.getRate("NUM_RECORDS_IN", v2, history)).toBeNaN();
     expect(ScalingMetricEvaluator.getRate("NUM_RECORDS_OUT", v2, history)).toBeNaN();
+  });
+
+  it("testBacklogProcessingEvaluation", () => {
+    const [source, sink] = [newJobVertexID(), newJobVertexID()];
+    const conf = new Configuration();
+    const topology = new JobTopology([VertexInfo.of(source, new Map(), 1, 1), VertexInfo.of(sink, new Map([[source, "REBALANCE"]]), 1, 1)]);
+    const history = new TreeMap<CollectedMetrics>();
+    history.put(0, collected([[source, [["LAG", 0], ["NUM_RECORDS_IN", 0]]], [sink, []]]));
+    history.put(1000, collected([[source, [["LAG", 0], ["NUM_RECORDS_IN", 100]]], [sink, []]]));
+    expect(ScalingMetricEvaluator.isProcessingBacklog(topology, history, conf)).toBe(false);
+    // Missing lag.
+    history.put(1000, collected([[source, [["NUM_RECORDS_IN", 100]]], [sink, []]]));
+    expect(ScalingMetricEvaluator.isProcessingBacklog(topology, history, conf)).toBe(false);
+    const threshold = Math.floor(conf.get(BACKLOG_PROCESSING_LAG_THRESHOLD) / 1000);
+    // Catching up takes longer than the threshold at the average rate (200/s).
+    history.put(1000, collected([[source, [["LAG", 250 * threshold], ["NUM_RECORDS_IN", 200]]], [sink, []]]));
+    expect(ScalingMetricEvaluator.isProcessingBacklog(topology, history, conf)).toBe(true);
+    history.put(1000, collected([[source, [["LAG", 180 * threshold], ["NUM_RECORDS_IN", 200]]], [sink, []]]));
+    expect(ScalingMetricEvaluator.isProcessingBacklog(topology, history, conf)).toBe(false);
+  });
+
+  it("testObservedTprEvaluation", () => {
+    const source = newJobVertexID();
+    const conf = new Configuration();
+    const history = new TreeMap<CollectedMetrics>();
+    history.put(1000, collected([[source, [["OBSERVED_TPR", 200]]]]));
+    history.put(2000, collected([[source, [["OBSERVED_TPR", 400]]]]));
+    // Observed average 300; busy-time based 35 / 0.1 = 350.
+    conf.set(OBSERVED_TRUE_PROCESSING_RATE_SWITCH_THRESHOLD, 0.2);
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(100, 35, history, source, conf)).toBe(350);
+    conf.set(OBSERVED_TRUE_PROCESSING_RATE_SWITCH_THRESHOLD, 0.1);
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(100, 35, history, source, conf)).toBe(300);
+    conf.set(OBSERVED_TRUE_PROCESSING_RATE_MIN_OBSERVATIONS, 3);
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(100, 35, history, source, conf)).toBe(350);
+  });
+
+  it("testMissingObservedTpr", () => {
+    const source = newJobVertexID();
+    const conf = new Configuration();
+    const empty = new TreeMap<CollectedMetrics>();
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(100, 35, empty, source, conf)).toBe(350);
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(0, 100, empty, source, conf)).toBe(Infinity);
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(0, 0, empty, source, conf)).toBe(Infinity);
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(NaN, NaN, empty, source, conf)).toBeNaN();
+  });
+
+  it("testMissingBusyTimeTpr", () => {
+    const source = newJobVertexID();
+    const history = new TreeMap<CollectedMetrics>();
+    history.put(1000, collected([[source, [["OBSERVED_TPR", 200]]]]));
+    history.put(2000, collected([[source, [["OBSERVED_TPR", 400]]]]));
+    expect(ScalingMetricEvaluator.computeTrueProcessingRate(NaN, 1, history, source, new Configuration())).toBe(300);
+  });
+
+  it("testGlobalMetricEvaluation", () => {
+    const history = new TreeMap<CollectedMetrics>();
+    const evaluated = (entries: [ScalingMetric, EvaluatedScalingMetric][]) => new Map(entries);
+    history.put(1, collected([], new Map()));
+    expect(ScalingMetricEvaluator.evaluateGlobalMetrics(history)).toEqual(
+      evaluated([
+        ["GC_PRESSURE", EvaluatedScalingMetric.of(NaN)],
+        ["HEAP_MAX_USAGE_RATIO", EvaluatedScalingMetric.of(NaN)],
+        ["HEAP_MEMORY_USED", EvaluatedScalingMetric.of(NaN)],
+        ["MANAGED_MEMORY_USED", EvaluatedScalingMetric.of(NaN)],
+        ["METASPACE_MEMORY_USED", EvaluatedScalingMetric.of(NaN)],
+        ["NUM_TASK_SLOTS_USED", EvaluatedScalingMetric.of(NaN)],
+      ]),
+    );
+    history.put(2, collected([], new Map<ScalingMetric, number>([["HEAP_MAX_USAGE_RATIO", 0.5], ["GC_PRESSURE", 0.6], ["HEAP_MEMORY_USED", 512], ["MANAGED_MEMORY_USED", 420], ["METASPACE_MEMORY_USED", 110]])));
+    expect(ScalingMetricEvaluator.evaluateGlobalMetrics(history)).toEqual(
+      evaluated([
+        ["GC_PRESSURE", EvaluatedScalingMetric.of(0.6)],
+        ["HEAP_MAX_USAGE_RATIO", new EvaluatedScalingMetric(0.5, 0.5)],
+        ["HEAP_MEMORY_USED", new EvaluatedScalingMetric(512, 512)],
+        ["MANAGED_MEMORY_USED", new EvaluatedScalingMetric(420, 420)],
+        ["METASPACE_MEMORY_USED", new EvaluatedScalingMetric(110, 110)],
+        ["NUM_TASK_SLOTS_USED", EvaluatedScalingMetric.of(NaN)],
+      ]),
+    );
+    history.put(3, collected([], new Map<ScalingMetric, number>([["HEAP_MAX_USAGE_RATIO", 0.7], ["GC_PRESSURE", 0.8], ["HEAP_MEMORY_USED", 1024], ["MANAGED_MEMORY_USED", 840], ["METASPACE_MEMORY_USED", 220], ["NUM_TASK_SLOTS_USED", 42]])));
+    expect(ScalingMetricEvaluator.evaluateGlobalMetrics(history)).toEqual(
+      evaluated([
+        ["GC_PRESSURE", EvaluatedScalingMetric.of(0.8)],
+        ["HEAP_MAX_USAGE_RATIO", new EvaluatedScalingMetric(0.7, 0.6)],
+        ["HEAP_MEMORY_USED", new EvaluatedScalingMetric(1024, 768)],
+        ["MANAGED_MEMORY_USED", new EvaluatedScalingMetric(840, 630)],
+        ["METASPACE_MEMORY_USED", new EvaluatedScalingMetric(220, 165)],
+        ["NUM_TASK_SLOTS_USED", EvaluatedScalingMetric.of(42)],
+      ]),
+    );
+  });
+
+  it("testBusyTimeEvaluation", () => {
+    const v = newJobVertexID();
+    const conf = new Configuration();
+    const history = new TreeMap<CollectedMetrics>();
+    history.put(1000, collected([[v, [["LOAD", 0.2], ["ACCUMULATED_BUSY_TIME", 10000]]]]));
+    history.put(2000, collected([[v, [["LOAD", 0.3], ["ACCUMULATED_BUSY_TIME", 10200]]]]));
+    history.put(3000, collected([[v, [["LOAD", 0.4], ["ACCUMULATED_BUSY_TIME", 10400]]]]));
+    // MAX or MIN: from LOAD; parallelism does not matter.
+    for (const agg of ["MAX", "MIN"] as const) {
+      conf.set(BUSY_TIME_AGGREGATOR, agg);
+      expect(ScalingMetricEvaluator.computeBusyTimeAvg(conf, history, v, 2)).toBe(300);
+      expect(ScalingMetricEvaluator.computeBusyTimeAvg(conf, history, v, 0)).toBe(300);
+    }
+    // AVG: from the accumulated busy time, 400 ms over 2 s, divided by the parallelism.
+    conf.set(BUSY_TIME_AGGREGATOR, "AVG");
+    expect(ScalingMetricEvaluator.computeBusyTimeAvg(conf, history, v, 2)).toBe(100);
+    expect(ScalingMetricEvaluator.computeBusyTimeAvg(conf, history, v, 1)).toBe(200);
+  });
+
+  it("testComputableOutputRatios", () => {
+    const [source1, source2, op1, sink1] = [newJobVertexID(), newJobVertexID(), newJobVertexID(), newJobVertexID()];
+    const topology = new JobTopology([
+      VertexInfo.of(source1, new Map(), 1, 1),
+      VertexInfo.of(source2, new Map(), 1, 1),
+      VertexInfo.of(op1, new Map([[source1, "REBALANCE"], [source2, "REBALANCE"]]), 1, 1),
+      VertexInfo.of(sink1, new Map([[op1, "REBALANCE"]]), 1, 1),
+    ]);
+    const history = new TreeMap<CollectedMetrics>();
+    history.put(1000, collected([[source1, [["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 100]]], [source2, [["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 100]]], [op1, [["NUM_RECORDS_IN", 100]]], [sink1, [["NUM_RECORDS_IN", 100]]]]));
+    history.put(2000, collected([[source1, [["NUM_RECORDS_IN", 200], ["NUM_RECORDS_OUT", 300]]], [source2, [["NUM_RECORDS_IN", 200], ["NUM_RECORDS_OUT", 150]]], [op1, [["NUM_RECORDS_IN", 350]]], [sink1, [["NUM_RECORDS_IN", 150]]]]));
+    expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source1, op1, topology, history)).toBe(2);
+    expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source2, op1, topology, history)).toBe(0.5);
+    expect(ScalingMetricEvaluator.computeEdgeOutputRatio(op1, sink1, topology, history)).toBe(0.2);
+  });
+
+  it("testOutputRatioFallbackToOutPerSecond", () => {
+    const [source1, source2, op1, op2] = [newJobVertexID(), newJobVertexID(), newJobVertexID(), newJobVertexID()];
+    const both = new Map<string, "REBALANCE">([[source1, "REBALANCE"], [source2, "REBALANCE"]]);
+    const topology = new JobTopology([VertexInfo.of(source1, new Map(), 1, 1), VertexInfo.of(source2, new Map(), 1, 1), VertexInfo.of(op1, new Map(both), 1, 1), VertexInfo.of(op2, new Map(both), 1, 1)]);
+    const history = new TreeMap<CollectedMetrics>();
+    history.put(1000, collected([[source1, [["NUM_RECORDS_IN", 0], ["NUM_RECORDS_OUT", 0]]], [source2, [["NUM_RECORDS_IN", 0], ["NUM_RECORDS_OUT", 0]]]]));
+    history.put(2000, collected([[source1, [["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 200]]], [source2, [["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 50]]]]));
+    expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source1, op1, topology, history)).toBe(2);
+    expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source2, op1, topology, history)).toBe(0.5);
+    expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source1, op2, topology, history)).toBe(2);
+    expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source2, op2, topology, history)).toBe(0.5);
   });
 });
