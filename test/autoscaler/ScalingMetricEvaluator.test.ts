@@ -81,6 +81,15 @@ describe("ScalingMetricEvaluatorTest", () => {
     expect(ev.get(source)!.get("CATCH_UP_DATA_RATE")).toEqual(EvaluatedScalingMetric.of(0));
     expect(ev.get(sink)!.get("TARGET_DATA_RATE")).toEqual(EvaluatedScalingMetric.avg(300));
     expect(ev.get(sink)!.get("CATCH_UP_DATA_RATE")).toEqual(EvaluatedScalingMetric.of(0));
+
+    // Zero lag.
+    metricHistory.clear();
+    metricHistory.put(3000, collected([[source, [["LAG", 0], ["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 200], ["LOAD", 0.6]]], [sink, [["NUM_RECORDS_IN", 200], ["LOAD", 0.3]]]]));
+    metricHistory.put(4000, collected([[source, [["LAG", 0], ["NUM_RECORDS_IN", 200], ["NUM_RECORDS_OUT", 400], ["LOAD", 0.6]]], [sink, [["NUM_RECORDS_IN", 400], ["LOAD", 0.3]]]]));
+    conf.set(CATCH_UP_DURATION, MINUTE);
+    ev = evaluate();
+    expect(ev.get(source)!.get("TARGET_DATA_RATE")).toEqual(EvaluatedScalingMetric.avg(100));
+    expect(ev.get(sink)!.get("TARGET_DATA_RATE")).toEqual(EvaluatedScalingMetric.avg(200));
   });
 
   it("testUtilizationBoundaryComputation", () => {
