@@ -2,11 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CATCH_UP_DURATION,
+  CPU_QUOTA,
   EXCLUDED_PERIODS,
   GC_PRESSURE_THRESHOLD,
   HEAP_USAGE_THRESHOLD,
   MAX_SCALE_DOWN_FACTOR,
   MAX_SCALE_UP_FACTOR,
+  MEMORY_QUOTA,
   RESTART_TIME,
   SCALE_DOWN_INTERVAL,
   SCALING_ENABLED,
@@ -18,14 +20,14 @@ import {
   UTILIZATION_TARGET,
   VERTEX_EXCLUDE_IDS,
 } from "../../src/autoscaler/config/AutoScalerOptions.ts";
-import type { Configuration } from "../../src/autoscaler/config/Configuration.ts";
+import { Configuration } from "../../src/autoscaler/config/Configuration.ts";
 import { DelayedScaleDown } from "../../src/autoscaler/DelayedScaleDown.ts";
 import {
   SCALING_REPORT_REASON,
   SCALING_SUMMARY_HEADER_SCALING_EXECUTION_DISABLED,
   SCALING_SUMMARY_HEADER_SCALING_EXECUTION_ENABLED,
 } from "../../src/autoscaler/event/AutoScalerEventHandler.ts";
-import type { JobAutoScalerContext } from "../../src/autoscaler/JobAutoScalerContext.ts";
+import { JobAutoScalerContext } from "../../src/autoscaler/JobAutoScalerContext.ts";
 import type { EvaluatedMetrics } from "../../src/autoscaler/metrics/EvaluatedMetrics.ts";
 import { EvaluatedScalingMetric } from "../../src/autoscaler/metrics/EvaluatedScalingMetric.ts";
 import type { ScalingMetric } from "../../src/autoscaler/metrics/ScalingMetric.ts";
@@ -227,6 +229,77 @@ describe("ScalingExecutorTest", () => {
       expect(event2).toBeDefined();
       expect(event2.count).toBe(expectedSize + 1);
       expect(stateStore.getParallelismOverrides(context).size === 0).toBe(!scalingEnabled);
+    });
+  });
+
+  /** TestingAutoscalerUtils.createResourceAwareContext: TaskManagers of `cpu` cores and `memory` bytes. */
+  const resourceAwareContext = (cpu = 100, memory = 30 * 1024 ** 3) =>
+    new JobAutoScalerContext<string>("job-key", "0123456789abcdef0123456789abcdef", "RUNNING", new Configuration(), () => {
+      throw new Error("no REST client");
+    }, cpu, memory);
+
+  it("testBlockScalingOnFailedResourceCheck", () => {
+    const topology = new JobTopology([vertexInfo(source, [], 10, 1000), vertexInfo(sink, [[source, "HASH"]], 10, 1000)]);
+    const m = metricsOf(
+      [[source, evaluated(10, 100, 50)], [sink, evaluated(10, 100, 50)]],
+      new Map<ScalingMetric, EvaluatedScalingMetric>([["NUM_TASK_SLOTS_USED", EvaluatedScalingMetric.of(9)], ["GC_PRESSURE", EvaluatedScalingMetric.of(NaN)], ["HEAP_MAX_USAGE_RATIO", EvaluatedScalingMetric.of(NaN)]]),
+    );
+    const d = new DelayedScaleDown();
+    // Would scale without a resource check.
+    expect(scalingExecutor.scaleResource(context, m, new Map(), new ScalingTracking(), NOW, topology, d)).toBe(true);
+    const blocked = new ScalingExecutor<string, Ctx>(eventCollector, stateStore, { trySchedule: () => false });
+    blocked.setClock(new FixedClock(NOW));
+    expect(blocked.scaleResource(resourceAwareContext(), m, new Map(), new ScalingTracking(), NOW, topology, d)).toBe(false);
+  });
+
+  it("testAdjustByMaxParallelism", () => {
+    const topology = new JobTopology([
+      vertexInfo(source, [], 2, MAX_PARALLELISM),
+      vertexInfo(filterOperator, [[source, "REBALANCE"]], 2, MAX_PARALLELISM),
+      vertexInfo(sink, [[filterOperator, "HASH"]], 2, MAX_PARALLELISM),
+    ]);
+    conf.set(UTILIZATION_TARGET, 1);
+    // 7 without alignment; only the HASH-fed vertex aligns with the 720 key groups (to 8).
+    const m = metricsOf([[source, evaluated(2, 70, 20)], [filterOperator, evaluated(2, 70, 20)], [sink, evaluated(2, 70, 20)]]);
+    expect(scalingExecutor.scaleResource(context, m, new Map(), new ScalingTracking(), NOW, topology, new DelayedScaleDown())).toBe(true);
+    expect(stateStore.getParallelismOverrides(context)).toEqual(new Map([[source, "7"], [filterOperator, "7"], [sink, "8"]]));
+  });
+
+  describe.each([
+    ["same group, cpu quota 30", false, 30, undefined, false],
+    ["two groups, cpu quota 50", true, 50, undefined, false],
+    ["same group, memory quota 30g", false, undefined, "30g", false],
+    ["two groups, memory quota 50g", true, undefined, "50g", false],
+    ["same group, cpu quota 3", false, 3, undefined, true],
+    ["two groups, cpu quota 5", true, 5, undefined, true],
+    ["same group, memory quota 3g", false, undefined, "3g", true],
+    ["two groups, memory quota 5g", true, undefined, "5g", true],
+  ] as const)("testQuota: %s", (_name, twoGroups, cpuQuota, memoryQuota, quotaReached) => {
+    it(quotaReached ? "blocks the scaling" : "lets it happen", () => {
+      const ctx = resourceAwareContext(2, 2 * 1024 ** 3);
+      const c = ctx.getConfiguration();
+      c.setString("taskmanager.numberOfTaskSlots", "2");
+      if (cpuQuota !== undefined) c.set(CPU_QUOTA, cpuQuota);
+      if (memoryQuota !== undefined) c.setString(MEMORY_QUOTA.key, memoryQuota);
+      c.set(UTILIZATION_TARGET, 0.6);
+      c.set(UTILIZATION_MAX, 0.6);
+      c.set(UTILIZATION_MIN, 0.6);
+      const [op1, op2] = [newJobVertexID(), newJobVertexID()];
+      const topology = new JobTopology([
+        new VertexInfo(op1, "ssg1", new Map(), 1, 720, false, null),
+        new VertexInfo(op2, twoGroups ? "ssg2" : "ssg1", new Map(), 1, 720, false, null),
+      ]);
+      // Thresholds from the default test context's configuration, as upstream's helper computes them.
+      const m = metricsOf(
+        [[op1, evaluated(1, 210, 100)], [op2, evaluated(1, 110, 100)]],
+        new Map<ScalingMetric, EvaluatedScalingMetric>([["NUM_TASK_SLOTS_USED", EvaluatedScalingMetric.of(0)], ["GC_PRESSURE", EvaluatedScalingMetric.of(NaN)], ["HEAP_MAX_USAGE_RATIO", EvaluatedScalingMetric.of(NaN)]]),
+      );
+      expect(scalingExecutor.scaleResource(ctx, m, new Map(), new ScalingTracking(), NOW, topology, new DelayedScaleDown())).toBe(!quotaReached);
+      if (quotaReached) {
+        expect(eventCollector.poll()!.reason).toBe("ScalingReport");
+        expect(eventCollector.poll()!.reason).toBe("ResourceQuotaReached");
+        expect(eventCollector.events).toHaveLength(0);
+      }
     });
   });
 
