@@ -1,6 +1,7 @@
 // Port of upstream's MetricsCollectionAndEvaluationTest (flink-autoscaler, release-1.15.0), the cases listed in src/autoscaler/README.md.
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  SCALE_DOWN_INTERVAL,
   MAX_SCALE_DOWN_FACTOR,
   MAX_SCALE_UP_FACTOR,
   METRICS_WINDOW,
@@ -14,7 +15,11 @@ import {
 import { Configuration } from "../../src/autoscaler/config/Configuration.ts";
 import { DelayedScaleDown } from "../../src/autoscaler/DelayedScaleDown.ts";
 import { JobAutoScalerContext } from "../../src/autoscaler/JobAutoScalerContext.ts";
-import { REPORTED_VERTEX_METRICS } from "../../src/autoscaler/metrics/ScalingMetric.ts";
+import { REPORTED_VERTEX_METRICS, type ScalingMetric } from "../../src/autoscaler/metrics/ScalingMetric.ts";
+import type { FlinkMetric } from "../../src/autoscaler/metrics/FlinkMetric.ts";
+import { MetricNotFoundException } from "../../src/autoscaler/metrics/MetricNotFoundException.ts";
+import { NotReadyException } from "../../src/autoscaler/exceptions/NotReadyException.ts";
+import { FINISHED_METRICS as FINISHED_IO_METRICS } from "../../src/autoscaler/topology/IOMetrics.ts";
 import type { JobDetailsInfo } from "../../src/autoscaler/RestClusterClient.ts";
 import { RestApiMetricsCollector } from "../../src/autoscaler/RestApiMetricsCollector.ts";
 import { ScalingExecutor } from "../../src/autoscaler/ScalingExecutor.ts";
@@ -241,5 +246,141 @@ describe("MetricsCollectionAndEvaluationTest", () => {
     const collected = metricsCollector.updateMetrics(context, stateStore);
     expect(collected.metricHistory.isEmpty()).toBe(false);
     expect(collected.isFullyCollected()).toBe(false);
+  });
+
+  function collectMetrics() {
+    conf.set(STABILIZATION_INTERVAL, 0);
+    conf.set(METRICS_WINDOW, 2 * SECOND);
+    metricsCollector.setClock(clock);
+    let collected = metricsCollector.updateMetrics(context, stateStore);
+    expect(collected.metricHistory.size).toBe(1);
+    expect(collected.isFullyCollected()).toBe(false);
+    metricsCollector.setClock(new FixedClock(clock.instant() + 2 * SECOND));
+    collected = metricsCollector.updateMetrics(context, stateStore);
+    expect(collected.metricHistory.size).toBe(2);
+    expect(collected.isFullyCollected()).toBe(true);
+    return collected;
+  }
+
+  it("testTolerateAbsenceOfPendingRecordsMetric", () => {
+    const t = new JobTopology([VertexInfo.of(source1, new Map(), 5, 720)]);
+    metricsCollector = new TestingMetricsCollector(t);
+    metricsCollector.jobUpdateTs = startTime;
+    metricsCollector.updateTestMetrics(source1, new TestMetrics({ numRecordsIn: 0, numRecordsInPerSec: 0, maxBusyTimePerSec: 100 }));
+    conf.set(STABILIZATION_INTERVAL, 0);
+    conf.set(METRICS_WINDOW, 2 * SECOND);
+    conf.set(SCALE_DOWN_INTERVAL, 0);
+    metricsCollector.setClock(clock);
+    metricsCollector.updateMetrics(context, stateStore);
+    metricsCollector.setClock(new FixedClock(clock.instant() + 2 * SECOND));
+    metricsCollector.updateTestMetrics(source1, (tm) => (tm.numRecordsIn = 1000));
+    const collected = metricsCollector.updateMetrics(context, stateStore);
+    const evaluation = evaluator.evaluate(conf, collected, conf.get(RESTART_TIME));
+    const m = evaluation.vertexMetrics.get(source1)!;
+    expect(m.get("TARGET_DATA_RATE")!.getAverage()).toBe(500);
+    expect(m.get("TRUE_PROCESSING_RATE")!.getAverage()).toBe(5000);
+    expect(m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent()).toBe(1250);
+    expect(m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent()).toBe(500);
+    scalingExecutor.scaleResource(context, evaluation, new Map(), new ScalingTracking(), clock.instant(), t, new DelayedScaleDown());
+    expect(stateStore.getParallelismOverrides(context).get(source1)).toBe("1");
+  });
+
+  it("testFinishedVertexMetricsCollection", () => {
+    const [s1, finished] = [newJobVertexID(), newJobVertexID()];
+    const t = new JobTopology([VertexInfo.of(s1, new Map(), 10, 720), new VertexInfo(finished, null, new Map(), 10, 720, true, FINISHED_IO_METRICS)]);
+    metricsCollector = new TestingMetricsCollector(t);
+    metricsCollector.jobUpdateTs = startTime;
+    metricsCollector.updateTestMetrics(s1, new TestMetrics({ numRecordsInPerSec: 500, accumulatedBusyTime: 0, maxBusyTimePerSec: 100 }));
+    const history = collectMetrics().metricHistory;
+    expect(history.get(history.lastKey())!.vertexMetrics.get(finished)).toEqual(
+      new Map<ScalingMetric, number>([
+        ["LAG", 0],
+        ["LOAD", 0],
+        ["ACCUMULATED_BUSY_TIME", 0],
+        ["NUM_RECORDS_IN", 0],
+        ["NUM_RECORDS_OUT", 0],
+        ["OBSERVED_TPR", Infinity],
+      ]),
+    );
+  });
+
+  it("testObservedTprCollection", () => {
+    const source = newJobVertexID();
+    const t = new JobTopology([VertexInfo.of(source, new Map(), 10, 720)]);
+    metricsCollector = new TestingMetricsCollector(t);
+    metricsCollector.jobUpdateTs = startTime;
+    metricsCollector.updateTestMetrics(source, new TestMetrics({ numRecordsIn: 0, numRecordsInPerSec: 500, maxBusyTimePerSec: 200, avgBackpressureTimePerSec: 600, pendingRecords: 1_000_000 }));
+    conf.set(STABILIZATION_INTERVAL, 0);
+    const observedAt = (ms: number) => {
+      metricsCollector.setClock(new FixedClock(ms));
+      return metricsCollector.updateMetrics(context, stateStore).metricHistory.get(ms)!.vertexMetrics.get(source)!.get("OBSERVED_TPR");
+    };
+    expect(observedAt(100)).toBe(500 / 0.4);
+    // No lag: no observation, and fewer than 2 valid ones to average.
+    metricsCollector.updateTestMetrics(source, (tm) => (tm.pendingRecords = 0));
+    expect(observedAt(200)).toBeNaN();
+    metricsCollector.updateTestMetrics(source, (tm) => (tm.pendingRecords = 100_000), (tm) => (tm.avgBackpressureTimePerSec = 500));
+    expect(observedAt(300)).toBe(500 / 0.5);
+    // No lag again: now the average of the two valid observations.
+    metricsCollector.updateTestMetrics(source, (tm) => (tm.pendingRecords = 0));
+    expect(observedAt(400)).toBe((500 / 0.5 + 500 / 0.4) / 2);
+  });
+
+  it("testMetricCollectionDuringStabilization", () => {
+    const source = newJobVertexID();
+    const t = new JobTopology([VertexInfo.of(source, new Map(), 10, 720)]);
+    metricsCollector = new TestingMetricsCollector(t);
+    metricsCollector.jobUpdateTs = startTime;
+    metricsCollector.updateTestMetrics(source, new TestMetrics({ numRecordsIn: 0, numRecordsInPerSec: 500, maxBusyTimePerSec: 200, avgBackpressureTimePerSec: 600, pendingRecords: 1_000_000 }));
+    conf.set(STABILIZATION_INTERVAL, 100);
+    conf.set(METRICS_WINDOW, 100);
+    const sizesAt = (ms: number) => {
+      metricsCollector.setClock(new FixedClock(ms));
+      return [metricsCollector.updateMetrics(context, stateStore).metricHistory.size, stateStore.getCollectedMetrics(context).size];
+    };
+    // Until the window is full (200 ms) stabilizing samples are kept.
+    expect(sizesAt(50)).toEqual([1, 1]);
+    expect(sizesAt(60)).toEqual([2, 2]);
+    // Metrics missing while stabilizing: not ready, and nothing collected.
+    class Missing extends TestingMetricsCollector<string, Ctx> {
+      protected override queryFilteredMetricNames(): Map<string, Map<string, FlinkMetric>> {
+        throw new MetricNotFoundException("BUSY_TIME_PER_SEC", newJobVertexID());
+      }
+    }
+    const missing = new Missing(t);
+    missing.setClock(new FixedClock(startTime));
+    missing.jobUpdateTs = startTime;
+    const before = stateStore.getCollectedMetrics(context).size;
+    expect(() => missing.updateMetrics(context, stateStore)).toThrow(NotReadyException);
+    expect(stateStore.getCollectedMetrics(context).size).toBe(before);
+    expect(sizesAt(150)).toEqual([3, 3]);
+    expect(sizesAt(180)).toEqual([4, 4]);
+    // A full window trims the stabilization samples.
+    expect(sizesAt(260)).toEqual([2, 2]);
+  });
+
+  it("testScaleDownWithZeroProcessingRate", () => {
+    const t = new JobTopology([VertexInfo.of(source1, new Map(), 2, 720)]);
+    metricsCollector = new TestingMetricsCollector(t);
+    metricsCollector.jobUpdateTs = startTime;
+    conf.set(SCALE_DOWN_INTERVAL, 0);
+    metricsCollector.updateTestMetrics(source1, new TestMetrics({ numRecordsIn: 0, numRecordsInPerSec: 0, maxBusyTimePerSec: 100 }));
+    const collected = collectMetrics();
+    let evaluation = evaluator.evaluate(conf, collected, conf.get(RESTART_TIME));
+    const m = evaluation.vertexMetrics.get(source1)!;
+    expect(m.get("TARGET_DATA_RATE")!.getAverage()).toBe(0);
+    expect(m.get("TRUE_PROCESSING_RATE")!.getAverage()).toBe(Infinity);
+    expect(m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent()).toBe(0);
+    expect(m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent()).toBe(0);
+    scalingExecutor.scaleResource(context, evaluation, new Map(), new ScalingTracking(), clock.instant(), t, new DelayedScaleDown());
+    expect(stateStore.getParallelismOverrides(context).get(source1)).toBe("1");
+    // With finite measurements present, the true processing rate is not infinite.
+    const first = collected.metricHistory.values()[0]!;
+    const newMetrics = new Map(first.vertexMetrics);
+    newMetrics.get(source1)!.set("TRUE_PROCESSING_RATE", 3);
+    newMetrics.get(source1)!.set("OBSERVED_TPR", 3);
+    collected.metricHistory.put(1234 * SECOND, { vertexMetrics: newMetrics, globalMetrics: new Map() });
+    evaluation = evaluator.evaluate(conf, collected, conf.get(RESTART_TIME));
+    expect(evaluation.vertexMetrics.get(source1)!.get("TRUE_PROCESSING_RATE")!.getAverage()).toBe(3);
   });
 });
