@@ -1,0 +1,34 @@
+// Ports of upstream's DateTimeUtilsTest and ResourceCheckUtilsTest (flink-autoscaler, release-1.15.0).
+import { describe, expect, it } from "vitest";
+import { EvaluatedScalingMetric } from "../../src/autoscaler/metrics/EvaluatedScalingMetric.ts";
+import type { ScalingMetric } from "../../src/autoscaler/metrics/ScalingMetric.ts";
+import { ScalingSummary } from "../../src/autoscaler/ScalingSummary.ts";
+import { readable } from "../../src/autoscaler/utils/DateTimeUtils.ts";
+import { estimateNumTaskSlotsAfterRescale } from "../../src/autoscaler/utils/ResourceCheckUtils.ts";
+import { newJobVertexID } from "./testing.ts";
+
+describe("DateTimeUtilsTest", () => {
+  it("testConvertInstantToReadableFormat", () => {
+    expect(readable(1702456327000, "Asia/Shanghai")).toBe("2023-12-13 16:32:07");
+    expect(readable(1702456327000, "Europe/Berlin")).toBe("2023-12-13 09:32:07");
+    expect(readable(1702456327000)).toBe("2023-12-13 08:32:07");
+  });
+});
+
+describe("ResourceCheckUtilsTest", () => {
+  it("testEstimateNumTaskSlotsAfterRescale", () => {
+    const [source, sink] = [newJobVertexID(), newJobVertexID()];
+    const [sourceParallelism, sinkParallelism] = [2, 3];
+    const metrics = new Map<string, Map<ScalingMetric, EvaluatedScalingMetric>>([
+      [source, new Map([["PARALLELISM", EvaluatedScalingMetric.of(sourceParallelism)]])],
+      [sink, new Map([["PARALLELISM", EvaluatedScalingMetric.of(sinkParallelism)]])],
+    ]);
+    const summaries = new Map([[source, new ScalingSummary(sourceParallelism, 7, new Map())]]);
+    // Slot sharing: the largest parallelism.
+    expect(estimateNumTaskSlotsAfterRescale(metrics, summaries, Math.max(sourceParallelism, sinkParallelism))).toBe(7);
+    // No slot sharing: the sum.
+    expect(estimateNumTaskSlotsAfterRescale(metrics, summaries, sourceParallelism + sinkParallelism)).toBe(10);
+    // Partly shared: assumed not shared.
+    expect(estimateNumTaskSlotsAfterRescale(metrics, summaries, sourceParallelism + sinkParallelism - 1)).toBe(10);
+  });
+});
