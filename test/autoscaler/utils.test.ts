@@ -13,6 +13,13 @@ describe("DateTimeUtilsTest", () => {
     expect(readable(1702456327000, "Europe/Berlin")).toBe("2023-12-13 09:32:07");
     expect(readable(1702456327000)).toBe("2023-12-13 08:32:07");
   });
+
+  it("formats UTC the same through its fast path as through the zone database", () => {
+    // Etc/UTC takes the Intl path; UTC the toISOString one. Leap day, year end, epoch, a millisecond before a second.
+    for (const ms of [0, 951_782_400_000, 1_704_067_199_999, 1_702_456_327_000]) {
+      expect(readable(ms)).toBe(readable(ms, "Etc/UTC"));
+    }
+  });
 });
 
 describe("ResourceCheckUtilsTest", () => {

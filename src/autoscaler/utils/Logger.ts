@@ -34,10 +34,22 @@ export function javaString(value: unknown): string {
   return String(value);
 }
 
-/** SLF4J's message formatting: each `{}` takes the next argument. */
+/** SLF4J's message formatting: each `{}` takes the next argument; `{}` beyond the arguments stay as they are. */
 export function formatMessage(format: string, args: readonly unknown[]): string {
-  let i = 0;
-  return format.replace(/\{\}/g, (m) => (i < args.length ? javaString(args[i++]) : m));
+  return formatWithCount(format, args).message;
+}
+
+/** The message and how many `{}` placeholders the format has (used or not). */
+function formatWithCount(format: string, args: readonly unknown[]): { message: string; placeholders: number } {
+  let message = "";
+  let from = 0;
+  let placeholders = 0;
+  for (let at = format.indexOf("{}"); at >= 0; at = format.indexOf("{}", from)) {
+    message += format.slice(from, at) + (placeholders < args.length ? javaString(args[placeholders]) : "{}");
+    placeholders++;
+    from = at + 2;
+  }
+  return { message: placeholders === 0 ? format : message + format.slice(from), placeholders };
 }
 
 export class Logger {
@@ -45,10 +57,10 @@ export class Logger {
 
   private log(level: LogLevel, format: string, args: unknown[]): void {
     const last = args[args.length - 1];
-    const placeholders = (format.match(/\{\}/g) ?? []).length;
+    const { message, placeholders } = formatWithCount(format, args);
     // As SLF4J: a trailing Throwable beyond the placeholders is the record's error.
     const error = last instanceof Error && args.length > placeholders ? last : undefined;
-    sink({ level, logger: this.name, message: formatMessage(format, args), ...(error !== undefined ? { error } : {}) });
+    sink({ level, logger: this.name, message, ...(error !== undefined ? { error } : {}) });
   }
 
   debug(format: string, ...args: unknown[]): void {
