@@ -1,7 +1,6 @@
-import { EventQueue, type QueuedEvent } from "./EventQueue.ts";
+import { EventQueue, type EventHandle } from "./EventQueue.ts";
 
-/** A handle to a scheduled event; pass it to {@link Environment.cancel}. */
-export type EventHandle = QueuedEvent;
+export type { EventHandle };
 
 /**
  * The virtual clock and its event loop. Time is in milliseconds since the start of the
@@ -22,21 +21,21 @@ export class Environment {
     return this.processed;
   }
 
-  /** Runs `action` after `delayMs` (>= 0) of virtual time. */
+  /** Runs `action` after `delayMs` (finite, >= 0) of virtual time. */
   schedule(delayMs: number, action: () => void): EventHandle {
-    if (!(delayMs >= 0)) throw new RangeError(`delay must be a non-negative number, got ${delayMs}`);
+    if (!(delayMs >= 0 && delayMs < Infinity)) throw new RangeError(`delay must be a finite non-negative number, got ${delayMs}`);
     return this.queue.push(this.clock + delayMs, action);
   }
 
-  /** Runs `action` at virtual time `timeMs`, which must not lie in the past. */
+  /** Runs `action` at virtual time `timeMs`, which must be finite and not lie in the past. */
   scheduleAt(timeMs: number, action: () => void): EventHandle {
-    if (!(timeMs >= this.clock)) throw new RangeError(`cannot schedule at ${timeMs}, now is ${this.clock}`);
+    if (!(timeMs >= this.clock && timeMs < Infinity)) throw new RangeError(`cannot schedule at ${timeMs}, now is ${this.clock}`);
     return this.queue.push(timeMs, action);
   }
 
   /** Cancels a scheduled event; cancelling an executed or cancelled event does nothing. */
   cancel(handle: EventHandle): void {
-    handle.cancelled = true;
+    this.queue.cancel(handle);
   }
 
   /**
@@ -46,13 +45,13 @@ export class Environment {
   run(untilMs = Infinity): void {
     const queue = this.queue;
     for (;;) {
-      const next = queue.peek();
-      if (next === undefined || next.time > untilMs) break;
-      queue.pop();
-      if (next.cancelled) continue;
-      this.clock = next.time;
+      const time = queue.peekTime();
+      if (time === Infinity || time > untilMs) break;
+      const action = queue.pop();
+      if (action === null) continue;
+      this.clock = time;
       this.processed++;
-      next.action();
+      action();
     }
     if (untilMs !== Infinity && untilMs > this.clock) this.clock = untilMs;
   }

@@ -1,4 +1,4 @@
 export { Environment, type EventHandle } from "./Environment.ts";
-export { EventQueue, type QueuedEvent } from "./EventQueue.ts";
+export { EventQueue } from "./EventQueue.ts";
 export { RandomStreams, nextInt, type Random } from "./random.ts";
 export { sampler, mean, type DistributionSpec, type Sampler } from "./distributions.ts";

@@ -11,12 +11,32 @@ describe("EventQueue", () => {
     for (let i = 0; i < 2000; i++) {
       const time = Math.floor(random() * 50); // many ties
       pushed.push({ time, label: i });
-      q.push(time, () => {});
+      q.push(time, () => popped.push(i));
     }
     const expected = [...pushed].sort((a, b) => a.time - b.time || a.label - b.label);
     const popped: number[] = [];
-    for (let e = q.pop(); e !== undefined; e = q.pop()) popped.push(e.seq);
+    const times: number[] = [];
+    while (q.size > 0) {
+      times.push(q.peekTime());
+      q.pop()!();
+    }
     expect(popped).toEqual(expected.map((e) => e.label));
+    expect(times).toEqual(expected.map((e) => e.time));
+    expect(q.peekTime()).toBe(Infinity);
+    expect(q.pop()).toBeNull();
+  });
+
+  it("drops cancelled events when they come up, and ignores cancelling one already popped", () => {
+    const q = new EventQueue();
+    const ran: string[] = [];
+    const a = q.push(1, () => ran.push("a"));
+    const b = q.push(2, () => ran.push("b"));
+    q.push(3, () => ran.push("c"));
+    q.cancel(b);
+    q.pop()!();
+    q.cancel(a); // already popped: must not cancel anything else
+    while (q.size > 0) q.pop()?.();
+    expect(ran).toEqual(["a", "c"]);
   });
 });
 
@@ -53,5 +73,7 @@ describe("Environment", () => {
     env.run(10);
     expect(() => env.scheduleAt(5, () => {})).toThrow(RangeError);
     expect(() => env.schedule(-1, () => {})).toThrow(RangeError);
+    expect(() => env.schedule(Infinity, () => {})).toThrow(RangeError);
+    expect(() => env.schedule(NaN, () => {})).toThrow(RangeError);
   });
 });

@@ -1,5 +1,5 @@
 import type { NetworkConfig } from "./NetworkConfig.ts";
-import type { DataAvailabilityListener, NetworkBuffer, Subpartition } from "./ResultPartition.ts";
+import type { DataAvailabilityListener, Subpartition } from "./ResultPartition.ts";
 
 /** The consuming subtask of an input gate. */
 export interface GateOwner {
@@ -30,7 +30,8 @@ export interface InputChannel extends DataAvailabilityListener {
 export class LocalInputChannel implements InputChannel {
   queued = false;
   delivered = 0;
-  private slice: NetworkBuffer | null = null;
+  /** The slice being read came from a buffer that has left the queue: recycle it once read. */
+  private sliceRemoved = false;
 
   constructor(
     readonly subpartition: Subpartition,
@@ -48,17 +49,20 @@ export class LocalInputChannel implements InputChannel {
   }
 
   takeSlice(): number {
-    const before = this.subpartition.buffers[0]!.sent;
-    const buffer = this.subpartition.poll();
-    buffer.refs++;
-    this.slice = buffer;
-    return buffer.sent - before;
+    const count = this.subpartition.poll();
+    this.sliceRemoved = this.subpartition.polledRemoved;
+    return count;
   }
 
+  /**
+   * The consumer reads one slice at a time and nothing else polls this subpartition, so
+   * the slice's buffer has no other reader: it is recycled now if it left the queue.
+   */
   releaseSlice(): void {
-    const buffer = this.slice!;
-    this.slice = null;
-    if (--buffer.refs === 0 && buffer.removed) this.subpartition.partition.recycle(buffer);
+    if (this.sliceRemoved) {
+      this.sliceRemoved = false;
+      this.subpartition.partition.recycle(this.subpartition);
+    }
   }
 
   receivedUnread(): number {
@@ -75,7 +79,8 @@ export class LocalInputChannel implements InputChannel {
 export class RemoteInputChannel implements InputChannel {
   queued = false;
   delivered = 0;
-  private readonly received: { count: number; floating: boolean }[] = [];
+  /** Received buffers in arrival order, each as records x 2 + (1 if floating); numbers, not objects, to spare the allocation per buffer. */
+  private readonly received: number[] = [];
   private exclusiveFree: number;
   private sliceFloating = false;
   waitingForFloating = false;
@@ -107,10 +112,9 @@ export class RemoteInputChannel implements InputChannel {
         this.gate.waitForFloatingBuffer(this);
         return;
       }
-      const before = sub.buffers[0]!.sent;
-      const buffer = sub.poll();
-      if (buffer.removed) sub.partition.recycle(buffer);
-      this.received.push({ count: buffer.sent - before, floating });
+      const count = sub.poll();
+      if (sub.polledRemoved) sub.partition.recycle(sub);
+      this.received.push(count * 2 + (floating ? 1 : 0));
       if (this.received.length === 1) this.gate.notifyChannelNonEmpty(this);
     }
   }
@@ -121,8 +125,8 @@ export class RemoteInputChannel implements InputChannel {
 
   takeSlice(): number {
     const slice = this.received.shift()!;
-    this.sliceFloating = slice.floating;
-    return slice.count;
+    this.sliceFloating = (slice & 1) === 1;
+    return slice >>> 1;
   }
 
   releaseSlice(): void {
@@ -136,7 +140,7 @@ export class RemoteInputChannel implements InputChannel {
 
   receivedUnread(): number {
     let n = 0;
-    for (const s of this.received) n += s.count;
+    for (const s of this.received) n += s >>> 1;
     return n;
   }
 
@@ -155,6 +159,8 @@ export class InputGate {
   private readonly withData: InputChannel[] = [];
   private floatingFree: number;
   private readonly floatingWaiters: RemoteInputChannel[] = [];
+  /** What pollNext returns: one object reused, valid until the next call. */
+  private readonly polled: { channel: InputChannel; count: number } = { channel: null as unknown as InputChannel, count: 0 };
   owner: GateOwner | null = null;
 
   constructor(readonly config: NetworkConfig) {
@@ -168,8 +174,8 @@ export class InputGate {
     if (this.withData.length === 1) this.owner?.onInputAvailable();
   }
 
-  /** The channel of the next slice, with its record count; null when no channel has data. */
-  pollNext(): { channel: InputChannel; count: number } | null {
+  /** The channel of the next slice, with its record count (valid until the next call); null when no channel has data. */
+  pollNext(): { readonly channel: InputChannel; readonly count: number } | null {
     while (this.withData.length > 0) {
       const channel = this.withData.shift()!;
       channel.queued = false;
@@ -179,7 +185,9 @@ export class InputGate {
         channel.queued = true;
         this.withData.push(channel);
       }
-      return { channel, count };
+      this.polled.channel = channel;
+      this.polled.count = count;
+      return this.polled;
     }
     return null;
   }

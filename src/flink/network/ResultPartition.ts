@@ -1,20 +1,5 @@
 import type { NetworkConfig } from "./NetworkConfig.ts";
 
-/** One network buffer (memory segment) of a result partition. */
-export interface NetworkBuffer {
-  readonly subpartition: Subpartition;
-  /** Records written into it. */
-  records: number;
-  /** Records already handed to the consumer (copied to the network or sliced locally). */
-  sent: number;
-  /** Full: no more records go in; it becomes readable as a whole. */
-  finished: boolean;
-  /** Out of its subpartition's queue; it returns to the pool once `refs` is 0. */
-  removed: boolean;
-  /** Local slices of it still being read by the consumer. */
-  refs: number;
-}
-
 /** What a subpartition tells when it has readable data (an input channel). */
 export interface DataAvailabilityListener {
   notifyDataAvailable(): void;
@@ -24,15 +9,34 @@ export interface DataAvailabilityListener {
  * The sending side of one channel (PipelinedSubpartition): a queue of buffers, the last
  * of which may still be filling. Data becomes readable when its buffer is full or a
  * flush was requested; a read takes everything readable in the head buffer (a slice).
+ *
+ * The queue is kept as counts, not as buffer objects: a buffer is finished only when it
+ * is full, and only the head is ever read, so every buffer between the head and the
+ * last is full and unsent. The head's and the last buffer's fill are all there is to
+ * remember (at the parallelism of a large job there are tens of thousands of these, and
+ * scalar fields keep each record's work to one object).
  */
 export class Subpartition {
-  readonly buffers: NetworkBuffer[] = [];
-  private open: NetworkBuffer | null = null;
+  /** Buffers in the queue. */
+  private queued = 0;
+  /** The head buffer: records written into it, records handed out, full. */
+  private headRecords = 0;
+  private headSent = 0;
+  private headFinished = false;
+  /** The last buffer when it is not the head (queued >= 2). */
+  private lastRecords = 0;
+  private lastFinished = false;
+  /** The last buffer still takes records. */
+  private open = false;
   private flushRequested = false;
+  /** The last poll took the head buffer out of the queue (it returns to the pool once nothing reads it). */
+  polledRemoved = false;
   /** Buffers taken from the pool and not yet recycled (LocalBufferPool#subpartitionBuffersCount). */
   held = 0;
   /** Records written in total. */
   written = 0;
+  /** Written to since the partition's last flushAll; only such subpartitions can have anything to flush. */
+  dirty = false;
   consumer: DataAvailabilityListener | null = null;
 
   constructor(
@@ -41,27 +45,34 @@ export class Subpartition {
   ) {}
 
   isDataAvailable(): boolean {
-    const head = this.buffers[0];
-    return head !== undefined && head.records > head.sent && (head.finished || this.flushRequested);
+    return this.queued > 0 && this.headRecords > this.headSent && (this.headFinished || this.flushRequested);
   }
 
   /** Writes one record; false when no buffer could be had (the writer is back-pressured). */
   write(): boolean {
-    let buffer = this.open;
-    if (buffer === null) {
-      buffer = this.partition.requestBuffer(this);
-      if (buffer === null) return false;
-      this.open = buffer;
-      this.buffers.push(buffer);
+    const partition = this.partition;
+    if (!this.open) {
+      if (!partition.requestBuffer(this)) return false;
+      this.open = true;
+      if (++this.queued === 1) {
+        this.headRecords = 0;
+        this.headSent = 0;
+        this.headFinished = false;
+      } else {
+        this.lastRecords = 0;
+        this.lastFinished = false;
+      }
     }
     const wasAvailable = this.isDataAvailable();
-    buffer.records++;
     this.written++;
-    if (buffer.records === this.partition.recordsPerBuffer) {
-      buffer.finished = true;
-      this.open = null;
+    if (!this.dirty) partition.markDirty(this);
+    const full = this.queued === 1 ? ++this.headRecords === partition.recordsPerBuffer : ++this.lastRecords === partition.recordsPerBuffer;
+    if (full) {
+      if (this.queued === 1) this.headFinished = true;
+      else this.lastFinished = true;
+      this.open = false;
     } else {
-      this.partition.onUnflushedWrite();
+      partition.onUnflushedWrite();
     }
     if (!wasAvailable && this.isDataAvailable()) this.consumer?.notifyDataAvailable();
     return true;
@@ -69,33 +80,49 @@ export class Subpartition {
 
   /** Makes everything written so far readable (the output flusher's flushAll). */
   flush(): void {
-    if (this.flushRequested || this.buffers.length === 0) return;
+    if (this.flushRequested || this.queued === 0) return;
     // As PipelinedSubpartition#flush: a flush with nothing unsent is not remembered.
-    const head = this.buffers[0]!;
-    if (this.buffers.length === 1 && head.records === head.sent) return;
+    if (this.queued === 1 && this.headRecords === this.headSent) return;
     const wasAvailable = this.isDataAvailable();
     this.flushRequested = true;
     if (!wasAvailable) this.consumer?.notifyDataAvailable();
   }
 
-  /** Takes the readable records of the head buffer; call only when data is available. */
-  poll(): NetworkBuffer {
-    const head = this.buffers[0]!;
-    head.sent = head.records;
+  /**
+   * Takes the readable records of the head buffer and returns how many they are; call
+   * only when data is available. `polledRemoved` tells whether the buffer left the queue.
+   */
+  poll(): number {
+    const count = this.headRecords - this.headSent;
+    this.headSent = this.headRecords;
     // As PipelinedSubpartition#pollBuffer: draining the last buffer ends the flush request.
-    if (this.buffers.length === 1) this.flushRequested = false;
-    if (head.finished) {
-      this.buffers.shift();
-      head.removed = true;
+    if (this.queued === 1) this.flushRequested = false;
+    this.polledRemoved = this.headFinished;
+    if (this.headFinished) {
+      // The next buffer becomes the head: the last one, or a full one from between.
+      if (--this.queued === 1) {
+        this.headRecords = this.lastRecords;
+        this.headFinished = this.lastFinished;
+      } else if (this.queued > 1) {
+        this.headRecords = this.partition.recordsPerBuffer;
+        this.headFinished = true;
+      }
+      this.headSent = 0;
     }
-    return head;
+    return count;
   }
 
   /** Records written but not yet handed to the consumer. */
   unsent(): number {
-    let n = 0;
-    for (const b of this.buffers) n += b.records - b.sent;
-    return n;
+    if (this.queued === 0) return 0;
+    const head = this.headRecords - this.headSent;
+    if (this.queued === 1) return head;
+    return head + (this.queued - 2) * this.partition.recordsPerBuffer + this.lastRecords;
+  }
+
+  /** Buffers in the queue (the head, the full ones behind it, the last). */
+  queuedBuffers(): number {
+    return this.queued;
   }
 }
 
@@ -120,6 +147,8 @@ export class ResultPartition {
   private readonly maxBuffersPerChannel: number;
   private free: number;
   private saturatedSubpartitions = 0;
+  /** Indexes of the subpartitions written to since the last flushAll. */
+  private readonly dirty: number[] = [];
   owner: PartitionOwner | null = null;
 
   constructor(numSubpartitions: number, config: NetworkConfig, recordsPerBuffer: number) {
@@ -138,16 +167,16 @@ export class ResultPartition {
     return this.free;
   }
 
-  requestBuffer(subpartition: Subpartition): NetworkBuffer | null {
-    if (this.free === 0) return null;
+  /** Takes a buffer from the pool for `subpartition`; false when none is free. */
+  requestBuffer(subpartition: Subpartition): boolean {
+    if (this.free === 0) return false;
     this.free--;
     if (++subpartition.held === this.maxBuffersPerChannel) this.saturatedSubpartitions++;
-    return { subpartition, records: 0, sent: 0, finished: false, removed: false, refs: 0 };
+    return true;
   }
 
-  /** Returns a buffer that is out of its queue and no longer read. */
-  recycle(buffer: NetworkBuffer): void {
-    const sub = buffer.subpartition;
+  /** Returns one of `sub`'s buffers that is out of its queue and no longer read. */
+  recycle(sub: Subpartition): void {
     if (sub.held-- === this.maxBuffersPerChannel) this.saturatedSubpartitions--;
     this.free++;
     this.owner?.onBufferRecycled();
@@ -157,7 +186,26 @@ export class ResultPartition {
     this.owner?.onUnflushedWrite();
   }
 
+  markDirty(subpartition: Subpartition): void {
+    subpartition.dirty = true;
+    this.dirty.push(subpartition.index);
+  }
+
+  /**
+   * Flushes every subpartition, in index order as Flink does. Only those written to since
+   * the last flushAll are visited: for any other, flush() would find nothing unsent or a
+   * flush already requested, and do nothing.
+   */
   flushAll(): void {
-    for (const s of this.subpartitions) s.flush();
+    const dirty = this.dirty;
+    if (dirty.length === 0) return;
+    if (dirty.length > 1) dirty.sort((a, b) => a - b);
+    const subpartitions = this.subpartitions;
+    for (let i = 0; i < dirty.length; i++) {
+      const s = subpartitions[dirty[i]!]!;
+      s.dirty = false;
+      s.flush();
+    }
+    dirty.length = 0;
   }
 }
