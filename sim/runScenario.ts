@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly progressEveryMs?: number;
   /** Called at every sample, after it is recorded (tests check invariants here). */
   readonly onSample?: (cluster: FlinkCluster, nowMs: number) => void;
+  /** The event loop to run on, fresh; the benchmarks pass one that traces its schedule calls. */
+  readonly environment?: Environment;
 }
 
 /**
@@ -36,7 +38,8 @@ export interface RunOptions {
  * the files of the run are rendered (not written: the caller decides where).
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
-  const env = new Environment();
+  const env = options.environment ?? new Environment();
+  if (env.now !== 0 || env.eventsProcessed !== 0) throw new Error("runScenario needs a fresh Environment");
   const streams = new RandomStreams(scenario.seed);
   const cluster = new FlinkCluster(env, streams, clusterOptionsOf(scenario));
   const rest = new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bareLoopRun, growthRun, measure, seedScenarioRun, staticSeedRun } from "./cases.ts";
+import { bareLoopRun, growthRun, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment } from "./cases.ts";
 
 // A smoke run of the harness only: `npm run bench` measures; tests never time anything.
 describe("benchmark harness (smoke)", () => {
@@ -10,6 +10,15 @@ describe("benchmark harness (smoke)", () => {
     const bare = measure("bare", 1, () => bareLoopRun(model.events));
     expect(bare.events).toBe(model.events);
     expect(model.wallMs.min).toBeLessThanOrEqual(model.wallMs.max);
+  });
+
+  it("replays the model's own queue operations: same events executed up to the same horizon", () => {
+    const traced = new TracingEnvironment();
+    const model = seedScenarioRun("5min", traced);
+    const replay = replayRun(traced.trace, model.virtualMs);
+    expect(traced.trace.eventStarts).toHaveLength(model.events);
+    expect(replay.events).toBe(model.events);
+    expect(replay.virtualMs).toBe(model.virtualMs);
   });
 
   it("runs the static seed job (the SimPy peer's model) and the growth job", () => {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { getHeapStatistics } from "node:v8";
 import { median } from "d3-array";
 import type { OperatorSpec } from "../../src/flink/JobGraph.ts";
-import { Environment } from "../../src/engine/Environment.ts";
+import { Environment, type EventHandle } from "../../src/engine/Environment.ts";
 import { loadScenario, type Scenario } from "../../src/scenario/loadScenario.ts";
 import { runScenario } from "../../sim/runScenario.ts";
 
@@ -54,22 +54,83 @@ export function measure(name: string, runs: number, once: () => Measurement): Ca
   return summarize(name, Array.from({ length: runs }, once));
 }
 
-/** The seed scenario (no autoscaler yet) for `duration` of virtual time. */
-export function seedScenarioRun(duration: string): Measurement {
+/** The seed scenario with the autoscaler for `duration` of virtual time. */
+export function seedScenarioRun(duration: string, environment?: Environment): Measurement {
   const scenario = loadScenario("scenarios/backpressure.yaml", { duration });
   let peak = heapUsed();
   const start = performance.now();
   const result = runScenario(scenario, {
     progressEveryMs: 600_000,
     onProgress: () => (peak = Math.max(peak, heapUsed())),
+    ...(environment !== undefined ? { environment } : {}),
   });
   const wallMs = performance.now() - start;
   return { wallMs, events: result.env.eventsProcessed, virtualMs: scenario.durationMs, peakHeapBytes: peak };
 }
 
 /**
- * The limit: the same number of schedule/pop operations with no model work, `chains`
- * events pending at a time (about what the seed model keeps in its queue).
+ * Every queue operation of a run, in order: for each push its time, for each cancel
+ * -(handle + 1); `eventStarts[i]` is how many operations preceded the i-th executed event.
+ */
+export interface QueueTrace {
+  readonly ops: number[];
+  readonly eventStarts: number[];
+}
+
+/** An Environment that records its queue operations (the wrapping costs time: never measure a traced run). */
+export class TracingEnvironment extends Environment {
+  readonly trace: QueueTrace = { ops: [], eventStarts: [] };
+
+  override schedule(delayMs: number, action: () => void): EventHandle {
+    return this.scheduleAt(this.now + delayMs, action);
+  }
+
+  override scheduleAt(timeMs: number, action: () => void): EventHandle {
+    const { ops, eventStarts } = this.trace;
+    ops.push(timeMs);
+    return super.scheduleAt(timeMs, () => {
+      eventStarts.push(ops.length);
+      action();
+    });
+  }
+
+  override cancel(handle: EventHandle): void {
+    this.trace.ops.push(-(handle + 1));
+    super.cancel(handle);
+  }
+}
+
+/**
+ * The limit: the model's own queue operations (every push at the same time, every cancel,
+ * hence every pop, in the same order) replayed with no model work, up to the run's
+ * horizon. Handles are sequence numbers, the same in both runs because the pushes are.
+ */
+export function replayRun(trace: QueueTrace, horizonMs: number): Measurement {
+  const env = new Environment();
+  const { ops, eventStarts } = trace;
+  let cursor = 0;
+  let executed = 0;
+  const replayUntil = (end: number) => {
+    for (; cursor < end; cursor++) {
+      const op = ops[cursor]!;
+      if (op >= 0) env.scheduleAt(op, action);
+      else env.cancel(-op - 1);
+    }
+  };
+  const action = () => {
+    executed++;
+    replayUntil(executed < eventStarts.length ? eventStarts[executed]! : ops.length);
+  };
+  const start = performance.now();
+  replayUntil(eventStarts.length > 0 ? eventStarts[0]! : ops.length);
+  env.run(horizonMs);
+  const wallMs = performance.now() - start;
+  return { wallMs, events: env.eventsProcessed, virtualMs: env.now, peakHeapBytes: heapUsed() };
+}
+
+/**
+ * A synthetic bare loop: `events` schedule/pop operations with no model work, `chains`
+ * events pending at a time.
  */
 export function bareLoopRun(events: number, chains = 4): Measurement {
   const env = new Environment();
@@ -88,11 +149,15 @@ export function bareLoopRun(events: number, chains = 4): Measurement {
 }
 
 /** The seed's job without the autoscaler, the map at `parallelism`: the model the SimPy peer also implements. */
-export function staticSeedRun(parallelism: number, duration: string): Measurement & { processed: number } {
+export function staticSeedRun(parallelism: number, duration: string, environment?: Environment): Measurement & { processed: number } {
   const scenario = seedScenarioFor(parallelism, duration);
   let peak = heapUsed();
   const start = performance.now();
-  const result = runScenario(scenario, { progressEveryMs: 600_000, onProgress: () => (peak = Math.max(peak, heapUsed())) });
+  const result = runScenario(scenario, {
+    progressEveryMs: 600_000,
+    onProgress: () => (peak = Math.max(peak, heapUsed())),
+    ...(environment !== undefined ? { environment } : {}),
+  });
   const wallMs = performance.now() - start;
   const map = result.summary.vertices.find((v) => v.name.startsWith("Map"))!;
   return { wallMs, events: result.env.eventsProcessed, virtualMs: scenario.durationMs, peakHeapBytes: peak, processed: map.records_in };
@@ -127,7 +192,7 @@ export function ensureSimpy(): boolean {
  * The growth case: a 6-vertex job (source, parse, aggregate by key, enrich, format, sink)
  * at `rate` records/s, each vertex sized to about half its capacity (parallelism up to 100).
  */
-export function growthRun(rate: number, duration: string): Measurement {
+export function growthRun(rate: number, duration: string, environment?: Environment): Measurement {
   const costMs = 0.5;
   const p = Math.min(100, Math.max(1, Math.ceil((rate * costMs) / 1000 / 0.5)));
   const base = loadScenario("scenarios/backpressure.yaml", { duration, set: { "job.autoscaler.enabled": "false", "taskmanager.numberOfTaskSlots": "4", "pipeline.max-parallelism": "128" } });
@@ -167,6 +232,6 @@ export function growthRun(rate: number, duration: string): Measurement {
     },
   };
   const start = performance.now();
-  const result = runScenario(scenario);
+  const result = runScenario(scenario, environment !== undefined ? { environment } : {});
   return { wallMs: performance.now() - start, events: result.env.eventsProcessed, virtualMs: scenario.durationMs, peakHeapBytes: heapUsed() };
 }

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { median } from "d3-array";
-import { bareLoopRun, ensureSimpy, growthRun, measure, seedScenarioRun, simpyRun, staticSeedRun, type CaseResult } from "./cases.ts";
+import { bareLoopRun, ensureSimpy, growthRun, measure, replayRun, seedScenarioRun, simpyRun, staticSeedRun, TracingEnvironment, type CaseResult } from "./cases.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const results: CaseResult[] = [];
@@ -25,16 +25,25 @@ const log = (r: CaseResult) => {
 log(measure("seed scenario with autoscaler, 1 h", runs, () => seedScenarioRun("1h")));
 const seed24h = log(measure("seed scenario with autoscaler, 24 h", runs, () => seedScenarioRun("24h")));
 
-// 2. The limit: the same number of schedule/pop operations with no model work.
-const bare = log(measure("bare event loop, same events as 24 h", runs, () => bareLoopRun(seed24h.events)));
-out.modelShareOfBareLoop = seed24h.eventsPerSecond / bare.eventsPerSecond;
-say(`model events/s as a share of the bare loop's: ${(out.modelShareOfBareLoop as number).toFixed(3)}`);
+// 2. The limit: the model's own queue operations replayed with no model work (and, for reference, a synthetic
+// loop of as many events with 4 pending). The share is the model's events/s over the replay's.
+const shares: Record<string, number> = {};
+const limitOf = (name: string, model: CaseResult, traced: (env: TracingEnvironment) => void) => {
+  const env = new TracingEnvironment();
+  traced(env);
+  const replay = log(measure(`  bare loop replaying ${name}`, runs, () => replayRun(env.trace, model.virtualS * 1000)));
+  shares[name] = model.eventsPerSecond / replay.eventsPerSecond;
+  say(`  model events/s as a share of the bare loop's: ${shares[name]!.toFixed(3)}`);
+};
+limitOf("seed scenario with autoscaler, 24 h", seed24h, (env) => seedScenarioRun("24h", env));
+log(measure("  synthetic bare loop, same events, 4 pending", runs, () => bareLoopRun(seed24h.events)));
 
 // 3. The SimPy peer on the same model (datagen 10 rows/s, bounded channel, map 2 s per record), 24 h.
 if (ensureSimpy()) {
   const peers: Record<string, unknown>[] = [];
   for (const parallelism of [1, 12]) {
     const ours = log(measure(`static seed job, map p=${parallelism}, 24 h`, runs, () => staticSeedRun(parallelism, "24h")));
+    limitOf(`static seed job, map p=${parallelism}, 24 h`, ours, (env) => staticSeedRun(parallelism, "24h", env));
     const processed = staticSeedRun(parallelism, "24h").processed;
     // The channel's capacity: what the simulated network holds before the source blocks (about 10 x 512 records per channel).
     const simpy = Array.from({ length: Math.max(1, Math.min(runs, 3)) }, () => simpyRun(parallelism, 86_400, 5120));
@@ -64,11 +73,14 @@ if (ensureSimpy()) {
 // most of an hour); the figure reported is wall time per virtual second.
 const growth: Record<string, unknown>[] = [];
 for (const [rate, duration] of [[1_000, "1h"], [10_000, "10min"], [100_000, "1min"]] as const) {
-  const r = log(measure(`growth: 6 vertices at ${rate.toLocaleString("en-US")} rec/s, ${duration}`, Math.min(runs, 2), () => growthRun(rate, duration)));
+  const name = `growth: 6 vertices at ${rate.toLocaleString("en-US")} rec/s, ${duration}`;
+  const r = log(measure(name, Math.min(runs, 2), () => growthRun(rate, duration)));
+  if (rate <= 1_000) limitOf(name, r, (env) => growthRun(rate, duration, env)); // larger traces would not fit the heap
   growth.push({ rate, duration, wallMsPerVirtualSecond: r.wallMs.median / r.virtualS, eventsPerSecond: r.eventsPerSecond, events: r.events });
   say(`  ${(r.wallMs.median / r.virtualS).toFixed(2)} ms wall per virtual second; one virtual hour ≈ ${((3600 * r.wallMs.median) / r.virtualS / 1000).toFixed(0)} s`);
 }
 out.growth = growth;
+out.modelShareOfBareLoop = shares;
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform };
 mkdirSync("out/bench", { recursive: true });
