@@ -147,12 +147,14 @@ export class ResultPartition {
   private readonly maxBuffersPerChannel: number;
   private free: number;
   private saturatedSubpartitions = 0;
-  /** Indexes of the subpartitions written to since the last flushAll. */
-  private readonly dirty: number[] = [];
+  /** Indexes of the subpartitions written to since the last flushAll (each at most once), the first `dirtyCount`. */
+  private readonly dirty: Int32Array;
+  private dirtyCount = 0;
   owner: PartitionOwner | null = null;
 
   constructor(numSubpartitions: number, config: NetworkConfig, recordsPerBuffer: number) {
     this.subpartitions = Array.from({ length: numSubpartitions }, (_, i) => new Subpartition(this, i));
+    this.dirty = new Int32Array(numSubpartitions);
     this.poolSize = numSubpartitions * config.buffersPerChannel + config.floatingBuffersPerGate;
     this.free = this.poolSize;
     this.maxBuffersPerChannel = config.maxBuffersPerChannel;
@@ -188,7 +190,7 @@ export class ResultPartition {
 
   markDirty(subpartition: Subpartition): void {
     subpartition.dirty = true;
-    this.dirty.push(subpartition.index);
+    this.dirty[this.dirtyCount++] = subpartition.index;
   }
 
   /**
@@ -197,15 +199,16 @@ export class ResultPartition {
    * flush already requested, and do nothing.
    */
   flushAll(): void {
+    const n = this.dirtyCount;
+    if (n === 0) return;
     const dirty = this.dirty;
-    if (dirty.length === 0) return;
-    if (dirty.length > 1) dirty.sort((a, b) => a - b);
+    if (n > 1) dirty.subarray(0, n).sort(); // a typed array sorts numerically
+    this.dirtyCount = 0;
     const subpartitions = this.subpartitions;
-    for (let i = 0; i < dirty.length; i++) {
+    for (let i = 0; i < n; i++) {
       const s = subpartitions[dirty[i]!]!;
       s.dirty = false;
       s.flush();
     }
-    dirty.length = 0;
   }
 }
