@@ -48,9 +48,9 @@ function summarize(name: string, ms: readonly Measurement[]): CaseResult {
   };
 }
 
-/** Runs `once` `runs` times after one warm-up run. */
-export function measure(name: string, runs: number, once: () => Measurement): CaseResult {
-  once();
+/** Runs `once` `runs` times after one warm-up run (`warmUp`, by default `once` itself). */
+export function measure(name: string, runs: number, once: () => Measurement, warmUp: () => unknown = once): CaseResult {
+  warmUp();
   return summarize(name, Array.from({ length: runs }, once));
 }
 
