@@ -79,8 +79,7 @@ export class LocalInputChannel implements InputChannel {
 export class RemoteInputChannel implements InputChannel {
   queued = false;
   delivered = 0;
-  /** Received buffers in arrival order, each as records x 2 + (1 if floating); numbers, not objects, to spare the allocation per buffer. */
-  private readonly received: number[] = [];
+  private readonly received: { count: number; floating: boolean }[] = [];
   private exclusiveFree: number;
   private sliceFloating = false;
   waitingForFloating = false;
@@ -114,7 +113,7 @@ export class RemoteInputChannel implements InputChannel {
       }
       const count = sub.poll();
       if (sub.polledRemoved) sub.partition.recycle(sub);
-      this.received.push(count * 2 + (floating ? 1 : 0));
+      this.received.push({ count, floating });
       if (this.received.length === 1) this.gate.notifyChannelNonEmpty(this);
     }
   }
@@ -125,8 +124,8 @@ export class RemoteInputChannel implements InputChannel {
 
   takeSlice(): number {
     const slice = this.received.shift()!;
-    this.sliceFloating = (slice & 1) === 1;
-    return slice >>> 1;
+    this.sliceFloating = slice.floating;
+    return slice.count;
   }
 
   releaseSlice(): void {
@@ -140,7 +139,7 @@ export class RemoteInputChannel implements InputChannel {
 
   receivedUnread(): number {
     let n = 0;
-    for (const s of this.received) n += s >>> 1;
+    for (const s of this.received) n += s.count;
     return n;
   }
 
@@ -159,8 +158,6 @@ export class InputGate {
   private readonly withData: InputChannel[] = [];
   private floatingFree: number;
   private readonly floatingWaiters: RemoteInputChannel[] = [];
-  /** What pollNext returns: one object reused, valid until the next call. */
-  private readonly polled: { channel: InputChannel; count: number } = { channel: null as unknown as InputChannel, count: 0 };
   owner: GateOwner | null = null;
 
   constructor(readonly config: NetworkConfig) {
@@ -174,7 +171,7 @@ export class InputGate {
     if (this.withData.length === 1) this.owner?.onInputAvailable();
   }
 
-  /** The channel of the next slice, with its record count (valid until the next call); null when no channel has data. */
+  /** The channel of the next slice, with its record count; null when no channel has data. */
   pollNext(): { readonly channel: InputChannel; readonly count: number } | null {
     while (this.withData.length > 0) {
       const channel = this.withData.shift()!;
@@ -185,9 +182,7 @@ export class InputGate {
         channel.queued = true;
         this.withData.push(channel);
       }
-      this.polled.channel = channel;
-      this.polled.count = count;
-      return this.polled;
+      return { channel, count };
     }
     return null;
   }
