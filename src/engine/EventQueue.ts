@@ -50,11 +50,6 @@ export class EventQueue {
     return this.length === 0 ? Infinity : this.times[0]!;
   }
 
-  /** The handle of the next event; undefined when the queue is empty. */
-  peekHandle(): EventHandle | undefined {
-    return this.length === 0 ? undefined : this.seqs[0]!;
-  }
-
   /** Removes the next event and returns its action, or null when it was cancelled (or the queue is empty). */
   pop(): (() => void) | null {
     if (this.length === 0) return null;

@@ -119,11 +119,6 @@ export class Subpartition {
     if (this.queued === 1) return head;
     return head + (this.queued - 2) * this.partition.recordsPerBuffer + this.lastRecords;
   }
-
-  /** Buffers in the queue (the head, the full ones behind it, the last). */
-  queuedBuffers(): number {
-    return this.queued;
-  }
 }
 
 /** What a result partition tells its writer (the producing subtask). */
