@@ -17,8 +17,8 @@ export class RandomStreams {
   stream(name: string): Random {
     let random = this.streams.get(name);
     if (random === undefined) {
-      const prng = seedrandom(`${this.seed}/${name}`);
-      random = () => prng.double();
+      // ARC4 with a full 52-bit mantissa per draw (seedrandom's prng() is its double()).
+      random = seedrandom(`${this.seed}/${name}`) as Random;
       this.streams.set(name, random);
     }
     return random;
