@@ -71,11 +71,14 @@ export class Subpartition {
       if (this.queued === 1) this.headFinished = true;
       else this.lastFinished = true;
       this.open = false;
-    } else {
-      partition.onUnflushedWrite();
     }
     if (!wasAvailable && this.isDataAvailable()) this.consumer?.notifyDataAvailable();
     return true;
+  }
+
+  /** The last buffer still takes records: what went into it is readable only after a flush. */
+  hasOpenBuffer(): boolean {
+    return this.open;
   }
 
   /** Makes everything written so far readable (the output flusher's flushAll). */
@@ -125,8 +128,6 @@ export class Subpartition {
 export interface PartitionOwner {
   /** A buffer was recycled: the writer may continue. */
   onBufferRecycled(): void;
-  /** A record went into a buffer that is not full: a flush is due at the buffer timeout. */
-  onUnflushedWrite(): void;
 }
 
 /**
@@ -177,10 +178,6 @@ export class ResultPartition {
     if (sub.held-- === this.maxBuffersPerChannel) this.saturatedSubpartitions--;
     this.free++;
     this.owner?.onBufferRecycled();
-  }
-
-  onUnflushedWrite(): void {
-    this.owner?.onUnflushedWrite();
   }
 
   markDirty(subpartition: Subpartition): void {

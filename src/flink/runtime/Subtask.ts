@@ -97,7 +97,6 @@ export class Subtask {
         onBufferRecycled: () => {
           if (this.state === "backpressured") this.wake();
         },
-        onUnflushedWrite: () => this.scheduleFlush(),
       };
     }
     metrics.idleTime.markStart(env.now);
@@ -269,6 +268,8 @@ export class Subtask {
         const subpartition = output.partition.subpartitions[this.pendingChannel]!;
         if (!subpartition.write()) return false;
         if (this.bufferTimeoutMs === 0) subpartition.flush();
+        // A record left in a buffer that is not full waits for the output flusher.
+        else if (!this.flushScheduled && subpartition.hasOpenBuffer()) this.scheduleFlush();
         this.pendingChannel = -1;
         this.pendingOutput++;
       }
