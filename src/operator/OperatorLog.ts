@@ -19,19 +19,6 @@ export function logTimestamp(epochMs: number): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)},${iso.slice(20, 23)}`;
 }
 
-/** Remembers the last result: a reconcile logs dozens of lines at one instant, from a handful of loggers. */
-function memoizeLast<K, V>(f: (key: K) => V): (key: K) => V {
-  let lastKey: K | undefined;
-  let lastValue: V | undefined;
-  return (key) => {
-    if (key !== lastKey || lastValue === undefined) {
-      lastKey = key;
-      lastValue = f(key);
-    }
-    return lastValue;
-  };
-}
-
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
 /**
@@ -40,7 +27,9 @@ const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3,
  */
 export class OperatorLog {
   readonly lines: LogLine[] = [];
-  private readonly timestamp = memoizeLast(logTimestamp);
+  /** The last stamp and its time: a reconcile logs dozens of lines at one instant. */
+  private stampMs = NaN;
+  private stamp = "";
   private readonly loggerNames = new Map<string, string>();
 
   constructor(
@@ -53,12 +42,16 @@ export class OperatorLog {
     if (LEVELS[record.level] < LEVELS[this.minLevel]) return;
     const timeMs = this.epochNow();
     const error = record.error instanceof Error ? ` ${record.error.name}: ${record.error.message}` : "";
+    if (timeMs !== this.stampMs) {
+      this.stampMs = timeMs;
+      this.stamp = logTimestamp(timeMs);
+    }
     let logger = this.loggerNames.get(record.logger);
     if (logger === undefined) this.loggerNames.set(record.logger, (logger = abbreviateLogger(record.logger)));
     this.lines.push({
       timeMs,
       level: record.level,
-      text: `${this.timestamp(timeMs)} ${logger} [${record.level.padEnd(5)}][${this.resource}] ${record.message}${error}`,
+      text: `${this.stamp} ${logger} [${record.level.padEnd(5)}][${this.resource}] ${record.message}${error}`,
     });
   };
 

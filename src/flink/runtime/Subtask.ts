@@ -53,11 +53,10 @@ export class Subtask {
   private pendingChannel = -1;
   private flushScheduled = false;
   /**
-   * Every selectivity in the chain is a whole number: each record yields the same counts
-   * (pendingIn/pendingOut, set once) and, when every cost is constant too, the same cost
-   * (`fixedCost`; NaN otherwise). Spares the per-record arithmetic and sampler calls.
+   * With whole selectivities and constant costs every record yields the same counts
+   * (pendingIn/pendingOut, set once) and the same cost; NaN when the chain is not like
+   * that and beginRecord works each record out.
    */
-  private readonly fixedCounts: boolean;
   private readonly fixedCost: number;
 
   constructor(
@@ -75,18 +74,18 @@ export class Subtask {
     this.stateSince = env.now;
     this.pendingIn = new Int32Array(chain.length);
     this.pendingOut = new Int32Array(chain.length);
-    this.fixedCounts = chain.every((op) => Number.isInteger(op.spec.selectivity) && op.carry === 0);
+    const constantCosts = chain.map((op) => (op.spec.cost.kind === "constant" ? op.spec.cost.value : NaN));
+    const fixed = chain.every((op, i) => Number.isInteger(op.spec.selectivity) && !Number.isNaN(constantCosts[i]));
     let fixedCost = NaN;
-    if (this.fixedCounts) {
+    if (fixed) {
       fixedCost = 0;
       let n = 1;
       chain.forEach((op, i) => {
         this.pendingIn[i] = n;
+        // One record at a time, as the general path adds them, so the sum is the same to the last bit.
+        for (let k = 0; k < n; k++) fixedCost += constantCosts[i]!;
         n *= op.spec.selectivity;
         this.pendingOut[i] = n;
-        const cost = op.spec.cost;
-        // Added one record at a time, as beginRecord's general path adds them, so the sum is the same to the last bit.
-        for (let k = 0; k < this.pendingIn[i]!; k++) fixedCost = cost.kind === "constant" ? fixedCost + cost.value : NaN;
       });
     }
     this.fixedCost = fixedCost;
@@ -223,12 +222,10 @@ export class Subtask {
 
   /** Runs the record through the chain's bookkeeping and returns its processing time. */
   private beginRecord(): number {
-    if (this.fixedCounts) {
+    if (this.fixedCost === this.fixedCost) {
+      // Not NaN: the counts are set, the cost known.
       this.metrics.operators[0]!.numRecordsIn.inc(1);
-      if (!Number.isNaN(this.fixedCost)) return this.fixedCost;
-      let cost = 0;
-      for (let i = 0; i < this.chain.length; i++) for (let k = 0; k < this.pendingIn[i]!; k++) cost += this.chain[i]!.cost();
-      return cost;
+      return this.fixedCost;
     }
     let n = 1;
     let cost = 0;
