@@ -8,7 +8,7 @@ import { UPDATE_INTERVAL_SECONDS } from "./metrics/TimerGauge.ts";
 import { InputGate, LocalInputChannel, RemoteInputChannel, type InputChannel } from "./network/InputGate.ts";
 import { recordsPerBuffer, type NetworkConfig } from "./network/NetworkConfig.ts";
 import { ResultPartition } from "./network/ResultPartition.ts";
-import { connectedConsumers, createChannelSelector, type ShipStrategy } from "./partitioners.ts";
+import { connectedConsumers, createChannelSelector, DEFAULT_KEYS, KeyRouting, type ShipStrategy } from "./partitioners.ts";
 import { RateLimiter } from "./runtime/RateLimiter.ts";
 import { KafkaTopic, splitOwner } from "./sources/KafkaTopic.ts";
 import { LoadProfile } from "./sources/LoadProfile.ts";
@@ -211,6 +211,8 @@ export class FlinkCluster {
       const strategy: ShipStrategy = edge.shipStrategy === "FORWARD" && producers !== consumers ? "REBALANCE" : edge.shipStrategy;
       const perProducer = outputs.get(edge.source.id) ?? Array.from({ length: producers }, () => []);
       outputs.set(edge.source.id, perProducer);
+      // HASH connects every producer to every consumer: one routing table serves them all.
+      const keyRouting = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers) : undefined;
       for (let i = 0; i < producers; i++) {
         const targets = connectedConsumers(strategy, i, producers, consumers);
         const partition = new ResultPartition(targets.length, network, perBuffer);
@@ -228,6 +230,7 @@ export class FlinkCluster {
           maxParallelism: edge.target.maxParallelism,
           keys: edge.keys,
           random: this.streams.stream(`partitioner/${edgeIndex}/${i}`),
+          ...(keyRouting !== undefined ? { keyRouting } : {}),
         });
         perProducer[i]!.push({ partition, selector });
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/random.ts";
 import { assignToKeyGroup, computeOperatorIndexForKeyGroup } from "../../src/flink/keyGroups.ts";
-import { connectedConsumers, createChannelSelector } from "../../src/flink/partitioners.ts";
+import { connectedConsumers, createChannelSelector, InverseCdf } from "../../src/flink/partitioners.ts";
 
 const random = () => new RandomStreams(5).stream("p");
 
@@ -56,5 +56,50 @@ describe("connectedConsumers", () => {
     expect(connectedConsumers("RESCALE", 1, 2, 3)).toEqual([2]);
     // 5 producers -> 2 consumers: consumer 0 reads producers [0, 2), consumer 1 [2, 5)
     expect([0, 1, 2, 3, 4].map((i) => connectedConsumers("RESCALE", i, 5, 2))).toEqual([[0], [0], [1], [1], [1]]);
+  });
+});
+
+describe("InverseCdf", () => {
+  /** The reference: a binary search for the smallest index whose cumulative probability exceeds u. */
+  function binarySearch(cdf: Float64Array, u: number): number {
+    let lo = 0;
+    let hi = cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  it("finds what a binary search over the CDF finds, for every kind of u", () => {
+    const r = new RandomStreams(5).stream("inverse-cdf");
+    for (const count of [1, 2, 3, 7, 100, 1000, 10_000]) {
+      for (const skew of [0, 0.5, 1, 2, 5]) {
+        const weights = Array.from({ length: count }, (_, k) => 1 / Math.pow(k + 1, skew));
+        const inverse = new InverseCdf(weights);
+        const us = [0, 1 - 2 ** -53, 0.5, 1 / 3];
+        // The CDF's own values and their neighbours: where an off-by-one would show.
+        for (let k = 0; k < count; k += Math.max(1, Math.floor(count / 200))) {
+          const c = inverse.cdf[k]!;
+          us.push(c, c - Number.EPSILON, c + Number.EPSILON, k / count, (k + 1) / count - 2 ** -53);
+        }
+        for (let i = 0; i < 2000; i++) us.push(r());
+        for (const u of us) {
+          if (!(u >= 0 && u < 1)) continue;
+          const expected = binarySearch(inverse.cdf, u);
+          const actual = inverse.indexOf(u);
+          if (actual !== expected) expect({ count, skew, u, actual }).toEqual({ count, skew, u, actual: expected });
+        }
+      }
+    }
+  });
+
+  it("gives each index its probability (uniform u over a few thousand buckets)", () => {
+    const inverse = new InverseCdf([1, 2, 3, 4]);
+    const hits = [0, 0, 0, 0];
+    const n = 100_000;
+    for (let i = 0; i < n; i++) hits[inverse.indexOf((i + 0.5) / n)]!++;
+    expect(hits).toEqual([10_000, 20_000, 30_000, 40_000]);
   });
 });

@@ -1,3 +1,4 @@
+import Denque from "denque";
 import type { NetworkConfig } from "./NetworkConfig.ts";
 import type { DataAvailabilityListener, Subpartition } from "./ResultPartition.ts";
 
@@ -79,7 +80,16 @@ export class LocalInputChannel implements InputChannel {
 export class RemoteInputChannel implements InputChannel {
   queued = false;
   delivered = 0;
-  private readonly received: { count: number; floating: boolean }[] = [];
+  /**
+   * Received buffers in arrival order, as a ring of record counts and floating flags
+   * (no object per slice: at 10^5 records/s the queue of slice objects was a sixth of
+   * the run). Each buffer is a credit, so there are never more than the exclusive
+   * buffers plus the gate's floating ones.
+   */
+  private readonly receivedCounts: Int32Array;
+  private readonly receivedFloating: Uint8Array;
+  private receivedHead = 0;
+  private receivedLength = 0;
   private exclusiveFree: number;
   private sliceFloating = false;
   waitingForFloating = false;
@@ -90,6 +100,9 @@ export class RemoteInputChannel implements InputChannel {
     private readonly config: NetworkConfig,
   ) {
     this.exclusiveFree = config.buffersPerChannel;
+    const capacity = config.buffersPerChannel + config.floatingBuffersPerGate;
+    this.receivedCounts = new Int32Array(capacity);
+    this.receivedFloating = new Uint8Array(capacity);
     subpartition.consumer = this;
   }
 
@@ -113,19 +126,29 @@ export class RemoteInputChannel implements InputChannel {
       }
       const count = sub.poll();
       if (sub.polledRemoved) sub.partition.recycle(sub);
-      this.received.push({ count, floating });
-      if (this.received.length === 1) this.gate.notifyChannelNonEmpty(this);
+      const tail = this.ringIndex(this.receivedLength);
+      this.receivedCounts[tail] = count;
+      this.receivedFloating[tail] = floating ? 1 : 0;
+      if (++this.receivedLength === 1) this.gate.notifyChannelNonEmpty(this);
     }
   }
 
+  /** Where the `k`-th received buffer (from the oldest) sits in the ring. */
+  private ringIndex(k: number): number {
+    const at = this.receivedHead + k;
+    return at < this.receivedCounts.length ? at : at - this.receivedCounts.length;
+  }
+
   hasData(): boolean {
-    return this.received.length > 0;
+    return this.receivedLength > 0;
   }
 
   takeSlice(): number {
-    const slice = this.received.shift()!;
-    this.sliceFloating = slice.floating;
-    return slice.count;
+    const head = this.receivedHead;
+    this.sliceFloating = this.receivedFloating[head] === 1;
+    this.receivedHead = this.ringIndex(1);
+    this.receivedLength--;
+    return this.receivedCounts[head]!;
   }
 
   releaseSlice(): void {
@@ -139,7 +162,7 @@ export class RemoteInputChannel implements InputChannel {
 
   receivedUnread(): number {
     let n = 0;
-    for (const s of this.received) n += s.count;
+    for (let k = 0; k < this.receivedLength; k++) n += this.receivedCounts[this.ringIndex(k)]!;
     return n;
   }
 
@@ -155,9 +178,10 @@ export class RemoteInputChannel implements InputChannel {
  */
 export class InputGate {
   readonly channels: InputChannel[] = [];
-  private readonly withData: InputChannel[] = [];
+  /** A deque, not an array: an array's shift moves every element, and a gate has up to hundreds of channels. */
+  private readonly withData = new Denque<InputChannel>();
   private floatingFree: number;
-  private readonly floatingWaiters: RemoteInputChannel[] = [];
+  private readonly floatingWaiters = new Denque<RemoteInputChannel>();
   owner: GateOwner | null = null;
 
   constructor(readonly config: NetworkConfig) {
@@ -167,13 +191,12 @@ export class InputGate {
   notifyChannelNonEmpty(channel: InputChannel): void {
     if (channel.queued) return;
     channel.queued = true;
-    this.withData.push(channel);
-    if (this.withData.length === 1) this.owner?.onInputAvailable();
+    if (this.withData.push(channel) === 1) this.owner?.onInputAvailable();
   }
 
   /** The channel of the next slice, with its record count; null when no channel has data. */
   pollNext(): { readonly channel: InputChannel; readonly count: number } | null {
-    while (this.withData.length > 0) {
+    while (!this.withData.isEmpty()) {
       const channel = this.withData.shift()!;
       channel.queued = false;
       if (!channel.hasData()) continue;
@@ -188,7 +211,7 @@ export class InputGate {
   }
 
   hasInput(): boolean {
-    return this.withData.length > 0;
+    return !this.withData.isEmpty();
   }
 
   takeFloatingBuffer(): boolean {
@@ -205,7 +228,7 @@ export class InputGate {
 
   recycleFloatingBuffer(): void {
     this.floatingFree++;
-    while (this.floatingFree > 0 && this.floatingWaiters.length > 0) {
+    while (this.floatingFree > 0 && !this.floatingWaiters.isEmpty()) {
       const waiter = this.floatingWaiters.shift()!;
       waiter.waitingForFloating = false;
       waiter.receive();
