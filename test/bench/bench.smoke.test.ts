@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { bareLoopRun, growthRun, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment } from "./cases.ts";
 
@@ -30,5 +31,13 @@ describe("benchmark harness (smoke)", () => {
     expect(seed.processed).toBe(2 * 900);
     const growth = growthRun(1000, "10s");
     expect(growth.events).toBeGreaterThan(10 * 1000 * 5); // every record passes 6 vertices
+  });
+
+  it("runs a case in a process of its own and reports it as one JSON line (what npm run bench does)", () => {
+    const child = spawnSync(process.execPath, ["--import", "tsx", "test/bench/case.ts", "static", "1", "2", "30min"], { encoding: "utf8" });
+    expect({ status: child.status, stderr: child.status === 0 ? "" : child.stderr }).toEqual({ status: 0, stderr: "" });
+    const result = JSON.parse(child.stdout) as { runs: number; virtualS: number; processed: number; loopMs: { median: number } };
+    expect(result).toMatchObject({ runs: 1, virtualS: 1800, processed: 2 * 900 });
+    expect(result.loopMs.median).toBeGreaterThan(0);
   });
 });

@@ -1,18 +1,30 @@
 /**
  * npm run bench: measures the simulator side by side with the bare event loop and a SimPy
  * peer of the same model, and writes out/bench/results.json. Every figure compares runs
- * made in this one process, one after the other: ratios, not absolute speeds.
+ * made in this one session, one after the other: ratios, not absolute speeds. Each case
+ * runs in a fresh Node process (case.ts), so that no case runs on a heap an earlier one grew.
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { median } from "d3-array";
-import { bareLoopRun, ensureSimpy, growthRun, measure, replayRun, seedScenarioRun, simpyRun, staticSeedRun, TracingEnvironment, type CaseResult } from "./cases.ts";
+import { ensureSimpy, simpyRun, type CaseResult } from "./cases.ts";
+
+/** Runs one case of case.ts in a process of its own and returns its result, named `name`. */
+function runCase(name: string, caseRuns: number, ...args: (string | number)[]): CaseResult & { processed?: number } {
+  const child = spawnSync(process.execPath, ["--import", "tsx", "test/bench/case.ts", String(args[0]), String(caseRuns), ...args.slice(1).map(String)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`bench case ${args.join(" ")} failed: ${child.stderr}`);
+  return { ...(JSON.parse(child.stdout) as CaseResult & { processed?: number }), name };
+}
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const results: CaseResult[] = [];
 const out: Record<string, unknown> = {};
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const log = (r: CaseResult) => {
+const log = <R extends CaseResult>(r: R): R => {
   results.push(r);
   say(
     `${r.name.padEnd(44)} wall ms min/median/max ${r.wallMs.min}/${r.wallMs.median}/${r.wallMs.max}  ` +
@@ -23,29 +35,27 @@ const log = (r: CaseResult) => {
 };
 
 // 1. The seed scenario with the autoscaler, 24 h of virtual time.
-log(measure("seed scenario with autoscaler, 1 h", runs, () => seedScenarioRun("1h")));
-const seed24h = log(measure("seed scenario with autoscaler, 24 h", runs, () => seedScenarioRun("24h")));
+log(runCase("seed scenario with autoscaler, 1 h", runs, "seed", "1h"));
+const seed24h = log(runCase("seed scenario with autoscaler, 24 h", runs, "seed", "24h"));
 
 // 2. The limit: the model's own queue operations replayed with no model work (and, for reference, a synthetic
 // loop of as many events with 4 pending). The share is the model's events/s over the replay's.
 const shares: Record<string, number> = {};
-const limitOf = (name: string, model: CaseResult, traced: (env: TracingEnvironment) => void) => {
-  const env = new TracingEnvironment();
-  traced(env);
-  const replay = log(measure(`  bare loop replaying ${name}`, runs, () => replayRun(env.trace, model.virtualS * 1000)));
+const limitOf = (name: string, model: CaseResult, ...replayCase: (string | number)[]) => {
+  const replay = log(runCase(`  bare loop replaying ${name}`, runs, ...replayCase));
   shares[name] = model.eventsPerSecond / replay.eventsPerSecond;
   say(`  model events/s as a share of the bare loop's: ${shares[name]!.toFixed(3)}`);
 };
-limitOf("seed scenario with autoscaler, 24 h", seed24h, (env) => seedScenarioRun("24h", env));
-log(measure("  synthetic bare loop, same events, 4 pending", runs, () => bareLoopRun(seed24h.events)));
+limitOf("seed scenario with autoscaler, 24 h", seed24h, "replay-seed", "24h");
+log(runCase("  synthetic bare loop, same events, 4 pending", runs, "bare", seed24h.events));
 
 // 3. The SimPy peer on the same model (datagen 10 rows/s, bounded channel, map 2 s per record), 24 h.
 if (ensureSimpy()) {
   const peers: Record<string, unknown>[] = [];
   for (const parallelism of [1, 12]) {
-    const ours = log(measure(`static seed job, map p=${parallelism}, 24 h`, runs, () => staticSeedRun(parallelism, "24h")));
-    limitOf(`static seed job, map p=${parallelism}, 24 h`, ours, (env) => staticSeedRun(parallelism, "24h", env));
-    const processed = staticSeedRun(parallelism, "24h").processed;
+    const ours = log(runCase(`static seed job, map p=${parallelism}, 24 h`, runs, "static", parallelism, "24h"));
+    limitOf(`static seed job, map p=${parallelism}, 24 h`, ours, "replay-static", parallelism, "24h");
+    const processed = ours.processed!;
     // The channel's capacity: what the simulated network holds before the source blocks (about 10 x 512 records per channel).
     const simpy = Array.from({ length: Math.max(1, Math.min(runs, 3)) }, () => simpyRun(parallelism, 86_400, 5120));
     const simpyWall = median(simpy.map((s) => s.wallMs))!;
@@ -80,8 +90,8 @@ if (ensureSimpy()) {
 const growth: Record<string, unknown>[] = [];
 for (const [rate, duration] of [[1_000, "1h"], [10_000, "1h"], [100_000, "1min"]] as const) {
   const name = `growth: 6 vertices at ${rate.toLocaleString("en-US")} rec/s, ${duration}`;
-  const r = log(measure(name, Math.min(runs, 2), () => growthRun(rate, duration), () => growthRun(rate, "1min")));
-  if (rate <= 1_000) limitOf(name, r, (env) => growthRun(rate, duration, env)); // larger traces would not fit the heap
+  const r = log(runCase(name, Math.min(runs, 2), "growth", rate, duration));
+  if (rate <= 1_000) limitOf(name, r, "replay-growth", rate, duration); // larger traces would not fit the heap
   growth.push({ rate, duration, wallMsPerVirtualSecond: r.wallMs.median / r.virtualS, eventsPerSecond: r.eventsPerSecond, events: r.events });
   say(`  ${(r.wallMs.median / r.virtualS).toFixed(2)} ms wall per virtual second; one virtual hour ≈ ${((3600 * r.wallMs.median) / r.virtualS / 1000).toFixed(0)} s`);
 }

@@ -1,0 +1,47 @@
+/**
+ * One benchmark case in a process of its own (spawned by run.ts): a case then never runs
+ * on a heap that an earlier case grew (replay traces hold millions of numbers), which
+ * made later cases up to a fifth slower and their figures depend on the order of cases.
+ * Prints one JSON line: the CaseResult, and for the static seed job the records processed.
+ *
+ * Usage: case.ts <case> <runs> [args], where <case> is one of
+ *   seed <duration> | static <parallelism> <duration> | growth <rate> <duration>
+ *   replay-seed <duration> | replay-static <parallelism> <duration> | replay-growth <rate> <duration>
+ *   bare <events>
+ */
+import { bareLoopRun, growthRun, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment, type CaseResult, type Measurement } from "./cases.ts";
+
+const [kind, runsArg, a = "", b = ""] = process.argv.slice(2);
+const runs = Number(runsArg);
+
+/** The model run of a case, on the given environment when one is given. */
+function modelRun(model: string, x: string, y: string): ((env?: TracingEnvironment) => Measurement) | null {
+  switch (model) {
+    case "seed":
+      return (env) => seedScenarioRun(x, env);
+    case "static":
+      return (env) => staticSeedRun(Number(x), y, env);
+    case "growth":
+      return (env) => growthRun(Number(x), y, env);
+    default:
+      return null;
+  }
+}
+
+function run(): CaseResult & { processed?: number } {
+  if (kind === "bare") return measure(kind, runs, () => bareLoopRun(Number(a)));
+  if (kind?.startsWith("replay-")) {
+    const once = modelRun(kind.slice("replay-".length), a, b);
+    if (once === null) throw new Error(`unknown case ${kind}`);
+    const env = new TracingEnvironment();
+    const traced = once(env);
+    return measure(kind, runs, () => replayRun(env.trace, traced.virtualMs));
+  }
+  const once = modelRun(kind ?? "", a, b);
+  if (once === null) throw new Error(`unknown case ${kind}`);
+  // The growth cases warm up on one virtual minute: their measured runs take up to a minute each.
+  const result = measure(kind!, runs, () => once(), kind === "growth" ? () => growthRun(Number(a), "1min") : () => once());
+  return kind === "static" ? { ...result, processed: staticSeedRun(Number(a), b).processed } : result;
+}
+
+process.stdout.write(`${JSON.stringify(run())}\n`);
