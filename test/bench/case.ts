@@ -28,19 +28,28 @@ function modelRun(model: string, x: string, y: string): ((env?: TracingEnvironme
   }
 }
 
+/** Warm-up for the short cases: at least three runs and a second, so the JIT has settled before anything is timed. */
+function warmUpOf(once: () => unknown): () => void {
+  return () => {
+    const start = performance.now();
+    for (let n = 0; n < 3 || (performance.now() - start < 1000 && n < 50); n++) once();
+  };
+}
+
 function run(): CaseResult & { processed?: number } {
-  if (kind === "bare") return measure(kind, runs, () => bareLoopRun(Number(a)));
+  if (kind === "bare") return measure(kind, runs, () => bareLoopRun(Number(a)), warmUpOf(() => bareLoopRun(Number(a))));
   if (kind?.startsWith("replay-")) {
     const once = modelRun(kind.slice("replay-".length), a, b);
     if (once === null) throw new Error(`unknown case ${kind}`);
     const env = new TracingEnvironment();
     const traced = once(env);
-    return measure(kind, runs, () => replayRun(env.trace, traced.virtualMs));
+    const replay = () => replayRun(env.trace, traced.virtualMs);
+    return measure(kind, runs, replay, warmUpOf(replay));
   }
   const once = modelRun(kind ?? "", a, b);
   if (once === null) throw new Error(`unknown case ${kind}`);
   // The growth cases warm up on one virtual minute: their measured runs take up to a minute each.
-  const result = measure(kind!, runs, () => once(), kind === "growth" ? () => growthRun(Number(a), "1min") : () => once());
+  const result = measure(kind!, runs, () => once(), kind === "growth" ? () => growthRun(Number(a), "1min") : warmUpOf(() => once()));
   return kind === "static" ? { ...result, processed: staticSeedRun(Number(a), b).processed } : result;
 }
 
