@@ -72,19 +72,18 @@ export class LoopTimingEnvironment extends Environment {
 }
 
 /** Runs `scenario` on `environment` (by default one that times its loop), its heap sampled every 10 virtual minutes. */
-function measuredRun(scenario: Scenario, environment: Environment = new LoopTimingEnvironment()): Measurement & { result: RunResult } {
+function measuredRun(scenario: Scenario, environment: Environment = new LoopTimingEnvironment()): { measurement: Measurement; result: RunResult } {
   let peak = heapUsed();
   const start = performance.now();
   const result = runScenario(scenario, { progressEveryMs: 600_000, onProgress: () => (peak = Math.max(peak, heapUsed())), environment });
   const wallMs = performance.now() - start;
   const loopMs = environment instanceof LoopTimingEnvironment ? environment.loopMs : NaN;
-  return { wallMs, loopMs, events: result.env.eventsProcessed, virtualMs: scenario.durationMs, peakHeapBytes: peak, result };
+  return { measurement: { wallMs, loopMs, events: result.env.eventsProcessed, virtualMs: scenario.durationMs, peakHeapBytes: peak }, result };
 }
 
 /** The seed scenario with the autoscaler for `duration` of virtual time. */
 export function seedScenarioRun(duration: string, environment?: Environment): Measurement {
-  const { result: _result, ...m } = measuredRun(loadScenario("scenarios/backpressure.yaml", { duration }), environment);
-  return m;
+  return measuredRun(loadScenario("scenarios/backpressure.yaml", { duration }), environment).measurement;
 }
 
 /**
@@ -169,9 +168,9 @@ export function bareLoopRun(events: number, chains = 4): Measurement {
 
 /** The seed's job without the autoscaler, the map at `parallelism`: the model the SimPy peer also implements. */
 export function staticSeedRun(parallelism: number, duration: string, environment?: Environment): Measurement & { processed: number } {
-  const { result, ...m } = measuredRun(seedScenarioFor(parallelism, duration), environment);
+  const { measurement, result } = measuredRun(seedScenarioFor(parallelism, duration), environment);
   const map = result.summary.vertices.find((v) => v.name.startsWith("Map"))!;
-  return { ...m, processed: map.records_in };
+  return { ...measurement, processed: map.records_in };
 }
 
 function seedScenarioFor(parallelism: number, duration: string): Scenario {
@@ -242,6 +241,5 @@ export function growthRun(rate: number, duration: string, environment?: Environm
       ],
     },
   };
-  const { result: _result, ...m } = measuredRun(scenario, environment);
-  return m;
+  return measuredRun(scenario, environment).measurement;
 }
