@@ -55,6 +55,8 @@ export class Arc4Double {
    * A double in [0, 1) with 52 random bits: six bytes, then one more at a time until
    * 52 bits are filled, then shifted right so that adding the last byte cannot round up
    * (seedrandom's prng(), the same operations in the same order, so the same doubles).
+   * The keystream step is written out in both loops, on local indexes: a nextByte()
+   * method on the fields cost 3 ns more per draw, 2-3% of the static p=12 event loop.
    */
   next(): number {
     const s = this.s;
