@@ -37,19 +37,21 @@ export interface CaseResult {
 
 function summarize(name: string, ms: readonly Measurement[]): CaseResult {
   const r = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-  const spread = (xs: number[]) => ({ min: r(Math.min(...xs)), median: r(median(xs)!), max: r(Math.max(...xs)) });
-  const wallMs = spread(ms.map((m) => m.wallMs));
-  const loopMs = spread(ms.map((m) => m.loopMs));
+  const walls = ms.map((m) => m.wallMs);
+  const loops = ms.map((m) => m.loopMs);
+  const wallMedian = median(walls)!;
+  const loopMedian = median(loops)!;
+  const spread = (xs: number[], med: number) => ({ min: r(Math.min(...xs)), median: r(med), max: r(Math.max(...xs)) });
   const events = ms[0]!.events;
   return {
     name,
     runs: ms.length,
     events,
     virtualS: ms[0]!.virtualMs / 1000,
-    wallMs,
-    loopMs,
-    eventsPerSecond: Math.round(events / (median(ms.map((m) => m.loopMs))! / 1000)),
-    virtualToWall: Math.round(ms[0]!.virtualMs / median(ms.map((m) => m.wallMs))!),
+    wallMs: spread(walls, wallMedian),
+    loopMs: spread(loops, loopMedian),
+    eventsPerSecond: Math.round(events / (loopMedian / 1000)),
+    virtualToWall: Math.round(ms[0]!.virtualMs / wallMedian),
     peakHeapMiB: r(Math.max(...ms.map((m) => m.peakHeapBytes)) / 2 ** 20),
   };
 }

@@ -11,12 +11,12 @@ import { median } from "d3-array";
 import { ensureSimpy, simpyRun, type CaseResult } from "./cases.ts";
 
 /** Runs one case of case.ts in a process of its own and returns its result, named `name`. */
-function runCase(name: string, caseRuns: number, ...args: (string | number)[]): CaseResult & { processed?: number } {
-  const child = spawnSync(process.execPath, ["--import", "tsx", "test/bench/case.ts", String(args[0]), String(caseRuns), ...args.slice(1).map(String)], {
+function runCase(name: string, caseRuns: number, kind: string, ...args: (string | number)[]): CaseResult & { processed?: number } {
+  const child = spawnSync(process.execPath, ["--import", "tsx", "test/bench/case.ts", kind, String(caseRuns), ...args.map(String)], {
     encoding: "utf8",
     maxBuffer: 1 << 20,
   });
-  if (child.status !== 0) throw new Error(`bench case ${args.join(" ")} failed: ${child.stderr}`);
+  if (child.status !== 0) throw new Error(`bench case ${kind} ${args.join(" ")} failed: ${child.stderr}`);
   return { ...(JSON.parse(child.stdout) as CaseResult & { processed?: number }), name };
 }
 
@@ -41,8 +41,8 @@ const seed24h = log(runCase("seed scenario with autoscaler, 24 h", runs, "seed",
 // 2. The limit: the model's own queue operations replayed with no model work (and, for reference, a synthetic
 // loop of as many events with 4 pending). The share is the model's events/s over the replay's.
 const shares: Record<string, number> = {};
-const limitOf = (name: string, model: CaseResult, ...replayCase: (string | number)[]) => {
-  const replay = log(runCase(`  bare loop replaying ${name}`, runs, ...replayCase));
+const limitOf = (name: string, model: CaseResult, replayKind: string, ...args: (string | number)[]) => {
+  const replay = log(runCase(`  bare loop replaying ${name}`, runs, replayKind, ...args));
   shares[name] = model.eventsPerSecond / replay.eventsPerSecond;
   say(`  model events/s as a share of the bare loop's: ${shares[name]!.toFixed(3)}`);
 };
