@@ -53,6 +53,16 @@ describe("DelayedScaleDownEndToEndTest", () => {
     autoscaler.setClock(clock);
   };
   const recommended = (v: string) => autoscaler.lastEvaluatedMetrics.get(context.getJobKey())!.vertexMetrics.get(v)!.get("RECOMMENDED_PARALLELISM" as ScalingMetric)?.getCurrent();
+  /** The first metric window is not full yet: nothing is recommended. */
+  const expectNoRecommendationYet = () => {
+    expect(recommended(source)).toBeUndefined();
+    expect(recommended(sink)).toBeUndefined();
+  };
+  /** Both vertices are recommended to stay at their initial parallelism. */
+  const expectInitialRecommendations = () => {
+    expect(recommended(source)).toBe(INITIAL_SOURCE_PARALLELISM);
+    expect(recommended(sink)).toBe(INITIAL_SINK_PARALLELISM);
+  };
   const assertCollectedMetricsSize = (n: number) => expect(stateStore.getCollectedMetrics(context).size).toBe(n);
   const delayedVertices = () => stateStore.getDelayedScaleDown(context).getDelayedVertices();
   const expectedParallelism = (busyTime: number, current: number) => Math.ceil((current * (busyTime / 1000)) / UTILIZATION_TARGET);
@@ -132,11 +142,9 @@ describe("DelayedScaleDownEndToEndTest", () => {
           pollAndAssertScalingRealizer(expectedFromList(sourceBusyList, INITIAL_SOURCE_PARALLELISM), expectedFromList(sinkBusyList, INITIAL_SINK_PARALLELISM));
         } else {
           if (w === 0 && i <= 9) {
-            expect(recommended(source)).toBeUndefined();
-            expect(recommended(sink)).toBeUndefined();
+            expectNoRecommendationYet();
           } else {
-            expect(recommended(source)).toBe(INITIAL_SOURCE_PARALLELISM);
-            expect(recommended(sink)).toBe(INITIAL_SINK_PARALLELISM);
+            expectInitialRecommendations();
           }
           expect(realized).toHaveLength(0);
         }
@@ -156,11 +164,9 @@ describe("DelayedScaleDownEndToEndTest", () => {
       for (let i = 1; i <= 10; i++) {
         step(totalRecords, 800, sinkBusyList[w]!);
         if (w === 0 && i <= 9) {
-          expect(recommended(source)).toBeUndefined();
-          expect(recommended(sink)).toBeUndefined();
+          expectNoRecommendationYet();
         } else {
-          expect(recommended(source)).toBe(INITIAL_SOURCE_PARALLELISM);
-          expect(recommended(sink)).toBe(INITIAL_SINK_PARALLELISM);
+          expectInitialRecommendations();
         }
         expect(realized).toHaveLength(0);
         totalRecords += 4_800_000;
@@ -193,8 +199,7 @@ describe("DelayedScaleDownEndToEndTest", () => {
         }
         step(totalRecords, sourceBusyList[w]!, sinkBusyList[w]!);
         if (w === 0 && i <= 9) {
-          expect(recommended(source)).toBeUndefined();
-          expect(recommended(sink)).toBeUndefined();
+          expectNoRecommendationYet();
           expect(realized).toHaveLength(0);
         } else {
           const sourceAvg = average(sourceWindow);
@@ -210,8 +215,7 @@ describe("DelayedScaleDownEndToEndTest", () => {
             pollAndAssertScalingRealizer(Math.max(...sourceRecommendation), Math.max(...sinkOutside));
             break outer;
           }
-          expect(recommended(source)).toBe(INITIAL_SOURCE_PARALLELISM);
-          expect(recommended(sink)).toBe(INITIAL_SINK_PARALLELISM);
+          expectInitialRecommendations();
           expect(realized).toHaveLength(0);
         }
         totalRecords += 4_800_000;
@@ -230,8 +234,7 @@ describe("DelayedScaleDownEndToEndTest", () => {
         if (sourceWindow.length > 10) sourceWindow.shift();
         step(totalRecords, sourceBusyList[w]!, sinkBusyList[w]!);
         if (w === 0 && i <= 9) {
-          expect(recommended(source)).toBeUndefined();
-          expect(recommended(sink)).toBeUndefined();
+          expectNoRecommendationYet();
           expect(realized).toHaveLength(0);
         } else {
           const busyAvg = average(sourceWindow);
@@ -241,8 +244,7 @@ describe("DelayedScaleDownEndToEndTest", () => {
             expect(delayedVertices().size).toBe(0);
             break outer;
           }
-          expect(recommended(source)).toBe(INITIAL_SOURCE_PARALLELISM);
-          expect(recommended(sink)).toBe(INITIAL_SINK_PARALLELISM);
+          expectInitialRecommendations();
           expect(realized).toHaveLength(0);
           expect(delayedVertices().size).toBeGreaterThan(0);
         }
@@ -259,15 +261,13 @@ describe("DelayedScaleDownEndToEndTest", () => {
       for (let i = 1; i <= 10; i++) {
         step(totalRecords, sourceBusyList[w]!, sinkBusyList[w]!);
         if (w === 0 && i <= 9) {
-          expect(recommended(source)).toBeUndefined();
-          expect(recommended(sink)).toBeUndefined();
+          expectNoRecommendationYet();
           expect(realized).toHaveLength(0);
         } else if (w === sourceBusyList.length - 1 && i === 10) {
           pollAndAssertScalingRealizer(expectedFromList(sourceBusyList, INITIAL_SOURCE_PARALLELISM), INITIAL_SINK_PARALLELISM);
           expect(delayedVertices().size).toBe(0);
         } else {
-          expect(recommended(source)).toBe(INITIAL_SOURCE_PARALLELISM);
-          expect(recommended(sink)).toBe(INITIAL_SINK_PARALLELISM);
+          expectInitialRecommendations();
           expect(realized).toHaveLength(0);
           expect(delayedVertices().size).toBeGreaterThan(0);
         }
@@ -308,11 +308,9 @@ describe("DelayedScaleDownEndToEndTest", () => {
         step(totalRecords, 800, sinkBusyList[w]!);
         expect(realized).toHaveLength(0);
         if (w === 0 && i <= 9) {
-          expect(recommended(source)).toBeUndefined();
-          expect(recommended(sink)).toBeUndefined();
+          expectNoRecommendationYet();
         } else {
-          expect(recommended(source)).toBe(INITIAL_SOURCE_PARALLELISM);
-          expect(recommended(sink)).toBe(INITIAL_SINK_PARALLELISM);
+          expectInitialRecommendations();
           if (average(sinkWindow) >= 800) {
             // A recommendation at or above the current parallelism cancels the delayed scale down.
             expect(delayedVertices().size).toBe(0);
