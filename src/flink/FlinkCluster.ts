@@ -4,7 +4,7 @@ import { sampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
 import { buildJobGraph, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
 import { TaskMetrics } from "./metrics/TaskMetrics.ts";
-import { UPDATE_INTERVAL_SECONDS } from "./metrics/TimerGauge.ts";
+import { FLINK_1_18_TIMER_GAUGE, UPDATE_INTERVAL_SECONDS, type TimerGaugeSemantics } from "./metrics/TimerGauge.ts";
 import { InputGate, LocalInputChannel, RemoteInputChannel, type InputChannel } from "./network/InputGate.ts";
 import { recordsPerBuffer, type NetworkConfig } from "./network/NetworkConfig.ts";
 import { ResultPartition } from "./network/ResultPartition.ts";
@@ -12,8 +12,8 @@ import { connectedConsumers, createChannelSelector, DEFAULT_KEYS, KeyRouting, ty
 import { RateLimiter } from "./runtime/RateLimiter.ts";
 import { KafkaTopic, splitOwner } from "./sources/KafkaTopic.ts";
 import { LoadProfile } from "./sources/LoadProfile.ts";
-import { DatagenReader, KafkaReader, type SourceReader } from "./sources/SourceReader.ts";
-import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
+import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } from "./sources/SourceReader.ts";
+import { Subtask, type ChainedOperator, type PythonBundling, type TaskOutput } from "./runtime/Subtask.ts";
 
 /** Flink's JobStatus values, in the order the REST API lists them. */
 export const JOB_STATUSES = [
@@ -39,6 +39,10 @@ export interface ClusterOptions {
   readonly slotsPerTaskManager: number;
   /** The wall-clock instant virtual time 0 stands for (epoch ms). */
   readonly startEpochMs: number;
+  /** The TimerGauge of the job's Flink version (span, FLINK-35764 double count). */
+  readonly timerGauge?: TimerGaugeSemantics;
+  /** python.fn-execution.bundle.size and .time (ms); Flink's defaults 1000 and 1000 ms when absent. */
+  readonly pythonBundle?: { readonly size: number; readonly timeMs: number };
 }
 
 /** A channel with both of its ends, for inspection. */
@@ -247,9 +251,22 @@ export class FlinkCluster {
         const metrics = new TaskMetrics(
           v.operators.map((o) => o.name),
           now,
+          this.options.timerGauge ?? FLINK_1_18_TIMER_GAUGE,
         );
         const reader = this.sourceReader(head.id, i, v.parallelism, now);
         if (reader !== null) metrics.sourceMetrics = () => reader.metrics();
+        // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
+        if (reader?.legacy === true) metrics.busyTimeEnabled = false;
+        const pythonIndex = v.operators.findIndex((op) => op.python !== undefined);
+        const python: PythonBundling | null =
+          pythonIndex < 0
+            ? null
+            : {
+                index: pythonIndex,
+                bundleSize: this.options.pythonBundle?.size ?? 1000,
+                bundleTimeMs: this.options.pythonBundle?.timeMs ?? 1000,
+                overhead: sampler(v.operators[pythonIndex]!.python!.overhead, this.streams.stream(`python-overhead/${v.operators[pythonIndex]!.id}/${i}`)),
+              };
         return new Subtask(
           this.env,
           v.id,
@@ -261,6 +278,7 @@ export class FlinkCluster {
           outputs.get(v.id)?.[i] ?? [],
           reader,
           network.bufferTimeoutMs,
+          python,
         );
       });
       this.subtasks.set(v.id, tasks);
@@ -279,11 +297,7 @@ export class FlinkCluster {
   private sourceReader(operatorId: string, index: number, parallelism: number, now: number): SourceReader | null {
     const spec = this.options.job.operators.find((o) => o.id === operatorId)!.source;
     if (spec === undefined) return null;
-    const load = this.loads.get(operatorId)!;
-    if (spec.connector === "datagen") {
-      const rate = load.rate(now) / parallelism;
-      return new DatagenReader(new RateLimiter(rate > 0 ? rate : 1, now), load, parallelism);
-    }
+    if (spec.connector !== "kafka") return this.datagenReader(spec.connector, operatorId, parallelism, now);
     const topic = this.topics.get(operatorId)!;
     // Partitions go to readers as KafkaSourceEnumerator assigns them.
     const partitions = Array.from({ length: spec.partitions }, (_, p) => p).filter((p) => splitOwner(spec.topic, p, parallelism) === index);
@@ -291,6 +305,13 @@ export class FlinkCluster {
     const reader = new KafkaReader(topic, partitions, limiter);
     this.readers.push(reader);
     return reader;
+  }
+
+  private datagenReader(connector: "datagen" | "datastream-datagen", operatorId: string, parallelism: number, now: number): SourceReader {
+    const load = this.loads.get(operatorId)!;
+    if (connector === "datagen") return new LegacyDatagenReader(load, parallelism, now);
+    const rate = load.rate(now) / parallelism;
+    return new DatagenReader(new RateLimiter(rate > 0 ? rate : 1, now), load, parallelism);
   }
 
   private scheduleViewUpdates(): void {

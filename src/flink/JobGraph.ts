@@ -4,9 +4,14 @@ import { computeDefaultMaxParallelism } from "./keyGroups.ts";
 import type { KeyDistribution, ShipStrategy } from "./partitioners.ts";
 import type { LoadProfileSpec, NoiseSpec } from "./sources/LoadProfile.ts";
 
-/** A datagen source: the load's rate (rows-per-second) in total, split evenly over the source's subtasks. */
+/**
+ * A datagen source: the load's rate (rows-per-second) in total, split evenly over the
+ * source's subtasks. `datagen` is the Table/SQL connector (a legacy SourceFunction, as in
+ * Flink 1.18); `datastream-datagen` the DataStream API's FLIP-27 DataGeneratorSource with
+ * a rate limiter.
+ */
 export interface DatagenSourceSpec {
-  readonly connector: "datagen";
+  readonly connector: "datagen" | "datastream-datagen";
   readonly load: LoadProfileSpec;
   readonly noise: NoiseSpec | undefined;
 }
@@ -44,6 +49,8 @@ export interface OperatorSpec {
   /** A fixed JobVertexID for the vertex this operator heads (32 hex digits). */
   readonly vertexId: string | undefined;
   readonly source: SourceSpec | undefined;
+  /** Runs in a Python worker (PyFlink process mode), with this per-element runtime overhead (ms). */
+  readonly python?: { readonly overhead: DistributionSpec } | undefined;
 }
 
 export interface EdgeSpec {

@@ -37,7 +37,7 @@ export function sampleVertices(cluster: FlinkCluster, _nowMs: number): VertexSam
       recordsIn += v.isSource ? m.operators[0]!.numRecordsInPerSecond.getRate() : m.numRecordsInPerSecond.getRate();
       recordsOut += m.numRecordsOutPerSecond.getRate();
       busy += m.busyTimeMsPerSecond();
-      backPressured += m.backPressuredTime.getValue();
+      backPressured += m.backPressuredTimeMsPerSecond();
       idle += m.idleTime.getValue();
       const p = m.sourceMetrics?.().get("pendingRecords");
       if (p !== undefined) pending = (pending ?? 0) + p;

@@ -1,4 +1,5 @@
 import type { ClusterOptions } from "../flink/FlinkCluster.ts";
+import { timerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { Scenario } from "./loadScenario.ts";
 
 /** The simulated cluster a scenario describes. */
@@ -14,5 +15,7 @@ export function clusterOptionsOf(scenario: Scenario): ClusterOptions {
     network: { ...cluster.network, recordSizeBytes: scenario.recordSizeBytes },
     slotsPerTaskManager: cluster.slotsPerTaskManager,
     startEpochMs: scenario.startEpochMs,
+    timerGauge: { ...timerGaugeSemantics(scenario.flinkVersion), ...scenario.timerGauge },
+    pythonBundle: cluster.pythonBundle,
   };
 }

@@ -11,6 +11,8 @@ export interface ClusterSettings {
   readonly parallelismOverrides: ReadonlyMap<string, number>;
   readonly network: Omit<NetworkConfig, "recordSizeBytes">;
   readonly metricFetcherUpdateIntervalMs: number;
+  /** python.fn-execution.bundle.size and python.fn-execution.bundle.time (PythonOptions: 1000, 1000 ms). */
+  readonly pythonBundle: { readonly size: number; readonly timeMs: number };
 }
 
 /** A value that does not parse: the key and what is wrong. */
@@ -121,5 +123,14 @@ export function readClusterSettings(config: Readonly<Record<string, string>>, jo
       bufferTimeoutMs: bufferTimeoutEnabled ? bufferTimeout : -1,
     },
     metricFetcherUpdateIntervalMs: r.duration("metrics.fetcher.update-interval") ?? DEFAULT_METRIC_FETCHER_UPDATE_INTERVAL_MS,
+    // AbstractPythonFunctionOperator#open: a value <= 0 falls back to the default.
+    pythonBundle: {
+      size: positiveOr(r.int("python.fn-execution.bundle.size", Number.MIN_SAFE_INTEGER), 1000),
+      timeMs: positiveOr(r.int("python.fn-execution.bundle.time", Number.MIN_SAFE_INTEGER), 1000),
+    },
   };
+}
+
+function positiveOr(value: number | undefined, fallback: number): number {
+  return value === undefined || value <= 0 ? fallback : value;
 }

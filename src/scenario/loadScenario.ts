@@ -15,6 +15,7 @@ import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
 import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { scenarioSchema, type DistributionDocument, type LoadProfileDocument, type ScenarioDocument, type SourceDocument } from "./schema.ts";
 import type { LoadProfileSpec } from "../flink/sources/LoadProfile.ts";
+import type { TimerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { SourceSpec } from "../flink/JobGraph.ts";
 import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
 
@@ -39,8 +40,10 @@ export interface Scenario {
   readonly startEpochMs: number;
   readonly recordSizeBytes: number;
   readonly job: JobSpec;
-  /** kubernetes.operator.reconcile.interval (60 s). */
+  /** kubernetes.operator.reconcile.interval (15 s, the operator Helm chart's value). */
   readonly reconcileIntervalMs: number;
+  /** simulation.flinkMetrics: TimerGauge semantics replacing those of the Flink version. */
+  readonly timerGauge: Partial<TimerGaugeSemantics>;
   readonly restart: RestartSpec;
 }
 
@@ -51,6 +54,24 @@ export interface ScenarioOverrides {
   readonly duration?: string;
   /** Resolve this variant of simulation.variants (default: the first, or "default" without variants). */
   readonly variant?: string;
+}
+
+/** kubernetes.operator.reconcile.interval as the operator's Helm chart installs it. */
+export const HELM_CHART_RECONCILE_INTERVAL_MS = 15_000;
+
+/** A Python operator's per-element overhead over its body when the scenario gives none (see README). */
+export const DEFAULT_PYTHON_OVERHEAD: DistributionSpec = { kind: "lognormal", median: 0.5, p95: 2 };
+
+function timerGaugeOverrides(file: string, d: { timerGaugeSpan?: string | number | undefined; doubleCount?: boolean | undefined } | undefined): Partial<TimerGaugeSemantics> {
+  if (d === undefined) return {};
+  const out: { timeSpanSeconds?: number; doubleCountsSpanningMeasurements?: boolean } = {};
+  if (d.timerGaugeSpan !== undefined) {
+    const ms = durationAt(file, ["simulation", "flinkMetrics", "timerGaugeSpan"], d.timerGaugeSpan);
+    if (!(ms >= 5000 && ms % 5000 === 0)) throw new ScenarioError(file, "simulation.flinkMetrics.timerGaugeSpan", "must be a multiple of 5s (View.UPDATE_INTERVAL_SECONDS)");
+    out.timeSpanSeconds = ms / 1000;
+  }
+  if (d.doubleCount !== undefined) out.doubleCountsSpanningMeasurements = d.doubleCount;
+  return out;
 }
 
 export const DEFAULTS = {
@@ -286,12 +307,12 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument)
   const noise =
     d.noise === undefined ? undefined : { stddev: d.noise.stddev, intervalMs: durationAt(file, [...path, "noise", "interval"], d.noise.interval ?? "1s") };
   if (noise !== undefined && !(noise.intervalMs >= 1)) throw new ScenarioError(file, formatPath([...path, "noise", "interval"]), "must be at least 1 ms");
-  if (d.connector === "datagen") {
+  if (d.connector === "datagen" || d.connector === "datastream-datagen") {
     if ((d.rowsPerSecond === undefined) === (d.load === undefined)) {
-      throw new ScenarioError(file, formatPath(path), "a datagen source needs either rowsPerSecond or load (one of them)");
+      throw new ScenarioError(file, formatPath(path), `a ${d.connector} source needs either rowsPerSecond or load (one of them)`);
     }
     const load = d.load === undefined ? { profile: "constant" as const, rate: d.rowsPerSecond! } : loadAt(file, [...path, "load"], d.load);
-    return { connector: "datagen", load, noise };
+    return { connector: d.connector, load, noise };
   }
   return {
     connector: "kafka",
@@ -410,7 +431,9 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   }
 
   validateAutoscalerConfiguration(file, flinkConfiguration, configPath);
-  let reconcileIntervalMs = 60_000;
+  // The operator's Helm chart sets 15 s (helm/flink-kubernetes-operator/values.yaml,
+  // release-1.15.0); 60 s is only the code default of KubernetesOperatorConfigOptions.
+  let reconcileIntervalMs = HELM_CHART_RECONCILE_INTERVAL_MS;
   let taskManagerIdleTimeoutMs = DEFAULT_RESTART_SPEC.taskManagerIdleTimeoutMs;
   try {
     const r = new FlinkConfigReader(flinkConfiguration);
@@ -463,6 +486,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     job,
     reconcileIntervalMs,
     restart,
+    timerGauge: timerGaugeOverrides(file, sim.flinkMetrics),
   };
 }
 
@@ -555,6 +579,10 @@ function resolveJob(
       chaining: o.chaining ?? true,
       vertexId: o.vertexId,
       source: o.source === undefined ? undefined : sourceAt(file, [...path, "source"], o.source),
+      python:
+        o.python === undefined || o.python === false
+          ? undefined
+          : { overhead: o.python === true ? DEFAULT_PYTHON_OVERHEAD : distributionAt(file, [...path, "python", "overhead"], o.python.overhead) },
     };
   });
   if (!operators.some((o) => o.kind === "source")) fail([...base, "operators"], "the job needs at least one operator of kind source");

@@ -106,12 +106,15 @@ const loadProfile = z.union([
 
 const noise = z.strictObject({ stddev: z.number().nonnegative(), interval: duration.optional() });
 
-const datagen = z.strictObject({
-  connector: z.literal("datagen"),
+const datagenFields = {
   rowsPerSecond: z.number().positive().optional(),
   load: loadProfile.optional(),
   noise: noise.optional(),
-});
+};
+/** Table/SQL 'connector' = 'datagen': the legacy SourceFunction in Flink 1.18. */
+const datagen = z.strictObject({ connector: z.literal("datagen"), ...datagenFields });
+/** The DataStream API's FLIP-27 DataGeneratorSource with a RateLimiterStrategy. */
+const datastreamDatagen = z.strictObject({ connector: z.literal("datastream-datagen"), ...datagenFields });
 
 const kafka = z.strictObject({
   connector: z.literal("kafka"),
@@ -123,7 +126,7 @@ const kafka = z.strictObject({
   maxRecordsPerSecond: z.number().positive().optional(),
 });
 
-const source = z.discriminatedUnion("connector", [datagen, kafka]);
+const source = z.discriminatedUnion("connector", [datagen, datastreamDatagen, kafka]);
 
 const operator = z.strictObject({
   id: z.string().min(1),
@@ -136,6 +139,8 @@ const operator = z.strictObject({
   chaining: z.boolean().optional(),
   vertexId: z.string().optional(),
   source: source.optional(),
+  /** Runs in Python (PyFlink, process mode): true, or the per-element runtime overhead. */
+  python: z.union([z.boolean(), z.strictObject({ overhead: distribution })]).optional(),
 });
 
 const edge = z.strictObject({
@@ -178,6 +183,8 @@ const simulation = z.strictObject({
   sampleInterval: duration.optional(),
   startTime: z.string().optional(),
   recordSize: quantity.optional(),
+  /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
+  flinkMetrics: z.strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional() }).optional(),
   job: z.strictObject({
     name: z.string().min(1).optional(),
     operators: z.array(operator).min(1),

@@ -1,6 +1,6 @@
 import { Counter, MeterView } from "./MeterView.ts";
 import { operatorMetricName } from "./names.ts";
-import { TimerGauge } from "./TimerGauge.ts";
+import { FLINK_1_18_TIMER_GAUGE, TimerGauge, type TimerGaugeSemantics } from "./TimerGauge.ts";
 
 /** An operator's record counters and meters (OperatorIOMetricGroup). */
 export class OperatorMetrics {
@@ -13,18 +13,24 @@ export class OperatorMetrics {
 }
 
 /**
- * A subtask's metrics (TaskIOMetricGroup): idle and back-pressured time as TimerGauges,
- * busy time derived from them as Flink derives it, record counters and meters, and each
- * chained operator's own metrics under its sanitized name.
+ * A subtask's metrics (flink-runtime TaskIOMetricGroup, release-1.18.1): idle, soft and
+ * hard back-pressured time as TimerGauges, busy time derived from them (NaN where the
+ * task disables it, as a legacy SourceStreamTask does), record counters and meters, and
+ * each chained operator's own metrics under its sanitized name.
  */
 export class TaskMetrics {
-  readonly idleTime = new TimerGauge();
-  readonly backPressuredTime = new TimerGauge();
+  readonly idleTime: TimerGauge;
+  /** Waiting for output availability before taking input (StreamTask#processInput). */
+  readonly softBackPressuredTime: TimerGauge;
+  /** Blocked requesting a buffer for a record (BufferWritingResultPartition). */
+  readonly hardBackPressuredTime: TimerGauge;
   readonly numRecordsIn = new Counter();
   readonly numRecordsOut = new Counter();
   readonly numRecordsInPerSecond = new MeterView(this.numRecordsIn);
   readonly numRecordsOutPerSecond = new MeterView(this.numRecordsOut);
   readonly operators: OperatorMetrics[];
+  /** TaskIOMetricGroup#setEnableBusyTime: false for legacy sources (SourceStreamTask). */
+  busyTimeEnabled = true;
 
   /** Metrics the head operator (a source reader) reports beside its records, e.g. pendingRecords. */
   sourceMetrics: (() => ReadonlyMap<string, number>) | null = null;
@@ -32,32 +38,44 @@ export class TaskMetrics {
   constructor(
     operatorNames: readonly string[],
     readonly startMs: number,
+    semantics: TimerGaugeSemantics = FLINK_1_18_TIMER_GAUGE,
   ) {
+    this.idleTime = new TimerGauge(semantics);
+    this.softBackPressuredTime = new TimerGauge(semantics);
+    this.hardBackPressuredTime = new TimerGauge(semantics);
     this.operators = operatorNames.map((n) => new OperatorMetrics(operatorMetricName(n)));
   }
 
-  /** TaskIOMetricGroup#getBusyTimePerSecond: 1000 - min(idle + back-pressured, 1000). */
+  /** getBackPressuredTimeMsPerSecond: soft + hard, each gauge clamped on its own. */
+  backPressuredTimeMsPerSecond(): number {
+    return this.softBackPressuredTime.getValue() + this.hardBackPressuredTime.getValue();
+  }
+
+  /** TaskIOMetricGroup#getBusyTimePerSecond: 1000 - min(idle + back-pressured, 1000), NaN when disabled. */
   busyTimeMsPerSecond(): number {
-    return 1000 - Math.min(this.idleTime.getValue() + this.backPressuredTime.getValue(), 1000);
+    if (!this.busyTimeEnabled) return NaN;
+    return 1000 - Math.min(this.idleTime.getValue() + this.backPressuredTimeMsPerSecond(), 1000);
   }
 
-  accumulatedIdleTime(nowMs: number): number {
-    return this.idleTime.accumulatedAt(nowMs);
+  accumulatedIdleTime(): number {
+    return this.idleTime.getAccumulatedCount();
   }
 
-  accumulatedBackPressuredTime(nowMs: number): number {
-    return this.backPressuredTime.accumulatedAt(nowMs);
+  accumulatedBackPressuredTime(): number {
+    return this.softBackPressuredTime.getAccumulatedCount() + this.hardBackPressuredTime.getAccumulatedCount();
   }
 
-  /** Time since the task started that was neither idle nor back-pressured. */
+  /** getAccumulatedBusyTime: time since the task started less accumulated idle and back-pressure (NaN when disabled). */
   accumulatedBusyTime(nowMs: number): number {
-    return Math.max(0, Math.floor(nowMs) - Math.floor(this.startMs) - this.accumulatedIdleTime(nowMs) - this.accumulatedBackPressuredTime(nowMs));
+    if (!this.busyTimeEnabled) return NaN;
+    return Math.max(0, Math.floor(nowMs) - Math.floor(this.startMs) - this.accumulatedIdleTime() - this.accumulatedBackPressuredTime());
   }
 
   /** The view updater's tick (every 5 s). */
   updateViews(nowMs: number): void {
     this.idleTime.update(nowMs);
-    this.backPressuredTime.update(nowMs);
+    this.softBackPressuredTime.update(nowMs);
+    this.hardBackPressuredTime.update(nowMs);
     this.numRecordsInPerSecond.update();
     this.numRecordsOutPerSecond.update();
     for (const o of this.operators) {
@@ -70,11 +88,11 @@ export class TaskMetrics {
   values(nowMs: number): Map<string, number> {
     const m = new Map<string, number>([
       ["busyTimeMsPerSecond", this.busyTimeMsPerSecond()],
-      ["backPressuredTimeMsPerSecond", this.backPressuredTime.getValue()],
+      ["backPressuredTimeMsPerSecond", this.backPressuredTimeMsPerSecond()],
       ["idleTimeMsPerSecond", this.idleTime.getValue()],
       ["accumulatedBusyTime", this.accumulatedBusyTime(nowMs)],
-      ["accumulatedBackPressuredTimeMs", this.accumulatedBackPressuredTime(nowMs)],
-      ["accumulatedIdleTime", this.accumulatedIdleTime(nowMs)],
+      ["accumulatedBackPressuredTimeMs", this.accumulatedBackPressuredTime()],
+      ["accumulatedIdleTime", this.accumulatedIdleTime()],
       ["numRecordsIn", this.numRecordsIn.count],
       ["numRecordsOut", this.numRecordsOut.count],
       ["numRecordsInPerSecond", this.numRecordsInPerSecond.getRate()],

@@ -9,6 +9,31 @@ import type { SourceReader } from "../sources/SourceReader.ts";
 
 export type TaskState = "idle" | "busy" | "backpressured";
 
+/**
+ * Which of Flink's TimerGauges runs in a state: idle, soft back-pressure (waiting for
+ * output availability), hard back-pressure (blocked requesting a buffer), or none (busy,
+ * and a legacy source's sleep between bursts, which Flink measures as neither).
+ */
+type Gauge = "idle" | "soft" | "hard" | "none";
+
+/**
+ * A PyFlink operator in process mode (flink-python AbstractExternalPythonFunctionOperator,
+ * release-1.18.1): elements join the current bundle as they arrive; the Python worker
+ * gets them only when the bundle is finished (after `bundleSize` elements, or at the
+ * first check of the `bundleTimeMs` timer at least that long after the last finish), and
+ * the task thread blocks in finishBundle until the worker has processed all of them.
+ */
+export interface PythonBundling {
+  /** The Python operator's index in the chain. */
+  readonly index: number;
+  /** python.fn-execution.bundle.size */
+  readonly bundleSize: number;
+  /** python.fn-execution.bundle.time (ms) */
+  readonly bundleTimeMs: number;
+  /** Per-element cost of the Python runtime on top of the function body (ms). */
+  readonly overhead: Sampler;
+}
+
 /** One output of a subtask: a result partition and the partitioner choosing its channel. */
 export interface TaskOutput {
   readonly partition: ResultPartition;
@@ -32,6 +57,7 @@ export interface ChainedOperator {
  */
 export class Subtask {
   private state: TaskState = "idle";
+  private gauge: Gauge = "idle";
   /** Exact ms spent in each state before `stateSince` (plain fields: a keyed update was a measurable cost per record). */
   private idleMs = 0;
   private busyMs = 0;
@@ -58,6 +84,23 @@ export class Subtask {
    * that and beginRecord works each record out.
    */
   private readonly fixedCost: number;
+  /** A legacy SourceFunction (SourceStreamTask): emits without checking output availability, counts no input. */
+  private readonly legacySource: boolean;
+
+  // The Python bundle in progress (python !== null): per element, its worker time and,
+  // for each operator from the Python one on, its records in and out (flattened).
+  private bundleCount = 0;
+  private readonly bundleCosts: number[] = [];
+  private readonly bundleIo: number[] = [];
+  /** Operators from the Python one to the chain's end. */
+  private readonly bundleWidth: number;
+  private lastFinishBundleTime: number;
+  /** A bundle-timer mail is waiting for the task thread. */
+  private bundleTimerMail = false;
+  /** In finishBundle: the worker has returned results for this many elements of the bundle. */
+  private finishing = false;
+  private resultsReturned = 0;
+  private finishBundleDue = false;
 
   constructor(
     private readonly env: Environment,
@@ -70,12 +113,16 @@ export class Subtask {
     readonly outputs: readonly TaskOutput[],
     private readonly source: SourceReader | null,
     private readonly bufferTimeoutMs: number,
+    private readonly python: PythonBundling | null = null,
   ) {
     this.stateSince = env.now;
+    this.legacySource = source?.legacy === true;
+    this.bundleWidth = python === null ? 0 : chain.length - python.index;
+    this.lastFinishBundleTime = Math.floor(env.now);
     this.pendingIn = new Int32Array(chain.length);
     this.pendingOut = new Int32Array(chain.length);
     const constantCosts = chain.map((op) => (op.spec.cost.kind === "constant" ? op.spec.cost.value : NaN));
-    const fixed = chain.every((op, i) => Number.isInteger(op.spec.selectivity) && !Number.isNaN(constantCosts[i]));
+    const fixed = python === null && chain.every((op, i) => Number.isInteger(op.spec.selectivity) && !Number.isNaN(constantCosts[i]));
     let fixedCost = NaN;
     if (fixed) {
       fixedCost = 0;
@@ -98,12 +145,26 @@ export class Subtask {
         },
       };
     }
-    metrics.idleTime.markStart(env.now);
+    if (this.legacySource) this.gauge = "none";
+    else metrics.idleTime.markStart(env.now);
   }
 
   /** Starts processing (a source starts producing). */
   start(): void {
+    if (this.python !== null) this.scheduleBundleTimer();
     this.wake();
+  }
+
+  /** The bundle timer: scheduleAtFixedRate(bundle time) from the operator's open; its mail waits for the task thread. */
+  private scheduleBundleTimer(): void {
+    const period = Math.max(this.python!.bundleTimeMs, 1);
+    const tick = () => {
+      if (this.stopped) return;
+      this.bundleTimerMail = true;
+      this.wake();
+      this.env.schedule(period, tick);
+    };
+    this.env.schedule(period, tick);
   }
 
   getState(): TaskState {
@@ -122,19 +183,25 @@ export class Subtask {
     return { channel: this.slice, remaining: this.sliceRemaining };
   }
 
-  private setState(next: TaskState): void {
-    if (next === this.state) return;
+  private setState(next: TaskState, gauge: Gauge = next === "busy" ? "none" : next === "idle" ? (this.legacySource ? "none" : "idle") : "soft"): void {
     const now = this.env.now;
-    const spent = now - this.stateSince;
-    if (this.state === "idle") this.idleMs += spent;
-    else if (this.state === "busy") this.busyMs += spent;
-    else this.backpressuredMs += spent;
-    this.stateSince = now;
-    if (this.state === "idle") this.metrics.idleTime.markEnd(now);
-    else if (this.state === "backpressured") this.metrics.backPressuredTime.markEnd(now);
-    if (next === "idle") this.metrics.idleTime.markStart(now);
-    else if (next === "backpressured") this.metrics.backPressuredTime.markStart(now);
-    this.state = next;
+    if (next !== this.state) {
+      const spent = now - this.stateSince;
+      if (this.state === "idle") this.idleMs += spent;
+      else if (this.state === "busy") this.busyMs += spent;
+      else this.backpressuredMs += spent;
+      this.stateSince = now;
+      this.state = next;
+    }
+    if (gauge === this.gauge) return;
+    const m = this.metrics;
+    if (this.gauge === "idle") m.idleTime.markEnd(now);
+    else if (this.gauge === "soft") m.softBackPressuredTime.markEnd(now);
+    else if (this.gauge === "hard") m.hardBackPressuredTime.markEnd(now);
+    if (gauge === "idle") m.idleTime.markStart(now);
+    else if (gauge === "soft") m.softBackPressuredTime.markStart(now);
+    else if (gauge === "hard") m.hardBackPressuredTime.markStart(now);
+    this.gauge = gauge;
   }
 
   /** Cancels the task (a restart): it processes nothing more; its pending events become no-ops. */
@@ -153,11 +220,31 @@ export class Subtask {
     if (this.stopped) return;
     for (;;) {
       if (this.pendingEmits > 0 && !this.emitPending()) {
-        this.setState("backpressured");
+        this.setState("backpressured", "hard");
         return;
       }
-      if (!this.outputAvailable()) {
-        this.setState("backpressured");
+      if (this.finishing) {
+        // Blocked in finishBundle until the worker has returned every element's results.
+        if (this.resultsReturned < this.bundleCount) {
+          this.setState("busy");
+          return;
+        }
+        this.endFinishBundle();
+      }
+      if (this.finishBundleDue) {
+        // checkInvokeFinishBundleByCount, right after the element that filled the bundle.
+        this.finishBundleDue = false;
+        if (this.startFinishBundle()) return;
+        continue;
+      }
+      // Mails before the default action, as the mailbox loop runs them.
+      if (this.bundleTimerMail) {
+        this.bundleTimerMail = false;
+        if (this.bundleCount > 0 && Math.floor(this.env.now) - this.lastFinishBundleTime >= this.python!.bundleTimeMs && this.startFinishBundle()) return;
+      }
+      // A legacy source thread emits without asking; a mailbox task waits for output availability.
+      if (!this.legacySource && !this.outputAvailable()) {
+        this.setState("backpressured", "soft");
         return;
       }
       if (!this.takeInput()) return;
@@ -176,6 +263,47 @@ export class Subtask {
     this.finishRecord();
     this.step(); // every path of the step sets the next state
   };
+
+  /**
+   * invokeFinishBundle (AbstractExternalPythonFunctionOperator, release-1.18.1): the
+   * worker gets the bundle (Beam flushes its 1 MB outbound buffer only now) and processes
+   * the elements one after another; the task thread waits, emitting each element's
+   * results as they come back. False when the bundle is empty.
+   */
+  private startFinishBundle(): boolean {
+    if (this.bundleCount === 0) return false;
+    this.finishing = true;
+    this.resultsReturned = 0;
+    this.setState("busy");
+    this.env.schedule(this.bundleCosts[0]!, this.onResult);
+    return true;
+  }
+
+  /** The worker returns one element's results; it goes on with the next regardless of the task thread. */
+  private readonly onResult = (): void => {
+    if (this.stopped) return;
+    const j = this.resultsReturned++;
+    const ops = this.metrics.operators;
+    const k = this.python!.index;
+    const w = this.bundleWidth;
+    for (let i = 0; i < w; i++) {
+      if (i > 0) ops[k + i]!.numRecordsIn.inc(this.bundleIo[(j * w + i) * 2]!);
+      ops[k + i]!.numRecordsOut.inc(this.bundleIo[(j * w + i) * 2 + 1]!);
+    }
+    if (this.outputs.length > 0) this.pendingEmits += this.bundleIo[(j * w + w - 1) * 2 + 1]!;
+    if (this.resultsReturned < this.bundleCount) this.env.schedule(this.bundleCosts[this.resultsReturned]!, this.onResult);
+    // A task thread blocked on an output buffer emits these results once it gets one.
+    if (this.state !== "backpressured") this.step();
+  };
+
+  /** The bundle is done: elementCount = 0 and lastFinishBundleTime = now, as invokeFinishBundle ends. */
+  private endFinishBundle(): void {
+    this.finishing = false;
+    this.bundleCount = 0;
+    this.bundleCosts.length = 0;
+    this.bundleIo.length = 0;
+    this.lastFinishBundleTime = Math.floor(this.env.now);
+  }
 
   private outputAvailable(): boolean {
     for (const o of this.outputs) if (!o.partition.isAvailable()) return false;
@@ -224,29 +352,55 @@ export class Subtask {
   private beginRecord(): number {
     if (this.fixedCost === this.fixedCost) {
       // Not NaN: the counts are set, the cost known.
-      this.metrics.operators[0]!.numRecordsIn.inc(1);
+      if (!this.legacySource) this.metrics.operators[0]!.numRecordsIn.inc(1);
       return this.fixedCost;
     }
     let n = 1;
     let cost = 0;
     const chain = this.chain;
+    const python = this.python;
+    const k = python === null ? chain.length : python.index;
+    let workerCost = 0;
     for (let i = 0; i < chain.length; i++) {
       const op = chain[i]!;
       this.pendingIn[i] = n;
-      for (let k = 0; k < n; k++) cost += op.cost();
+      let c = 0;
+      for (let j = 0; j < n; j++) c += op.cost();
+      if (i === k) for (let j = 0; j < n; j++) c += python!.overhead();
       const exact = op.carry + n * op.spec.selectivity;
       const out = Math.floor(exact + 1e-9);
       op.carry = exact - out;
       this.pendingOut[i] = out;
+      // From the Python operator on, work waits for the bundle to finish (operators chained
+      // after it run on the task thread as results come back; their cost is added here).
+      if (i < k) cost += c;
+      else {
+        workerCost += c;
+        this.bundleIo.push(n, out);
+      }
       n = out;
     }
-    // The head operator counts its input when it receives the record.
-    this.metrics.operators[0]!.numRecordsIn.inc(this.pendingIn[0]!);
+    if (python !== null) this.bundleCosts.push(workerCost);
+    // The head operator counts its input when it receives the record; a legacy source has none.
+    if (!this.legacySource) this.metrics.operators[0]!.numRecordsIn.inc(this.pendingIn[0]!);
     return cost;
   }
 
   private finishRecord(): void {
     const ops = this.metrics.operators;
+    const python = this.python;
+    if (python !== null) {
+      const k = python.index;
+      for (let i = 0; i < k; i++) {
+        if (i > 0) ops[i]!.numRecordsIn.inc(this.pendingIn[i]!);
+        ops[i]!.numRecordsOut.inc(this.pendingOut[i]!);
+      }
+      if (k > 0) ops[k]!.numRecordsIn.inc(this.pendingIn[k]!);
+      // elementCount++ and checkInvokeFinishBundleByCount (one element per record reaching the operator).
+      this.bundleCount++;
+      if (this.bundleCount >= python.bundleSize) this.finishBundleDue = true;
+      return;
+    }
     for (let i = 0; i < ops.length; i++) {
       if (i > 0) ops[i]!.numRecordsIn.inc(this.pendingIn[i]!);
       ops[i]!.numRecordsOut.inc(this.pendingOut[i]!);

@@ -13,14 +13,70 @@ export interface SourceReader {
   onAvailable: (() => void) | null;
   /** Metric values this reader reports, by the name under its operator's metric scope. */
   metrics(): ReadonlyMap<string, number>;
+  /** A legacy SourceFunction run by a SourceStreamTask (busy time disabled, no numRecordsIn). */
+  readonly legacy: boolean;
 }
 
 /**
- * A datagen source subtask: rate-limited to its share of the profile's rate (Guava's
+ * The Table/SQL `datagen` connector of Flink 1.18: DataGenTableSource returns a
+ * SourceFunctionProvider with the legacy DataGeneratorSource
+ * (flink-streaming-java .../functions/source/datagen/DataGeneratorSource.java,
+ * release-1.18.1). Each subtask emits ceil(rows-per-second / parallelism) rows back to
+ * back, then sleeps until `nextReadTime += 1000`; a subtask held up by back-pressure is
+ * late and emits its next bursts back to back until it has caught up.
+ */
+export class LegacyDatagenReader implements SourceReader {
+  onAvailable: (() => void) | null = null;
+  readonly legacy = true;
+  private nextReadTime: number;
+  private remaining: number;
+  private sleeping = false;
+
+  constructor(
+    private readonly load: LoadProfile,
+    private readonly parallelism: number,
+    startMs: number,
+  ) {
+    // nextReadTime = System.currentTimeMillis() when run() starts; the first burst goes at once.
+    this.nextReadTime = Math.floor(startMs);
+    this.remaining = this.burstSize();
+  }
+
+  /** for (int i = 0; i < taskRowsPerSecond; i++) with a double bound: ceil(rows / p) rows. */
+  private burstSize(): number {
+    return Math.ceil(this.load.rate(this.nextReadTime) / this.parallelism);
+  }
+
+  poll(nowMs: number): number {
+    for (;;) {
+      if (this.remaining > 0) {
+        this.remaining--;
+        return 0;
+      }
+      if (!this.sleeping) {
+        this.nextReadTime += 1000;
+        this.sleeping = true;
+      }
+      const wait = this.nextReadTime - Math.floor(nowMs);
+      if (wait > 0) return wait;
+      this.sleeping = false;
+      this.remaining = this.burstSize();
+    }
+  }
+
+  metrics(): ReadonlyMap<string, number> {
+    return new Map();
+  }
+}
+
+/**
+ * The DataStream API's FLIP-27 DataGeneratorSource with a RateLimiterStrategy
+ * (connector `datastream-datagen`): a source subtask rate-limited to its share of the profile's rate (Guava's
  * SmoothBursty, re-rated when the profile's rate changes); it keeps no backlog.
  */
 export class DatagenReader implements SourceReader {
   onAvailable: (() => void) | null = null;
+  readonly legacy = false;
   private currentRate = NaN;
   /** A permit was reserved by the last poll: the next poll emits without reserving again. */
   private reserved = false;
@@ -59,6 +115,7 @@ export class DatagenReader implements SourceReader {
  */
 export class KafkaReader implements SourceReader {
   onAvailable: (() => void) | null = null;
+  readonly legacy = false;
   private next = 0;
   private reserved = false;
 
