@@ -77,6 +77,9 @@ export class FlinkCluster {
   /** Totals of cancelled task attempts, per vertex, so that run totals survive restarts. */
   readonly retired = new Map<string, { recordsIn: number; recordsOut: number; busyMs: number; backPressuredMs: number; idleMs: number }>();
   private status: JobStatus = "INITIALIZING";
+  /** Every task of the current deployment is RUNNING (not DEPLOYING or INITIALIZING). */
+  private tasksRunning = false;
+  private taskStartEvent: ReturnType<Environment["schedule"]> | null = null;
   private readonly statusTimestamps = new Map<JobStatus, number>();
 
   constructor(
@@ -109,6 +112,19 @@ export class FlinkCluster {
     return this.status;
   }
 
+  /** Whether every task of a RUNNING job has finished deploying and restoring. */
+  allTasksRunning(): boolean {
+    return this.status === "RUNNING" && this.tasksRunning;
+  }
+
+  /**
+   * The status the operator reports (JobStatusUtils / AbstractFlinkService#getEffectiveStatus,
+   * operator 1.8.0 to 1.15.0): RUNNING with any task not yet running counts as CREATED.
+   */
+  effectiveStatus(): JobStatus {
+    return this.status === "RUNNING" && !this.tasksRunning ? "CREATED" : this.status;
+  }
+
   /** When the job last entered `status`, in epoch ms (0: never). */
   statusTimestamp(status: JobStatus): number {
     return this.statusTimestamps.get(status) ?? 0;
@@ -130,7 +146,7 @@ export class FlinkCluster {
     this.setStatus("CREATED");
     this.deploy();
     this.setStatus("RUNNING");
-    for (const tasks of this.subtasks.values()) for (const t of tasks) t.start();
+    this.startTasks();
     this.scheduleViewUpdates();
     for (const topic of this.topics.values()) topic.start();
   }
@@ -140,6 +156,9 @@ export class FlinkCluster {
    * data is dropped, and the job shows `status` until it is deployed again.
    */
   cancelTasks(status: JobStatus): void {
+    if (this.taskStartEvent !== null) this.env.cancel(this.taskStartEvent);
+    this.taskStartEvent = null;
+    this.tasksRunning = false;
     for (const [vertexId, tasks] of this.subtasks) {
       const v = this.vertex(vertexId);
       const r = this.retired.get(vertexId) ?? { recordsIn: 0, recordsOut: 0, busyMs: 0, backPressuredMs: 0, idleMs: 0 };
@@ -164,13 +183,29 @@ export class FlinkCluster {
   /**
    * Deploys the job again with `parallelismOverrides` (pipeline.jobvertex-parallelism-overrides
    * on top of the configured ones): new task attempts, new counters, a new RUNNING timestamp.
+   * The tasks deploy and restore for `taskStartMs` before they run: meanwhile the job is
+   * RUNNING and its effective status CREATED.
    */
-  redeployJob(parallelismOverrides: ReadonlyMap<string, number>): void {
+  redeployJob(parallelismOverrides: ReadonlyMap<string, number>, taskStartMs = 0): void {
     const overrides = new Map([...this.options.graph.parallelismOverrides, ...parallelismOverrides]);
     this.graph = buildJobGraph(this.options.job, { ...this.options.graph, parallelismOverrides: overrides });
     this.setStatus("CREATED");
-    this.deploy();
     this.setStatus("RUNNING");
+    if (taskStartMs <= 0) {
+      this.deploy();
+      this.startTasks();
+      return;
+    }
+    this.taskStartEvent = this.env.schedule(taskStartMs, () => {
+      this.taskStartEvent = null;
+      // Counters and gauges start with the task (TaskIOMetricGroup's taskStartTime).
+      this.deploy();
+      this.startTasks();
+    });
+  }
+
+  private startTasks(): void {
+    this.tasksRunning = true;
     for (const tasks of this.subtasks.values()) for (const t of tasks) t.start();
   }
 

@@ -58,8 +58,11 @@ export interface RestartRecord {
   /** The restart time the autoscaler used when it decided. */
   readonly restartTimeUsedMs: number;
   readonly plan: RestartPlan;
+  /** Flink's RUNNING timestamp at the target parallelism (what the autoscaler measures). */
   runningTimeMs: number | null;
   readonly parallelism: ReadonlyMap<string, number>;
+  /** Job restarts it took: more than one when new slots arrived in batches. */
+  restarts: number;
 }
 
 type Ctx = JobAutoScalerContext<string>;
@@ -161,7 +164,7 @@ export class FlinkOperator {
     const ctx = new JobAutoScalerContext<string>(
       `${this.options.namespace}/${this.options.name}`,
       this.cluster.jobId,
-      this.cluster.getStatus() as JobStatus,
+      this.cluster.effectiveStatus() as JobStatus,
       new Configuration(this.options.flinkConfiguration),
       () => this.restClient,
     );
@@ -211,20 +214,18 @@ export class FlinkOperator {
 
   private startRestart(parallelism: Map<string, number>): void {
     const kind = this.restartKind();
-    const overrides = new Map(parallelism);
-    const graph = buildJobGraph(this.cluster.options.job, { ...this.cluster.options.graph, parallelismOverrides: overrides });
+    const graph = buildJobGraph(this.cluster.options.job, { ...this.cluster.options.graph, parallelismOverrides: new Map(parallelism) });
     const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
     const neededTaskManagers = Math.ceil(slots / this.cluster.options.slotsPerTaskManager);
-    const needsNew = neededTaskManagers > this.cluster.taskManagers;
-    const plan = this.restartModel.plan(kind, kind === "redeploy" || needsNew);
     const decision = this.decisions.length > 0 ? this.decisions[this.decisions.length - 1]! : undefined;
     const record: RestartRecord = {
       kind,
       decisionTimeMs: this.env.now,
       restartTimeUsedMs: decision?.restartTimeUsedMs ?? NaN,
-      plan,
+      plan: { kind, phases: [] },
       runningTimeMs: null,
-      parallelism: overrides,
+      parallelism: new Map(parallelism),
+      restarts: 0,
     };
     this.restart = record;
     this.restarts.push(record);
@@ -233,34 +234,117 @@ export class FlinkOperator {
       this.env.cancel(this.releaseEvent);
       this.releaseEvent = null;
     }
+    if (kind === "in-place") this.rescaleInPlace(record, slots, neededTaskManagers);
+    else this.redeploy(record, neededTaskManagers);
+  }
 
-    this.cluster.cancelTasks(kind === "in-place" ? "RESTARTING" : "CANCELLING");
+  /** A full redeploy: the cluster goes down and comes up with the new parallelism, phase after phase. */
+  private redeploy(record: RestartRecord, neededTaskManagers: number): void {
+    const plan = this.restartModel.planRedeploy();
+    record.plan.phases.push(...plan.phases);
+    record.restarts = 1;
+    this.cluster.cancelTasks("CANCELLING");
     let t = 0;
     for (const phase of plan.phases) {
       t += phase.ms;
-      const at = t;
-      if (phase.name === "cancel") this.env.schedule(at, () => this.cluster.setJobStatus("CREATED"));
       if (phase.name === "shutdown") {
-        this.env.schedule(at, () => {
+        this.env.schedule(t, () => {
           this.cluster.setJobStatus("CANCELED");
           this.setTaskManagers(0);
         });
       }
-      if (phase.name === "jobManagerStart") this.env.schedule(at, () => this.cluster.setJobStatus("INITIALIZING"));
-      if (phase.name === "podStart") this.env.schedule(at, () => this.setTaskManagers(Math.max(neededTaskManagers, this.cluster.taskManagers)));
+      if (phase.name === "jobManagerStart") this.env.schedule(t, () => this.cluster.setJobStatus("INITIALIZING"));
+      if (phase.name === "podStart") this.env.schedule(t, () => this.setTaskManagers(neededTaskManagers));
     }
     this.env.schedule(t, () => {
-      this.cluster.redeployJob(overrides);
-      record.runningTimeMs = this.env.now;
-      this.restart = null;
-      if (this.cluster.taskManagers > neededTaskManagers) {
-        // Idle TaskManagers go away after resourcemanager.taskmanager-timeout.
-        this.releaseEvent = this.env.schedule(this.options.restart.taskManagerIdleTimeoutMs, () => {
-          this.releaseEvent = null;
-          this.setTaskManagers(neededTaskManagers);
-        });
-      }
+      this.cluster.redeployJob(record.parallelism);
+      this.finishRescale(record, neededTaskManagers);
     });
+  }
+
+  /**
+   * An in-place rescale on Flink 1.18's adaptive scheduler (flink-runtime
+   * scheduler/adaptive/Executing#maybeRescale, WaitingForResources; release-1.18.1): the
+   * job keeps RUNNING at its old parallelism while new TaskManager pods start. It
+   * restarts as soon as the slots it has let its parallelism change
+   * (min-parallelism-increase 1, no cooldown before 1.19): at once for a scale-down,
+   * else when the first new slot arrives. After the cancel it waits for the desired slots,
+   * at most resource-stabilization-timeout once it has sufficient ones, and runs with what
+   * it has; slots arriving later restart it again. The job is RUNNING (a new timestamp)
+   * when its tasks are deployed; they run after deploy and restore.
+   */
+  private rescaleInPlace(record: RestartRecord, slots: number, neededTaskManagers: number): void {
+    const spec = this.restartModel.spec;
+    const newPods = Math.max(0, neededTaskManagers - this.cluster.taskManagers);
+    let restarting = false;
+    let waitingSince = -1;
+    let stabilizationEvent: ReturnType<Environment["schedule"]> | null = null;
+    const running = () => new Map(this.cluster.graph.vertices.map((v) => [v.id, v.parallelism]));
+    // What the slots at hand allow: with one slot sharing group, each vertex min(target, slots).
+    const achievable = () => {
+      const total = this.cluster.slotsTotal();
+      return new Map([...record.parallelism].map(([id, p]) => [id, Math.min(p, total)]));
+    };
+    const differs = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) => [...a].some(([id, p]) => b.get(id) !== p);
+
+    const maybeRescale = () => {
+      if (restarting || this.restart !== record) return;
+      if (!differs(achievable(), running())) return;
+      restarting = true;
+      record.restarts++;
+      const cancel = this.restartModel.draw("in-place", "cancel", spec.inPlace.cancel);
+      record.plan.phases.push({ name: "pods", ms: this.env.now - phaseMark }, { name: "cancel", ms: cancel });
+      this.cluster.cancelTasks("RESTARTING");
+      this.env.schedule(cancel, () => {
+        this.cluster.setJobStatus("CREATED");
+        waitingSince = this.env.now;
+        waitForResources();
+      });
+    };
+    const waitForResources = () => {
+      if (!restarting || waitingSince < 0) return;
+      if (this.cluster.slotsTotal() >= slots) {
+        createExecutionGraph();
+      } else if (stabilizationEvent === null) {
+        stabilizationEvent = this.env.schedule(spec.resourceStabilizationTimeoutMs, createExecutionGraph);
+      }
+    };
+    const createExecutionGraph = () => {
+      if (stabilizationEvent !== null) this.env.cancel(stabilizationEvent);
+      stabilizationEvent = null;
+      record.plan.phases.push({ name: "resources", ms: this.env.now - waitingSince });
+      phaseMark = this.env.now;
+      waitingSince = -1;
+      restarting = false;
+      const parallelism = achievable();
+      const deploy = this.restartModel.draw("in-place", "deploy", spec.inPlace.deploy);
+      const restore = this.restartModel.draw("in-place", "restore", spec.inPlace.restore);
+      this.cluster.redeployJob(parallelism, deploy + restore);
+      if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers);
+    };
+    let phaseMark = this.env.now;
+    for (let i = 0; i < newPods; i++) {
+      const ms = this.restartModel.draw("in-place", "podStart", spec.inPlace.podStart);
+      this.env.schedule(ms, () => {
+        this.setTaskManagers(this.cluster.taskManagers + 1);
+        if (restarting) waitForResources();
+        else maybeRescale();
+      });
+    }
+    maybeRescale();
+  }
+
+  /** The job runs with the target parallelism again: the rescale is over; surplus TaskManagers go idle. */
+  private finishRescale(record: RestartRecord, neededTaskManagers: number): void {
+    record.runningTimeMs = this.env.now;
+    this.restart = null;
+    if (this.cluster.taskManagers > neededTaskManagers) {
+      // Idle TaskManagers go away after resourcemanager.taskmanager-timeout.
+      this.releaseEvent = this.env.schedule(this.options.restart.taskManagerIdleTimeoutMs, () => {
+        this.releaseEvent = null;
+        this.setTaskManagers(neededTaskManagers);
+      });
+    }
   }
 
   private setTaskManagers(n: number): void {

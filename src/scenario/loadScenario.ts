@@ -435,10 +435,12 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   // release-1.15.0); 60 s is only the code default of KubernetesOperatorConfigOptions.
   let reconcileIntervalMs = HELM_CHART_RECONCILE_INTERVAL_MS;
   let taskManagerIdleTimeoutMs = DEFAULT_RESTART_SPEC.taskManagerIdleTimeoutMs;
+  let resourceStabilizationTimeoutMs = DEFAULT_RESTART_SPEC.resourceStabilizationTimeoutMs;
   try {
     const r = new FlinkConfigReader(flinkConfiguration);
     reconcileIntervalMs = r.duration("kubernetes.operator.reconcile.interval") ?? reconcileIntervalMs;
     taskManagerIdleTimeoutMs = r.duration("resourcemanager.taskmanager-timeout") ?? taskManagerIdleTimeoutMs;
+    resourceStabilizationTimeoutMs = r.duration("jobmanager.adaptive-scheduler.resource-stabilization-timeout") ?? resourceStabilizationTimeoutMs;
   } catch (e) {
     if (!(e instanceof ConfigValueError)) throw e;
     throw new ScenarioError(file, configPath(e.key), e.problem);
@@ -453,7 +455,6 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     inPlace: {
       cancel: phase("inPlace", "cancel", DEFAULT_RESTART_SPEC.inPlace.cancel),
       podStart: phase("inPlace", "podStart", DEFAULT_RESTART_SPEC.inPlace.podStart),
-      stabilization: phase("inPlace", "stabilization", DEFAULT_RESTART_SPEC.inPlace.stabilization),
       restore: phase("inPlace", "restore", DEFAULT_RESTART_SPEC.inPlace.restore),
       deploy: phase("inPlace", "deploy", DEFAULT_RESTART_SPEC.inPlace.deploy),
     },
@@ -465,6 +466,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
       deploy: phase("redeploy", "deploy", DEFAULT_RESTART_SPEC.redeploy.deploy),
     },
     taskManagerIdleTimeoutMs,
+    resourceStabilizationTimeoutMs,
   };
 
   const job = resolveJob(file, doc, cluster, fail);

@@ -153,7 +153,6 @@ const edge = z.strictObject({
 const inPlaceRestart = z.strictObject({
   cancel: distribution.optional(),
   podStart: distribution.optional(),
-  stabilization: distribution.optional(),
   restore: distribution.optional(),
   deploy: distribution.optional(),
 });

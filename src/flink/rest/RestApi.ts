@@ -102,10 +102,20 @@ export class RestApi {
   private metricStore(): Map<string, Map<string, number[]>> {
     const now = this.now();
     // New task attempts after a restart are fetched at once (the old attempts' metrics are gone).
-    if (now - this.storeTime >= this.fetcherUpdateIntervalMs || this.storeDeployment !== this.cluster.deployments) {
+    if (this.storeDeployment !== this.cluster.deployments) {
       this.storeTime = now;
       this.storeDeployment = this.cluster.deployments;
       this.store = snapshotSubtaskMetrics(this.cluster, now);
+      return this.store;
+    }
+    // MetricFetcherImpl#update (release-1.18.1) starts an asynchronous fetch when the last
+    // one is older than the interval and returns at once: the request that triggers it is
+    // served the previous fetch's values; later requests get the new ones.
+    if (now - this.storeTime > this.fetcherUpdateIntervalMs) {
+      const served = this.store;
+      this.storeTime = now;
+      this.store = snapshotSubtaskMetrics(this.cluster, now);
+      return served;
     }
     return this.store;
   }
@@ -169,7 +179,7 @@ export class RestApi {
         name: v.name,
         maxParallelism: v.maxParallelism,
         parallelism: v.parallelism,
-        status: c.getStatus() === "RUNNING" ? "RUNNING" : "CREATED",
+        status: c.allTasksRunning() ? "RUNNING" : c.getStatus() === "RUNNING" ? "DEPLOYING" : "CREATED",
         "start-time": c.statusTimestamp("RUNNING"),
         slotSharingGroupId: v.slotSharingGroup,
         metrics: {
