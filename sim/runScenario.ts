@@ -42,7 +42,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   if (env.now !== 0 || env.eventsProcessed !== 0) throw new Error("runScenario needs a fresh Environment");
   const streams = new RandomStreams(scenario.seed);
   const cluster = new FlinkCluster(env, streams, clusterOptionsOf(scenario));
-  const rest = new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs);
+  const rest = new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs, scenario.fetcherServesPreviousFetch);
   const timeseries = new TimeseriesRecorder();
 
   const sample = () => {

@@ -74,7 +74,8 @@ export function buildSummary(run: RunOutcome) {
     slots,
     slot_hours: round(run.slotHours, 3),
     events: run.events,
-    records_produced: sources.reduce((a, v) => a + v.recordsIn, 0),
+    // What sources emitted: a legacy source counts no input, only output.
+    records_produced: sources.reduce((a, v) => a + v.recordsOut, 0),
     records_delivered_to_sinks: sinks.reduce((a, v) => a + v.recordsIn, 0),
     source_backpressured_share: sources.length === 0 ? 0 : round(mean(sources, (v) => share(v.backPressuredMs, v)) ?? 0, 4),
     ...lagFigures(run.timeseries),

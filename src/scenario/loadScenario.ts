@@ -44,6 +44,8 @@ export interface Scenario {
   readonly reconcileIntervalMs: number;
   /** simulation.flinkMetrics: TimerGauge semantics replacing those of the Flink version. */
   readonly timerGauge: Partial<TimerGaugeSemantics>;
+  /** simulation.flinkMetrics.fetcherServesPreviousFetch (true): the request that triggers a MetricFetcher update gets the previous values. */
+  readonly fetcherServesPreviousFetch: boolean;
   readonly restart: RestartSpec;
 }
 
@@ -489,6 +491,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     reconcileIntervalMs,
     restart,
     timerGauge: timerGaugeOverrides(file, sim.flinkMetrics),
+    fetcherServesPreviousFetch: sim.flinkMetrics?.fetcherServesPreviousFetch ?? true,
   };
 }
 

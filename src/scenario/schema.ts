@@ -183,7 +183,9 @@ const simulation = z.strictObject({
   startTime: z.string().optional(),
   recordSize: quantity.optional(),
   /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
-  flinkMetrics: z.strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional() }).optional(),
+  flinkMetrics: z
+    .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })
+    .optional(),
   job: z.strictObject({
     name: z.string().min(1).optional(),
     operators: z.array(operator).min(1),

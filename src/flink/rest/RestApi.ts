@@ -96,6 +96,8 @@ export class RestApi {
     private readonly cluster: FlinkCluster,
     private readonly now: () => number,
     private readonly fetcherUpdateIntervalMs = DEFAULT_METRIC_FETCHER_UPDATE_INTERVAL_MS,
+    /** false: an update is fetched before the request is served (an ablation, not Flink). */
+    private readonly servePreviousFetch = true,
   ) {}
 
   /** Per vertex, every metric name with one value per subtask. */
@@ -115,7 +117,7 @@ export class RestApi {
       const served = this.store;
       this.storeTime = now;
       this.store = snapshotSubtaskMetrics(this.cluster, now);
-      return served;
+      return this.servePreviousFetch ? served : this.store;
     }
     return this.store;
   }

@@ -1,0 +1,270 @@
+/**
+ * Generates docs/fidelity.md from fresh runs: the seed's log beside the simulated one,
+ * the modelled facts with their upstream sources, an ablation table (each mechanism
+ * switched off in turn, seeds 1..10) and tracking on against off.
+ *
+ *   npm run fidelity            writes docs/fidelity.md
+ *   npm run fidelity -- --check exits 1 when docs/fidelity.md differs from a fresh one
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseDocument } from "yaml";
+import { formatDuration } from "../../src/core/duration.ts";
+import { checkSeedPattern, restartTimeLines, type SeedPatternReport } from "../../src/record/seedPattern.ts";
+import { parseScenario, type Scenario } from "../../src/scenario/loadScenario.ts";
+import { runScenario } from "../runScenario.ts";
+
+const SCENARIO = "scenarios/backpressure.yaml";
+const OUT = "docs/fidelity.md";
+const SEEDS = Array.from({ length: 10 }, (_, i) => i + 1);
+
+/** The scenario document as plain data, to edit for an ablation. */
+type Doc = {
+  spec: { flinkConfiguration: Record<string, string | number | boolean> };
+  simulation: Record<string, unknown> & { job: { operators: Record<string, unknown>[] } };
+};
+
+const op = (d: Doc, id: string) => d.simulation.job.operators.find((o) => o.id === id)!;
+const metrics = (d: Doc) => ((d.simulation.flinkMetrics ??= {}) as Record<string, unknown>);
+
+interface Ablation {
+  readonly name: string;
+  readonly how: string;
+  readonly edit: (d: Doc) => void;
+}
+
+/** Each modelled mechanism switched off in turn, by scenario keys a user can set too. */
+const ABLATIONS: readonly Ablation[] = [
+  { name: "the seed scenario as modelled", how: "(none)", edit: () => {} },
+  {
+    name: "FLIP-27 rate-limited datagen instead of the legacy source",
+    how: "`source: {connector: datastream-datagen}`",
+    edit: (d) => ((op(d, "source").source as Record<string, unknown>).connector = "datastream-datagen"),
+  },
+  { name: "a Java map instead of Python bundles", how: "`python: false` on the map", edit: (d) => (op(d, "map").python = false) },
+  { name: "no Python per-element overhead", how: "`python: {overhead: 0ms}`", edit: (d) => (op(d, "map").python = { overhead: "0ms" }) },
+  { name: "TimerGauge over the last 5 s (before FLINK-30090)", how: "`simulation.flinkMetrics.timerGaugeSpan: 5s`", edit: (d) => (metrics(d).timerGaugeSpan = "5s") },
+  { name: "no FLINK-35764 double count", how: "`simulation.flinkMetrics.doubleCount: false`", edit: (d) => (metrics(d).doubleCount = false) },
+  {
+    name: "REST metrics fetched before every request",
+    how: "`simulation.flinkMetrics.fetcherServesPreviousFetch: false`",
+    edit: (d) => (metrics(d).fetcherServesPreviousFetch = false),
+  },
+  {
+    name: "reconcile every 60 s (the code default, not the Helm chart's 15 s)",
+    how: "`kubernetes.operator.reconcile.interval: 60 s`",
+    edit: (d) => (d.spec.flinkConfiguration["kubernetes.operator.reconcile.interval"] = "60 s"),
+  },
+  {
+    name: "redeploy instead of in-place rescale",
+    how: "`kubernetes.operator.job.upgrade.inplace-scaling.enabled: false`",
+    edit: (d) => (d.spec.flinkConfiguration["kubernetes.operator.job.upgrade.inplace-scaling.enabled"] = "false"),
+  },
+];
+
+const baseText = readFileSync(SCENARIO, "utf8");
+
+function scenarioFor(edit: (d: Doc) => void, seed: number, variant: string): Scenario {
+  const doc = parseDocument(baseText).toJS() as Doc;
+  edit(doc);
+  return parseScenario(SCENARIO, JSON.stringify(doc), { seed, variant, duration: "1h" });
+}
+
+interface SeedRun {
+  readonly seed: number;
+  readonly report: SeedPatternReport;
+  readonly log: string;
+  readonly decisions: string;
+  readonly secondScalingS: number | null;
+  readonly finalParallelism: number;
+}
+
+function runSeed(edit: (d: Doc) => void, seed: number, variant = "tracking-on"): SeedRun {
+  const scenario = scenarioFor(edit, seed, variant);
+  const result = runScenario(scenario);
+  const log = result.files["autoscaler.log"]!;
+  const report = checkSeedPattern(log, result.files["restarts.csv"]!, scenario.startEpochMs, {
+    configuredText: formatDuration(120_000),
+    reconcileS: scenario.reconcileIntervalMs / 1000,
+    minScalings: 3,
+  });
+  const second = result.operator.restarts[1];
+  const map = result.cluster.graph.vertices.find((v) => !v.isSource)!;
+  return {
+    seed,
+    report,
+    log,
+    decisions: result.files["decisions.csv"]!,
+    secondScalingS: second === undefined ? null : second.decisionTimeMs / 1000,
+    finalParallelism: map.parallelism,
+  };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (x: number, digits = 1) => (Number.isNaN(x) ? "-" : Number.isInteger(x) ? String(x) : x.toFixed(digits));
+
+/** The seed's real log (seeds/000_c44d06c1fe8db5d0.txt), the lines the EMR page shows. */
+const SEED_LOG = [
+  "2024-05-16 17:17:32,590 ... Restart time used in scaling summary computation: PT2M",
+  "2024-05-16 17:19:03,787 ... Restart time used in scaling summary computation: PT14S",
+  "2024-05-16 17:19:18,976 ... Restart time used in scaling summary computation: PT14S",
+  "2024-05-16 17:20:50,283 ... Restart time used in scaling summary computation: PT14S",
+  "2024-05-16 17:22:21,691 ... Restart time used in scaling summary computation: PT14S",
+];
+const SEED_GAPS = ["", "+91.2 s", "+15.2 s", "+91.3 s", "+91.4 s"];
+
+const FACTS: readonly [string, string, string][] = [
+  ["Table/SQL `datagen` is the legacy `DataGeneratorSource` (SourceFunction): ceil(rows/p) rows back to back, then `nextReadTime += 1000`, catching up in bursts", "flink-table-api-java-bridge `DataGenTableSource#getScanRuntimeProvider`; flink-streaming-java `functions/source/datagen/DataGeneratorSource#run`", "Flink 1.18.1"],
+  ["A legacy source task reports busy time NaN (`setEnableBusyTime(false)`), no operator `numRecordsIn`, hard back-pressure while blocked on a buffer", "flink-streaming-java `runtime/tasks/SourceStreamTask#init`; flink-runtime `metrics/groups/TaskIOMetricGroup#getBusyTimePerSecond`", "Flink 1.18.1"],
+  ["busy/idle/back-pressured `TimerGauge`: 12 slots of 5 s, integer average over filled slots, clamped to [0, 1000]; markEnd double-counts a measurement spanning an update (FLINK-35764)", "flink-runtime `metrics/TimerGauge`", "Flink 1.18.1"],
+  ["busy = 1000 - idle - (soft + hard back-pressure)", "flink-runtime `metrics/groups/TaskIOMetricGroup`", "Flink 1.18.1"],
+  ["`numRecords*PerSecond` are `MeterView`s over 60 s, updated every 5 s, history from zero", "flink-metrics-core `MeterView`, `View.UPDATE_INTERVAL_SECONDS`", "Flink 1.18.1"],
+  ["The REST API serves subtask metrics from the MetricFetcher's store; the request that starts a fetch (older than `metrics.fetcher.update-interval`, 10 s) gets the previous values", "flink-runtime `rest/handler/legacy/metrics/MetricFetcherImpl#update`, `rest/handler/util/MutableIOMetrics#addIOMetrics`", "Flink 1.18.1"],
+  ["PyFlink process mode: elements join a bundle; `finishBundle` after `python.fn-execution.bundle.size` (1000) elements or at a fixed-rate `bundle.time` (1 s) timer tick at least that long after the last finish; the task thread waits for every result (busy)", "flink-python `AbstractPythonFunctionOperator#open/checkInvokeFinishBundleByTime`, `AbstractExternalPythonFunctionOperator#invokeFinishBundle`, `PythonOptions`", "Flink 1.18.1"],
+  ["The operator's Helm chart reconciles every 15 s (60 s is the code default)", "`helm/flink-kubernetes-operator/values.yaml`; `KubernetesOperatorConfigOptions`", "operator 1.15.0"],
+  ["The autoscaler runs only while the job is RUNNING; RUNNING with a task not yet running is reported as CREATED", "`JobAutoScalerImpl#scale`; `utils/JobStatusUtils` (1.15.0), `AbstractFlinkService#getEffectiveStatus` (1.8.0)", "operator 1.8.0, 1.15.0"],
+  ["In-place rescale: the job runs on while pods start; new slots restart it at once (min-parallelism-increase 1, no cooldown); after the cancel it waits for the desired slots at most `resource-stabilization-timeout` (10 s) once sufficient", "flink-runtime `scheduler/adaptive/Executing#maybeRescale`, `WaitingForResources`, `AdaptiveScheduler#updateJobResourceRequirements`, `JobManagerOptions`", "Flink 1.18.1"],
+  ["Metric history cleared on a new RUNNING timestamp; samples ignored for `stabilization.interval`; window full `metrics.window` after the first sample after it", "`ScalingMetricCollector#updateMetrics`", "operator 1.15.0"],
+  ["Restart time used: the max tracked restart (whole seconds) of the kept scaling records, capped by `restart.time-tracking.limit`, else `restart.time`", "`ScalingTracking#getMaxRestartTimeOrDefault`, `JobAutoScalerImpl#runScalingLogic`", "operator 1.15.0"],
+];
+
+function ablationRows(): string[] {
+  const rows: string[] = [];
+  for (const a of ABLATIONS) {
+    const runs = SEEDS.map((s) => runSeed(a.edit, s));
+    const scalings = runs.map((r) => r.report.scalings);
+    const second = runs.map((r) => r.secondScalingS).filter((x): x is number => x !== null);
+    const tracked = runs.map((r) => r.report.trackedS.at(-1)).filter((x): x is number => x !== undefined);
+    const held = runs.filter((r) => r.report.matches).length;
+    rows.push(
+      `| ${a.name} | ${a.how} | ${held}/10 | ${fmt(median(scalings))} (${Math.min(...scalings)}-${Math.max(...scalings)}) | ${second.length}/10, median ${fmt(median(second), 0)} s | ${fmt(median(tracked), 0)} s | ${fmt(median(runs.map((r) => r.finalParallelism)), 0)} |`,
+    );
+    process.stderr.write(`  ${a.name}: pattern ${held}/10\n`);
+  }
+  return rows;
+}
+
+function trackingComparison(): string[] {
+  const rows: string[] = [];
+  let identical = 0;
+  for (const seed of SEEDS) {
+    const on = runSeed(() => {}, seed, "tracking-on");
+    const off = runSeed(() => {}, seed, "tracking-off");
+    const same = on.decisions.split("\n").map((l) => l.split(",").slice(0, 4).join(",")).join("\n") === off.decisions.split("\n").map((l) => l.split(",").slice(0, 4).join(",")).join("\n");
+    if (same) identical++;
+    rows.push(`| ${seed} | ${on.report.scalings} | ${off.report.scalings} | ${on.finalParallelism} | ${off.finalParallelism} | ${same ? "yes" : "no"} |`);
+  }
+  rows.push(``, `Decisions identical (time, vertex, parallelism from and to) in ${identical} of ${SEEDS.length} seeds.`);
+  return rows;
+}
+
+function simulatedLog(): string[] {
+  const run = runSeed(() => {}, 1);
+  const lines = restartTimeLines(run.log).slice(0, 8);
+  return lines.map((l, i) => {
+    const gap = i === 0 ? "" : `+${((l.epochMs - lines[i - 1]!.epochMs) / 1000).toFixed(1)} s`;
+    const stamp = new Date(l.epochMs).toISOString().replace("T", " ").replace("Z", "").replace(".", ",");
+    return `| ${stamp} ... Restart time used in scaling summary computation: ${l.text} | ${gap} |`;
+  });
+}
+
+function render(): string {
+  process.stderr.write("fidelity: the seed scenario, 9 configurations x 10 seeds, and tracking on/off\n");
+  const seedRows = SEED_LOG.map((l, i) => `| ${l} | ${SEED_GAPS[i]} |`);
+  return [
+    "# Fidelity: the seed's job, simulated",
+    "",
+    "Generated by `npm run fidelity` from fresh runs of `scenarios/backpressure.yaml` (1 h,",
+    "tracking on, seeds 1..10). Do not edit by hand.",
+    "",
+    "## The seed's log beside the simulated one",
+    "",
+    "The seed (EMR on EKS, operator 1.8.0 with Flink 1.18.1; `seeds/000_c44d06c1fe8db5d0.txt`):",
+    "",
+    "| line | gap |",
+    "| --- | --- |",
+    ...seedRows,
+    "",
+    "Simulated, seed 1 (`grep 'Restart time used in scaling summary computation' out/backpressure/tracking-on/autoscaler.log`):",
+    "",
+    "| line | gap |",
+    "| --- | --- |",
+    ...simulatedLog(),
+    "",
+    "The pattern, checked from each run's `autoscaler.log` and `restarts.csv` (`src/record/seedPattern.ts`,",
+    "`test/fidelity/seedPattern.test.ts`): `PT2M` at the first evaluation with a full window; the tracked",
+    "restart (10-20 s, whole seconds) at every later one; 15 s between lines with no rescale between",
+    "them; 75-110 s across a rescale; at least 3 scalings in the hour.",
+    "",
+    "## What the seed's behaviour depends on: ablations",
+    "",
+    "Each row switches one mechanism off (by the scenario keys shown), seeds 1..10, 1 h each.",
+    "'Pattern' counts the seeds whose log shows the seed's pattern; 'second scaling' says in how",
+    "many seeds there was one and when (virtual seconds after the job started).",
+    "",
+    "| Configuration | How | Pattern | Scalings, median (range) | Second scaling | Tracked restart, median | Final map parallelism, median |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...ablationRows(),
+    "",
+    "## Tracking on against off on this scenario",
+    "",
+    "| Seed | Scalings on | Scalings off | Final parallelism on | off | Same decisions |",
+    "| --- | --- | --- | --- | --- | --- |",
+    ...trackingComparison(),
+    "",
+    "With tracking off the autoscaler adds `inputRate * 120 / 1800` (`restart.time` over",
+    "`catch-up.duration`) to every target capacity in `AutoScalerUtils.getTargetProcessingCapacity`;",
+    "with tracking on, about `inputRate * 12 / 1800` once a restart has been measured. On this job the",
+    "map's target rates are a few records per second, so the restart term is a fraction of a record",
+    "per second and rarely moves `Math.round` of the scale-up threshold or the ceiling of the new",
+    "parallelism: where the decisions differ, this is where.",
+    "",
+    "## The modelled facts and where they come from",
+    "",
+    "| Fact | Upstream source | Version |",
+    "| --- | --- | --- |",
+    ...FACTS.map(([fact, where, version]) => `| ${fact} | ${where} | ${version} |`),
+    "",
+    "## Where the seed and the sources are silent: what we chose",
+    "",
+    "- **EMR's operator chart.** EMR 7.x installs its own build of the operator; we assume its chart",
+    "  keeps upstream's `kubernetes.operator.reconcile.interval: 15 s`. The seed's 15 s gaps agree.",
+    "- **Pod start.** A new TaskManager pod takes lognormal(median 11 s, p95 13 s) from the resource",
+    "  request to a registered slot, the cancel lognormal(1 s, 2 s): the largest of a run's restarts is",
+    "  then about the seed's 14 s. A pod slower than one reconcile (15 s) lets the autoscaler evaluate",
+    "  again while the job still runs at the old parallelism: upstream then records a second scaling",
+    "  record and measures the restart from it (a short `PTnS`). The seed's log does not show that.",
+    "- **Python per-element overhead.** `time.sleep(2)` overshoots by the kernel's timer slack and the",
+    "  Beam SDK harness decodes, calls and encodes each element: lognormal(median 0.5 ms, p95 2 ms).",
+    "  Against 2 s of sleep it changes nothing the autoscaler reads (see the ablation).",
+    "- **Job start.** The simulation starts with the job RUNNING; the seed's log starts 17:17:32.",
+    "",
+  ].join("\n");
+}
+
+const check = process.argv.includes("--check");
+const text = render();
+if (check) {
+  let current = "";
+  try {
+    current = readFileSync(OUT, "utf8");
+  } catch {
+    // missing: differs
+  }
+  if (current !== text) {
+    process.stderr.write(`${OUT} is out of date: run npm run fidelity\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`${OUT} is up to date\n`);
+} else {
+  mkdirSync(dirname(OUT), { recursive: true });
+  const tmp = `${OUT}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, OUT);
+  process.stderr.write(`wrote ${OUT}\n`);
+}
