@@ -149,17 +149,41 @@ function ablationRows(): string[] {
   return rows;
 }
 
+/** The executed decisions of a run's decisions.csv: time, vertex, from, to, and the figures behind them. */
+function executedDecisions(csv: string): { key: string; text: string }[] {
+  const [header, ...rows] = csv.trim().split("\n");
+  const cols = header!.split(",");
+  const at = (f: string[], name: string) => f[cols.indexOf(name)]!;
+  return rows
+    .map((r) => r.split(","))
+    .filter((f) => at(f, "executed") === "true")
+    .map((f) => ({
+      key: `${at(f, "time_s")},${at(f, "vertex")},${at(f, "current_parallelism")},${at(f, "new_parallelism")}`,
+      text: `at ${at(f, "time_s")} s ${at(f, "current_parallelism")} -> ${at(f, "new_parallelism")} (target rate ${at(f, "target_data_rate")}, true processing rate ${at(f, "true_processing_rate")}, restart time used ${at(f, "restart_time_used_s")} s)`,
+    }));
+}
+
 function trackingComparison(): string[] {
   const rows: string[] = [];
   let identical = 0;
+  let moreOn = 0;
+  let moreOff = 0;
   for (const seed of SEEDS) {
     const on = runSeed(() => {}, seed, "tracking-on");
     const off = runSeed(() => {}, seed, "tracking-off");
-    const same = on.decisions.split("\n").map((l) => l.split(",").slice(0, 4).join(",")).join("\n") === off.decisions.split("\n").map((l) => l.split(",").slice(0, 4).join(",")).join("\n");
-    if (same) identical++;
-    rows.push(`| ${seed} | ${on.report.scalings} | ${off.report.scalings} | ${on.finalParallelism} | ${off.finalParallelism} | ${same ? "yes" : "no"} |`);
+    const a = executedDecisions(on.decisions);
+    const b = executedDecisions(off.decisions);
+    const i = a.findIndex((d, k) => b[k]?.key !== d.key);
+    const first = i < 0 && a.length === b.length ? "" : `on ${a[i]?.text ?? "none"}; off ${b[i < 0 ? a.length : i]?.text ?? "none"}`;
+    if (first === "") identical++;
+    if (on.report.scalings > off.report.scalings) moreOn++;
+    if (on.report.scalings < off.report.scalings) moreOff++;
+    rows.push(`| ${seed} | ${on.report.scalings} | ${off.report.scalings} | ${on.finalParallelism} | ${off.finalParallelism} | ${first === "" ? "same decisions" : first} |`);
   }
-  rows.push(``, `Decisions identical (time, vertex, parallelism from and to) in ${identical} of ${SEEDS.length} seeds.`);
+  rows.push(
+    "",
+    `Executed decisions identical in ${identical} of ${SEEDS.length} seeds; tracking on scaled more often in ${moreOn}, less often in ${moreOff}.`,
+  );
   return rows;
 }
 
@@ -213,16 +237,22 @@ function render(): string {
     "",
     "## Tracking on against off on this scenario",
     "",
-    "| Seed | Scalings on | Scalings off | Final parallelism on | off | Same decisions |",
+    "| Seed | Scalings on | Scalings off | Final parallelism on | off | First executed decision that differs |",
     "| --- | --- | --- | --- | --- | --- |",
     ...trackingComparison(),
     "",
-    "With tracking off the autoscaler adds `inputRate * 120 / 1800` (`restart.time` over",
-    "`catch-up.duration`) to every target capacity in `AutoScalerUtils.getTargetProcessingCapacity`;",
-    "with tracking on, about `inputRate * 12 / 1800` once a restart has been measured. On this job the",
-    "map's target rates are a few records per second, so the restart term is a fraction of a record",
-    "per second and rarely moves `Math.round` of the scale-up threshold or the ceiling of the new",
-    "parallelism: where the decisions differ, this is where.",
+    "Why they differ: `AutoScalerUtils.getTargetProcessingCapacity` returns",
+    "`Math.round(lagCatchUp + inputRate * restartSeconds / catchUpSeconds + inputRate / utilization.target)`",
+    "and `JobVertexScaler` scales by that capacity over the true processing rate. With tracking off",
+    "`restartSeconds` stays 120 (`restart.time`); with tracking on it is the measured ~12 s after the",
+    "first rescale. With `catch-up.duration` 30 min and a map target rate of a few records per second,",
+    "the restart term is 0.01 to 0.5 records per second: it changes a decision only when it carries",
+    "the rounded capacity across a half. Seed 1 at 1980 s: target rate 1.733, utilization target 0.7,",
+    "so round(2.476 + 1.733 * 120 / 1800) = round(2.59) = 3 with tracking off against",
+    "round(2.476 + 1.733 * 12 / 1800) = round(2.49) = 2 on: 5 * 3 / 1.768 -> 9 against 5 * 2 / 1.768",
+    "-> 6. Tracking off steps up more at such moments; tracking on takes more, smaller steps to the",
+    "same final parallelism (`pipeline.max-parallelism`, 12). The first decision (120 s in both) is",
+    "always the same.",
     "",
     "## The modelled facts and where they come from",
     "",
