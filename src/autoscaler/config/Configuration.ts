@@ -100,7 +100,24 @@ export class Configuration {
   }
 }
 
+/**
+ * Converted values of scalar options by option and text: the operator builds a new
+ * Configuration at every reconcile and the autoscaler reads dozens of options from it.
+ * Lists are converted anew each time (callers may change the array they get).
+ */
+const converted = new WeakMap<ConfigOption<unknown>, Map<string, unknown>>();
+
 function convert<T>(option: ConfigOption<T>, key: string, value: string): T {
+  if (option.type === "stringList") return convertText(option, key, value);
+  let byText = converted.get(option as ConfigOption<unknown>);
+  if (byText === undefined) converted.set(option as ConfigOption<unknown>, (byText = new Map()));
+  if (byText.has(value)) return byText.get(value) as T;
+  const result = convertText(option, key, value);
+  byText.set(value, result);
+  return result;
+}
+
+function convertText<T>(option: ConfigOption<T>, key: string, value: string): T {
   const fail = (reason: string): never => {
     throw new IllegalConfigurationError(key, value, reason);
   };

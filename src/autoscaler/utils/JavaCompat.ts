@@ -33,7 +33,8 @@ export function intDiv(a: number, b: number): number {
  * decimal digits, so 1.0005 rounds HALF_UP to 1.001 (binary arithmetic would give 1.0).
  */
 export function setScale(x: number, scale: number, mode: "HALF_UP" | "CEILING"): number {
-  if (!Number.isFinite(x) || x === 0) return x;
+  // A whole number has no digits to drop at a non-negative scale (counts, parallelisms: most metrics).
+  if (!Number.isFinite(x) || x === 0 || (scale >= 0 && Number.isInteger(x))) return x;
   // |x| = D * 10^(e - len(D) + 1), with D the shortest round-trip digits (as Double.toString).
   const [mantissa, exp] = Math.abs(x).toExponential().split("e") as [string, string];
   const digits = mantissa.replace(".", "");

@@ -3,13 +3,32 @@ import { operatorMetricName } from "./names.ts";
 import { FLINK_1_18_TIMER_GAUGE, TimerGauge, type TimerGaugeSemantics } from "./TimerGauge.ts";
 
 /** An operator's record counters and meters (OperatorIOMetricGroup). */
+/** The task-level names, in the order writeValues fills them. */
+const TASK_METRIC_NAMES = [
+  "busyTimeMsPerSecond",
+  "backPressuredTimeMsPerSecond",
+  "idleTimeMsPerSecond",
+  "accumulatedBusyTime",
+  "accumulatedBackPressuredTimeMs",
+  "accumulatedIdleTime",
+  "numRecordsIn",
+  "numRecordsOut",
+  "numRecordsInPerSecond",
+  "numRecordsOutPerSecond",
+] as const;
+
 export class OperatorMetrics {
   readonly numRecordsIn = new Counter();
   readonly numRecordsOut = new Counter();
   readonly numRecordsInPerSecond = new MeterView(this.numRecordsIn);
   readonly numRecordsOutPerSecond = new MeterView(this.numRecordsOut);
 
-  constructor(readonly metricName: string) {}
+  /** Its four metrics' REST names: <name>.numRecordsIn, .numRecordsOut and their rates. */
+  readonly restNames: readonly string[];
+
+  constructor(readonly metricName: string) {
+    this.restNames = ["numRecordsIn", "numRecordsOut", "numRecordsInPerSecond", "numRecordsOutPerSecond"].map((m) => `${metricName}.${m}`);
+  }
 }
 
 /**
@@ -32,8 +51,9 @@ export class TaskMetrics {
   /** TaskIOMetricGroup#setEnableBusyTime: false for legacy sources (SourceStreamTask). */
   busyTimeEnabled = true;
 
-  /** Metrics the head operator (a source reader) reports beside its records, e.g. pendingRecords. */
+  /** Metrics the head operator (a source reader) reports beside its records, e.g. pendingRecords (same names on every call). */
   sourceMetrics: (() => ReadonlyMap<string, number>) | null = null;
+  private names: string[] | null = null;
 
   constructor(
     operatorNames: readonly string[],
@@ -84,29 +104,42 @@ export class TaskMetrics {
     }
   }
 
+  /** The REST API's metric names of this task, in the order `writeValues` fills them (fixed for the task's life). */
+  metricNames(): readonly string[] {
+    if (this.names !== null) return this.names;
+    const names: string[] = [...TASK_METRIC_NAMES];
+    if (this.sourceMetrics !== null) for (const name of this.sourceMetrics().keys()) names.push(`${this.operators[0]!.metricName}.${name}`);
+    for (const o of this.operators) names.push(...o.restNames);
+    return (this.names = names);
+  }
+
+  /** The current value of every metric, in `metricNames` order, into `out` from `offset`. */
+  writeValues(nowMs: number, out: number[], offset = 0): void {
+    let i = offset;
+    out[i++] = this.busyTimeMsPerSecond();
+    out[i++] = this.backPressuredTimeMsPerSecond();
+    out[i++] = this.idleTime.getValue();
+    out[i++] = this.accumulatedBusyTime(nowMs);
+    out[i++] = this.accumulatedBackPressuredTime();
+    out[i++] = this.accumulatedIdleTime();
+    out[i++] = this.numRecordsIn.count;
+    out[i++] = this.numRecordsOut.count;
+    out[i++] = this.numRecordsInPerSecond.getRate();
+    out[i++] = this.numRecordsOutPerSecond.getRate();
+    if (this.sourceMetrics !== null) for (const value of this.sourceMetrics().values()) out[i++] = value;
+    for (const o of this.operators) {
+      out[i++] = o.numRecordsIn.count;
+      out[i++] = o.numRecordsOut.count;
+      out[i++] = o.numRecordsInPerSecond.getRate();
+      out[i++] = o.numRecordsOutPerSecond.getRate();
+    }
+  }
+
   /** Every metric by the name the REST API lists it under, with its current value. */
   values(nowMs: number): Map<string, number> {
-    const m = new Map<string, number>([
-      ["busyTimeMsPerSecond", this.busyTimeMsPerSecond()],
-      ["backPressuredTimeMsPerSecond", this.backPressuredTimeMsPerSecond()],
-      ["idleTimeMsPerSecond", this.idleTime.getValue()],
-      ["accumulatedBusyTime", this.accumulatedBusyTime(nowMs)],
-      ["accumulatedBackPressuredTimeMs", this.accumulatedBackPressuredTime()],
-      ["accumulatedIdleTime", this.accumulatedIdleTime()],
-      ["numRecordsIn", this.numRecordsIn.count],
-      ["numRecordsOut", this.numRecordsOut.count],
-      ["numRecordsInPerSecond", this.numRecordsInPerSecond.getRate()],
-      ["numRecordsOutPerSecond", this.numRecordsOutPerSecond.getRate()],
-    ]);
-    if (this.sourceMetrics !== null) {
-      for (const [name, value] of this.sourceMetrics()) m.set(`${this.operators[0]!.metricName}.${name}`, value);
-    }
-    for (const o of this.operators) {
-      m.set(`${o.metricName}.numRecordsIn`, o.numRecordsIn.count);
-      m.set(`${o.metricName}.numRecordsOut`, o.numRecordsOut.count);
-      m.set(`${o.metricName}.numRecordsInPerSecond`, o.numRecordsInPerSecond.getRate());
-      m.set(`${o.metricName}.numRecordsOutPerSecond`, o.numRecordsOutPerSecond.getRate());
-    }
-    return m;
+    const names = this.metricNames();
+    const values: number[] = [];
+    this.writeValues(nowMs, values);
+    return new Map(names.map((n, i) => [n, values[i]!]));
   }
 }

@@ -224,14 +224,18 @@ export class RestApi {
 /** Current values of every subtask metric, grouped by vertex and name (one value per subtask). */
 export function snapshotSubtaskMetrics(cluster: FlinkCluster, nowMs: number): Map<string, Map<string, number[]>> {
   const store = new Map<string, Map<string, number[]>>();
+  const row: number[] = [];
   for (const [vertexId, tasks] of cluster.subtasks) {
     const byName = new Map<string, number[]>();
-    for (const t of tasks) {
-      for (const [name, value] of t.metrics.values(nowMs)) {
-        let values = byName.get(name);
-        if (values === undefined) byName.set(name, (values = []));
-        values.push(value);
-      }
+    if (tasks.length > 0) {
+      // Subtasks of one vertex run the same chain: the same names in the same order.
+      const names = tasks[0]!.metrics.metricNames();
+      const columns = names.map(() => new Array<number>(tasks.length));
+      tasks.forEach((t, j) => {
+        t.metrics.writeValues(nowMs, row);
+        for (let i = 0; i < columns.length; i++) columns[i]![j] = row[i]!;
+      });
+      names.forEach((n, i) => byName.set(n, columns[i]!));
     }
     store.set(vertexId, byName);
   }

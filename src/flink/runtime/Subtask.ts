@@ -97,6 +97,7 @@ export class Subtask {
   private lastFinishBundleTime: number;
   /** A bundle-timer mail is waiting for the task thread. */
   private bundleTimerMail = false;
+  private bundleTickScheduled = false;
   /** In finishBundle: the worker has returned results for this many elements of the bundle. */
   private finishing = false;
   private resultsReturned = 0;
@@ -151,21 +152,32 @@ export class Subtask {
 
   /** Starts processing (a source starts producing). */
   start(): void {
-    if (this.python !== null) this.scheduleBundleTimer();
     this.wake();
   }
 
-  /** The bundle timer: scheduleAtFixedRate(bundle time) from the operator's open; its mail waits for the task thread. */
-  private scheduleBundleTimer(): void {
+  /**
+   * The bundle timer is Flink's scheduleAtFixedRate(bundle time) from the operator's open,
+   * whose mail runs checkInvokeFinishBundleByTime on the task thread. A tick finds nothing
+   * to do unless the bundle has elements and the last finish is a bundle time old, so only
+   * that next tick on the same grid is scheduled (one event per bundle instead of one a
+   * second per subtask); a tick that comes while the thread is busy waits as a mail.
+   */
+  private scheduleBundleTick(): void {
+    if (this.bundleTickScheduled) return;
+    this.bundleTickScheduled = true;
     const period = Math.max(this.python!.bundleTimeMs, 1);
-    const tick = () => {
-      if (this.stopped) return;
-      this.bundleTimerMail = true;
-      this.wake();
-      this.env.schedule(period, tick);
-    };
-    this.env.schedule(period, tick);
+    const start = this.metrics.startMs;
+    const afterNow = Math.floor((this.env.now - start) / period) + 1;
+    const due = Math.ceil((this.lastFinishBundleTime + this.python!.bundleTimeMs - start) / period);
+    this.env.scheduleAt(start + Math.max(afterNow, due) * period, this.onBundleTick);
   }
+
+  private readonly onBundleTick = (): void => {
+    this.bundleTickScheduled = false;
+    if (this.stopped) return;
+    this.bundleTimerMail = true;
+    if (this.state !== "busy") this.wake();
+  };
 
   getState(): TaskState {
     return this.state;
@@ -240,7 +252,10 @@ export class Subtask {
       // Mails before the default action, as the mailbox loop runs them.
       if (this.bundleTimerMail) {
         this.bundleTimerMail = false;
-        if (this.bundleCount > 0 && Math.floor(this.env.now) - this.lastFinishBundleTime >= this.python!.bundleTimeMs && this.startFinishBundle()) return;
+        if (this.bundleCount > 0) {
+          if (Math.floor(this.env.now) - this.lastFinishBundleTime >= this.python!.bundleTimeMs && this.startFinishBundle()) return;
+          this.scheduleBundleTick();
+        }
       }
       // A legacy source thread emits without asking; a mailbox task waits for output availability.
       if (!this.legacySource && !this.outputAvailable()) {
@@ -397,7 +412,7 @@ export class Subtask {
       }
       if (k > 0) ops[k]!.numRecordsIn.inc(this.pendingIn[k]!);
       // elementCount++ and checkInvokeFinishBundleByCount (one element per record reaching the operator).
-      this.bundleCount++;
+      if (this.bundleCount++ === 0) this.scheduleBundleTick();
       if (this.bundleCount >= python.bundleSize) this.finishBundleDue = true;
       return;
     }
