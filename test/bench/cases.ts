@@ -168,7 +168,11 @@ export function bareLoopRun(events: number, chains = 4): Measurement {
   return { wallMs, loopMs: wallMs, events: env.eventsProcessed, virtualMs: env.now, peakHeapBytes: heapUsed() };
 }
 
-/** The seed's job without the autoscaler, the map at `parallelism`: the model the SimPy peer also implements. */
+/**
+ * The seed's job without the autoscaler, the map at `parallelism`: the model the SimPy peer also implements, a
+ * source rate-limited to 10 rows/s that keeps no backlog (the FLIP-27 datagen, `datastream-datagen`) and a map
+ * taking one record at a time (a Java map, not the seed's Python bundles).
+ */
 export function staticSeedRun(parallelism: number, duration: string, environment?: Environment): Measurement & { processed: number } {
   const { measurement, result } = measuredRun(seedScenarioFor(parallelism, duration), environment);
   const map = result.summary.vertices.find((v) => v.name.startsWith("Map"))!;
@@ -179,7 +183,13 @@ function seedScenarioFor(parallelism: number, duration: string): Scenario {
   const base = loadScenario("scenarios/backpressure.yaml", { duration, set: { "job.autoscaler.enabled": "false" } });
   return {
     ...base,
-    job: { ...base.job, operators: base.job.operators.map((o) => (o.kind === "source" ? o : { ...o, parallelism })) },
+    job: {
+      ...base.job,
+      operators: base.job.operators.map((o) => {
+        if (o.source?.connector === "datagen") return { ...o, source: { ...o.source, connector: "datastream-datagen" as const } };
+        return o.kind === "source" ? o : { ...o, parallelism, python: undefined };
+      }),
+    },
   };
 }
 
@@ -227,7 +237,8 @@ export function growthRun(rate: number, duration: string, environment?: Environm
     job: {
       name: "growth",
       operators: [
-        op("source", { name: "Source: events", kind: "source", cost: { kind: "constant", value: 0.05 }, source: { connector: "datagen", load: { profile: "constant", rate }, noise: undefined } }),
+        // The rate-limited FLIP-27 datagen (what `datagen` meant before it became Flink 1.18's legacy Table/SQL source).
+        op("source", { name: "Source: events", kind: "source", cost: { kind: "constant", value: 0.05 }, source: { connector: "datastream-datagen", load: { profile: "constant", rate }, noise: undefined } }),
         op("parse", {}),
         op("aggregate", {}),
         op("enrich", {}),

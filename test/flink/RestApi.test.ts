@@ -4,19 +4,36 @@ import { RandomStreams } from "../../src/engine/random.ts";
 import { FlinkCluster } from "../../src/flink/FlinkCluster.ts";
 import { RestApi } from "../../src/flink/rest/RestApi.ts";
 import { clusterOptionsOf } from "../../src/scenario/clusterOptions.ts";
-import { operator, seedScenarioWith } from "../helpers.ts";
+import { operator, seedScenarioWith, type SeedDoc } from "../helpers.ts";
 
 function deploy(edit: Parameters<typeof seedScenarioWith>[0] = () => {}) {
   const scenario = seedScenarioWith(edit);
   const env = new Environment();
   const cluster = new FlinkCluster(env, new RandomStreams(1), clusterOptionsOf(scenario));
   cluster.start();
-  return { env, cluster, rest: new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs), scenario };
+  return {
+    env,
+    cluster,
+    rest: new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs, scenario.fetcherServesPreviousFetch),
+    scenario,
+  };
+}
+
+/**
+ * The seed's job as a DataStream job: the FLIP-27 rate-limited datagen and a Java map (no
+ * Python bundles), so the map takes one record every 2 s as it finishes the previous one.
+ */
+function streamJob(d: SeedDoc): void {
+  operator(d, "source").source = { connector: "datastream-datagen", rowsPerSecond: 10 };
+  delete operator(d, "map").python;
 }
 
 describe("REST view", () => {
   it("shows job details: vertices, parallelism, max parallelism, status timestamps and the plan's ship strategies", () => {
-    const { env, rest, scenario } = deploy();
+    // The seed's job, its Python map without the runtime's per-element overhead, so the bundles can be timed by hand.
+    const { env, rest, scenario } = deploy((d) => {
+      operator(d, "map").python = { overhead: "0ms" };
+    });
     env.run(600_000);
     const details = rest.getJobDetails();
     expect(details.state).toBe("RUNNING");
@@ -30,10 +47,29 @@ describe("REST view", () => {
     const [source, map] = details.plan.nodes;
     expect(source!.inputs).toBeUndefined();
     expect(map!.inputs).toEqual([{ num: 0, id: source!.id, ship_strategy: "SHUFFLE", exchange: "pipelined_bounded" }]);
-    // totals: the map read one record every 2 s for 10 minutes (the first at t = 0.1 s when the first flush made it readable)
-    expect(details.vertices[1]!.metrics["read-records"]).toBe(300);
-    // busy since 0.1 s: 600 000 - 100 ms
-    expect(details.vertices[1]!.metrics["accumulated-busy-time"]).toBe(599_900);
+    // Totals, by hand. The legacy source emits 10 rows back to back at t = 0, 1 s, 2 s, ...; each burst becomes
+    // readable at the next 100 ms flush. The map takes every readable record into its bundle at once (its work
+    // is in the Python worker) and finishes the bundle at the first 1 s timer tick at least 1 s after the last
+    // finish, blocked (busy) until the worker has done 2 s per element:
+    //   bundle 1 at 1 s:  the burst of 0 s, 10 elements, until 1 + 20 = 21 s;
+    //   bundle 2 at 22 s: the bursts of 1..20 s read at 21 s, that of 21 s at 21.1 s: 210 elements, until 442 s;
+    //   bundle 3 at 442 s: by count, the first 1000 of the 4200 records waiting (bundle.size), until 2442 s.
+    // Read: 10 + 210 + 1000 = 1220. Idle [0, 1 s) and [21 s, 22 s), neither across a 5 s view update (so no
+    // double count): 2000 ms; no output channel, so never back-pressured; busy 600 000 - 2000.
+    const [sourceMetrics, mapMetrics] = details.vertices.map((v) => v.metrics);
+    expect(mapMetrics).toEqual({
+      "read-records": 1220,
+      "write-records": 0,
+      "accumulated-backpressured-time": 0,
+      "accumulated-idle-time": 2000,
+      "accumulated-busy-time": 598_000,
+    });
+    // The source: 601 bursts of 10 (0 s to 600 s inclusive); 6010 - 1220 = 4790 records waiting fit in the
+    // channel's 10 buffers of 512, so it never blocked. A legacy source counts no input and reports no busy time.
+    expect(sourceMetrics!["write-records"]).toBe(6010);
+    expect(sourceMetrics!["read-records"]).toBe(0);
+    expect(sourceMetrics!["accumulated-backpressured-time"]).toBe(0);
+    expect(sourceMetrics!["accumulated-busy-time"]).toBeNaN();
   });
 
   it("aggregates subtask metrics by name as min, max, avg and sum", () => {
@@ -59,15 +95,22 @@ describe("REST view", () => {
     expect(rest.getAggregatedSubtaskMetrics(sourceId, ["no.such.metric"])).toEqual([]);
   });
 
-  it("serves metric values at most metrics.fetcher.update-interval (10 s) old", () => {
-    const { env, cluster, rest } = deploy();
+  it("serves metric values at most metrics.fetcher.update-interval (10 s) old, the request that triggers a fetch getting the previous one", () => {
+    const { env, cluster, rest } = deploy(streamJob);
     const mapId = cluster.graph.vertices[1]!.id;
+    const numRecordsIn = () => rest.getAggregatedSubtaskMetrics(mapId, ["numRecordsIn"])[0]!.sum;
+    // The map takes a record at 0.1 s (the first flush) and then every 2 s: at 0.1 + 2k s.
     env.run(60_000);
-    const first = rest.getAggregatedSubtaskMetrics(mapId, ["numRecordsIn"])[0]!.sum;
-    env.run(69_000); // 4 more records processed, but the store is 9 s old
-    expect(rest.getAggregatedSubtaskMetrics(mapId, ["numRecordsIn"])[0]!.sum).toBe(first);
-    env.run(70_000);
-    expect(rest.getAggregatedSubtaskMetrics(mapId, ["numRecordsIn"])[0]!.sum).toBe(first! + 5);
+    expect(numRecordsIn()).toBe(30); // the first request fetches at once: k = 0..29
+    env.run(69_000); // 35 taken by now, but the store is 9 s old
+    expect(numRecordsIn()).toBe(30);
+    env.run(70_000); // 10 s old is not older than the interval
+    expect(numRecordsIn()).toBe(30);
+    env.run(71_000);
+    // MetricFetcherImpl#update starts a fetch and returns: this request still gets the values of 60 s ...
+    expect(numRecordsIn()).toBe(30);
+    // ... and the next one those of 71 s: k = 0..35.
+    expect(numRecordsIn()).toBe(36);
   });
 
   it("reports JobManager slot metrics: one slot per TaskManager, as many TaskManagers as the widest vertex needs", () => {

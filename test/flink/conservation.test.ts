@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FlinkCluster } from "../../src/flink/FlinkCluster.ts";
 import { RemoteInputChannel } from "../../src/flink/network/InputGate.ts";
 import { runScenario } from "../../sim/runScenario.ts";
-import { seedScenarioWith } from "../helpers.ts";
+import { seedScenarioWith, type SeedDoc } from "../helpers.ts";
 
 /** Checks every invariant at one instant; returns how many checks ran. */
 function checkInvariants(cluster: FlinkCluster, nowMs: number): number {
@@ -33,14 +33,72 @@ function checkInvariants(cluster: FlinkCluster, nowMs: number): number {
       // The exact time in each state adds up to the time since deployment.
       const s = t.timeInStates();
       expect(s.idle + s.busy + s.backpressured).toBeCloseTo(nowMs - t.metrics.startMs, 6);
-      // The gauges add up to 1000 ms/s (busy is derived from the other two, as in Flink; rounding aside).
       const v = t.metrics.values(nowMs);
-      const sum = v.get("busyTimeMsPerSecond")! + v.get("backPressuredTimeMsPerSecond")! + v.get("idleTimeMsPerSecond")!;
-      expect(Math.abs(sum - 1000)).toBeLessThanOrEqual(1);
-      checks += 4;
+      const idle = v.get("idleTimeMsPerSecond")!;
+      const backPressured = v.get("backPressuredTimeMsPerSecond")!;
+      // Without the double count the three TimerGauges measure disjoint time over the same 5 s slots, so idle and
+      // back-pressured never exceed the second between them, and busy (derived, as in Flink) is the rest.
+      expect(idle + backPressured).toBeLessThanOrEqual(1000);
+      if (t.metrics.busyTimeEnabled) {
+        expect(v.get("busyTimeMsPerSecond")! + backPressured + idle).toBe(1000);
+      } else {
+        // A legacy source (SourceStreamTask): busy time disabled, its sleep between bursts measured by no gauge,
+        // never waiting for output availability (only blocked on a buffer: hard back-pressure), no operator input.
+        expect(v.get("busyTimeMsPerSecond")).toBeNaN();
+        expect(v.get("accumulatedBusyTime")).toBeNaN();
+        expect(idle).toBe(0);
+        expect(t.metrics.accumulatedIdleTime()).toBe(0);
+        expect(t.metrics.softBackPressuredTime.getAccumulatedCount()).toBe(0);
+        expect(t.metrics.operators[0]!.numRecordsIn.count).toBe(0);
+      }
+      // A Python operator holds the elements of its open bundle: what it took in and has not returned yet,
+      // at most python.fn-execution.bundle.size of them.
+      vertex.operators.forEach((op, i) => {
+        if (op.python === undefined) return;
+        const m = t.metrics.operators[i]!;
+        const inBundle = m.numRecordsIn.count - m.numRecordsOut.count / op.selectivity;
+        expect(inBundle).toBeGreaterThanOrEqual(0);
+        expect(inBundle).toBeLessThanOrEqual(cluster.options.pythonBundle?.size ?? 1000);
+      });
+      checks += 5;
     }
   }
   return checks;
+}
+
+/**
+ * TimerGauges as in Flink 1.20+, without FLINK-35764's double count: 1.18 adds a measurement that spans a view
+ * update twice, so idle + back-pressured can exceed 1000 ms/s (busy then reads 0) and the gauges no longer
+ * partition the second. The double count changes nothing the job does (see the last test), only what the gauges say.
+ */
+function noDoubleCount(d: SeedDoc): void {
+  (d.simulation as Record<string, unknown>).flinkMetrics = { doubleCount: false };
+}
+
+/**
+ * A wider job: a legacy datagen source at 3 x ceil(400 / 3) rows/s, fan-out, hash-partitioned skewed keys, a
+ * PyFlink aggregate (bundles), local and remote channels (2 slots per TaskManager), costs drawn at random.
+ */
+function wideJob(edit: (d: SeedDoc) => void = () => {}) {
+  return seedScenarioWith((d) => {
+    d.simulation.duration = "30min";
+    d.spec.flinkConfiguration["taskmanager.numberOfTaskSlots"] = "2";
+    edit(d);
+    d.simulation.job.operators = [
+      { id: "source", name: "Source: events", kind: "source", parallelism: 3, source: { connector: "datagen", rowsPerSecond: 400 } },
+      { id: "parse", name: "Parse", cost: { distribution: "exponential", mean: "2ms" }, selectivity: 1.5 },
+      { id: "agg", name: "Aggregate", parallelism: 5, cost: { distribution: "lognormal", median: "8ms", p95: "20ms" }, python: true },
+      { id: "audit", name: "Audit", parallelism: 2, cost: "1ms", selectivity: 0.5 },
+      { id: "sink", name: "Sink: Kafka", kind: "sink", parallelism: 4, cost: "3ms" },
+    ];
+    d.simulation.job.edges = [
+      { from: "source", to: "parse", shipStrategy: "REBALANCE" },
+      { from: "parse", to: "agg", shipStrategy: "HASH", keys: { count: 200, skew: 1.2 } },
+      { from: "parse", to: "audit", shipStrategy: "RESCALE" },
+      { from: "agg", to: "sink", shipStrategy: "REBALANCE" },
+      { from: "audit", to: "sink", shipStrategy: "SHUFFLE" },
+    ];
+  });
 }
 
 describe("conservation at every sample", () => {
@@ -50,6 +108,7 @@ describe("conservation at every sample", () => {
       seedScenarioWith((d) => {
         d.simulation.duration = "2h";
         d.spec.flinkConfiguration["job.autoscaler.enabled"] = "false";
+        noDoubleCount(d);
       }),
       { onSample: (c, now) => (samples += checkInvariants(c, now) > 0 ? 1 : 0) },
     );
@@ -63,6 +122,7 @@ describe("conservation at every sample", () => {
         d.simulation.duration = "1h";
         d.spec.flinkConfiguration["job.autoscaler.utilization.target"] = "0.5";
         d.spec.flinkConfiguration["job.autoscaler.utilization.max"] = "0.6";
+        noDoubleCount(d);
       }),
       { onSample: (c, now) => (checks += checkInvariants(c, now)) },
     );
@@ -70,32 +130,73 @@ describe("conservation at every sample", () => {
     expect(checks).toBeGreaterThan(1000);
   });
 
-  it("holds for a wider job: hash-partitioned, skewed, local and remote channels, fan-out, costs drawn at random", () => {
-    const scenario = seedScenarioWith((d) => {
-      d.simulation.duration = "30min";
-      d.spec.flinkConfiguration["taskmanager.numberOfTaskSlots"] = "2";
-      d.simulation.job.operators = [
-        { id: "source", name: "Source: events", kind: "source", parallelism: 3, source: { connector: "datagen", rowsPerSecond: 400 } },
-        { id: "parse", name: "Parse", cost: { distribution: "exponential", mean: "2ms" }, selectivity: 1.5 },
-        { id: "agg", name: "Aggregate", parallelism: 5, cost: { distribution: "lognormal", median: "8ms", p95: "20ms" } },
-        { id: "audit", name: "Audit", parallelism: 2, cost: "1ms", selectivity: 0.5 },
-        { id: "sink", name: "Sink: Kafka", kind: "sink", parallelism: 4, cost: "3ms" },
-      ];
-      d.simulation.job.edges = [
-        { from: "source", to: "parse", shipStrategy: "REBALANCE" },
-        { from: "parse", to: "agg", shipStrategy: "HASH", keys: { count: 200, skew: 1.2 } },
-        { from: "parse", to: "audit", shipStrategy: "RESCALE" },
-        { from: "agg", to: "sink", shipStrategy: "REBALANCE" },
-        { from: "audit", to: "sink", shipStrategy: "SHUFFLE" },
-      ];
-    });
+  it("holds for a wider job: hash-partitioned, skewed, local and remote channels, fan-out, costs drawn at random, Python bundles", () => {
     let checks = 0;
-    const { cluster, summary } = runScenario(scenario, { onSample: (c, now) => (checks += checkInvariants(c, now)) });
+    const { cluster, summary } = runScenario(wideJob(noDoubleCount), { onSample: (c, now) => (checks += checkInvariants(c, now)) });
     expect(checks).toBeGreaterThan(1000);
     // Both kinds of channels were exercised.
     expect(cluster.channels.some((c) => c.channel instanceof RemoteInputChannel)).toBe(true);
     expect(cluster.channels.some((c) => !(c.channel instanceof RemoteInputChannel))).toBe(true);
     // Records flowed all the way: selectivity 1.5 at parse, 0.5 at audit.
     expect(summary.records_delivered_to_sinks).toBeGreaterThan(0);
+  });
+
+  it("1.18's double count (FLINK-35764) changes only the gauges, and only upwards", () => {
+    // markEnd adds now - start instead of now - lastUpdate: never less. So with the autoscaler off (nothing reads
+    // the gauges) the job runs the same, and every accumulated idle and back-pressured count, and every gauge
+    // value, is at least what it is without the double count.
+    interface TaskSample {
+      readonly exact: { idle: number; busy: number; backpressured: number };
+      readonly records: [number, number];
+      readonly accumulated: [number, number];
+      readonly gauges: [number, number, number];
+    }
+    const sampled = (doubleCount: boolean) => {
+      const samples: Map<string, TaskSample>[] = [];
+      runScenario(
+        wideJob((d) => {
+          d.spec.flinkConfiguration["job.autoscaler.enabled"] = "false";
+          (d.simulation as Record<string, unknown>).flinkMetrics = { doubleCount };
+        }),
+        {
+          onSample: (c) => {
+            const byTask = new Map<string, TaskSample>();
+            for (const [vertexId, tasks] of c.subtasks) {
+              for (const t of tasks) {
+                const m = t.metrics;
+                byTask.set(`${vertexId}/${t.index}`, {
+                  exact: t.timeInStates(),
+                  records: [m.numRecordsIn.count, m.numRecordsOut.count],
+                  accumulated: [m.accumulatedIdleTime(), m.accumulatedBackPressuredTime()],
+                  gauges: [m.idleTime.getValue(), m.backPressuredTimeMsPerSecond(), m.busyTimeMsPerSecond()],
+                });
+              }
+            }
+            samples.push(byTask);
+          },
+        },
+      );
+      return samples;
+    };
+    const with118 = sampled(true);
+    const without = sampled(false);
+    expect(with118).toHaveLength(180);
+    expect(without).toHaveLength(180);
+    let larger = 0;
+    with118.forEach((tasks, i) => {
+      for (const [key, a] of tasks) {
+        const b = without[i]!.get(key)!;
+        expect(a.exact).toEqual(b.exact);
+        expect(a.records).toEqual(b.records);
+        expect(a.accumulated[0]).toBeGreaterThanOrEqual(b.accumulated[0]);
+        expect(a.accumulated[1]).toBeGreaterThanOrEqual(b.accumulated[1]);
+        expect(a.gauges[0]).toBeGreaterThanOrEqual(b.gauges[0]);
+        expect(a.gauges[1]).toBeGreaterThanOrEqual(b.gauges[1]);
+        if (!Number.isNaN(a.gauges[2])) expect(a.gauges[2]).toBeLessThanOrEqual(b.gauges[2]);
+        if (a.accumulated[0] > b.accumulated[0] || a.accumulated[1] > b.accumulated[1]) larger++;
+      }
+    });
+    // And it does count twice: measurements spanning a view update are common on this job.
+    expect(larger).toBeGreaterThan(0);
   });
 });

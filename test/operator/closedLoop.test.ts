@@ -55,15 +55,36 @@ describe("the closed loop on the seed scenario", () => {
   });
 
   it("caps the tracked restart time at restart.time-tracking.limit", () => {
+    // An 11 min cancel: the job is RESTARTING, so the autoscaler does not run until the job is RUNNING again at
+    // the new parallelism, and the restart it measures (decision to RUNNING: pods + cancel + resources) is over
+    // the 10 min limit. (An 11 min pod start would not do: see the next test.)
     const result = run("2h", (d) => {
       climbing(d);
-      (d.simulation as Record<string, unknown>).restart = { inPlace: { stabilization: "11 min" } };
+      (d.simulation as Record<string, unknown>).restart = { inPlace: { cancel: "11 min" } };
     });
     const lines = restartLines(result);
-    expect(result.operator.restarts[0]!.runningTimeMs! - result.operator.restarts[0]!.decisionTimeMs).toBeGreaterThan(600_000);
+    expect(result.operator.restarts[0]!.runningTimeMs! - result.operator.restarts[0]!.decisionTimeMs).toBeGreaterThan(660_000);
     expect(lines[0]!.text).toBe("PT2M");
     expect(lines.slice(1).map((l) => l.text)).toContain("PT10M");
     expect(lines.every((l) => l.text === "PT2M" || l.text === "PT10M")).toBe(true);
+  });
+
+  it("measures a restart from the last executed decision: the job runs on while an 11 min pod starts, and the autoscaler decides again", () => {
+    const result = run("1h", (d) => {
+      climbing(d);
+      (d.simulation as Record<string, unknown>).restart = { inPlace: { podStart: "11 min" } };
+    });
+    const first = result.operator.restarts[0]!;
+    expect(first.runningTimeMs! - first.decisionTimeMs).toBeGreaterThan(660_000);
+    // Each executed decision starts a new ScalingRecord; the restart is recorded against the latest one
+    // (ScalingTracking#recordRestartDurationIfTrackedAndParallelismMatches), once the job runs at its target.
+    const executed = result.operator.decisions.filter((d) => d.executed && d.timeMs < first.runningTimeMs!);
+    const lastDecisionMs = Math.max(...executed.map((d) => d.timeMs));
+    expect(lastDecisionMs).toBeGreaterThan(first.decisionTimeMs); // it did decide again during the wait
+    const expected = formatDuration(Math.floor((first.runningTimeMs! - lastDecisionMs) / 1000) * 1000);
+    const after = restartLines(result).find((l) => l.timeMs > first.runningTimeMs!)!;
+    expect(after.text).toBe(expected);
+    expect(after.text).not.toBe("PT10M");
   });
 
   it("climbs, never above pipeline.max-parallelism (12); restarts.csv and decisions.csv agree with the log and the draws", () => {
@@ -71,17 +92,35 @@ describe("the closed loop on the seed scenario", () => {
     const map = result.timeseries.rows.filter((r) => r.vertex.startsWith("Map"));
     expect(Math.max(...map.map((r) => r.parallelism))).toBe(12);
     expect(result.operator.decisions.every((d) => d.newParallelism <= 12)).toBe(true);
-    // actual = the sum of the drawn phases; restart time used = what the log printed at that decision.
+    // An in-place rescale with one job restart: the job runs on while the first new pod starts (pods), is
+    // cancelled (cancel), waits for the desired slots (resources), and is RUNNING at the target parallelism: the
+    // three phases follow one another, so they add up to decision -> RUNNING (what the autoscaler measures).
+    // Restart time used = what the log printed at that decision.
     const lines = restartLines(result);
-    for (const r of result.operator.restarts) {
+    const single = result.operator.restarts.filter((r) => r.restarts === 1);
+    expect(single.length).toBeGreaterThan(0);
+    for (const r of single) {
+      expect(r.kind).toBe("in-place");
+      expect(r.plan.phases.map((p) => p.name)).toEqual(["pods", "cancel", "resources"]);
       const phases = r.plan.phases.reduce((a, p) => a + p.ms, 0);
       expect(r.runningTimeMs! - r.decisionTimeMs).toBe(phases);
+    }
+    for (const r of result.operator.restarts) {
       const line = lines.filter((l) => l.timeMs <= r.decisionTimeMs).at(-1)!;
       expect(formatDuration(r.restartTimeUsedMs)).toBe(line.text);
     }
     const csv = result.files["restarts.csv"]!.trim().split("\n");
     expect(csv[0]).toBe("decision_time_s,running_time_s,actual_s,restart_time_used_s,kind,phases");
     expect(csv).toHaveLength(result.operator.restarts.length + 1);
+    // restarts.csv's phases column, e.g. `pods=9.737 cancel=0.929 resources=0`, for the rescales with one job restart.
+    csv.slice(1).forEach((row, i) => {
+      const r = result.operator.restarts[i]!;
+      if (r.restarts !== 1) return;
+      const [, , actual, , , phases] = row.split(",");
+      const parsed = phases!.split(" ").map((p) => p.split("="));
+      expect(parsed.map(([name]) => name)).toEqual(["pods", "cancel", "resources"]);
+      expect(parsed.reduce((a, [, sec]) => a + Math.round(Number(sec) * 1000), 0)).toBe(Math.round(Number(actual) * 1000));
+    });
     // decisions.csv holds the evaluated metrics of each decision.
     const executed = result.operator.decisions.filter((d) => d.executed);
     expect(executed).toHaveLength(result.operator.restarts.length);
@@ -89,7 +128,12 @@ describe("the closed loop on the seed scenario", () => {
   });
 
   it("rescales in place on Flink 1.18 with the adaptive scheduler, and redeploys otherwise", () => {
-    const inPlace = run("30min", climbing);
+    // Sampled every 500 ms, with a constant 1 s cancel: the open interval of each cancel holds a sample.
+    const inPlace = run("30min", (d) => {
+      climbing(d);
+      d.simulation.sampleInterval = "500ms";
+      (d.simulation as Record<string, unknown>).restart = { inPlace: { cancel: "1s" } };
+    });
     expect(inPlace.operator.restarts.map((r) => r.kind)).toContain("in-place");
     expect(inPlace.operator.restarts.every((r) => r.kind === "in-place")).toBe(true);
     const redeploy = run("30min", (d) => {
@@ -101,10 +145,28 @@ describe("the closed loop on the seed scenario", () => {
     // A redeploy takes the cluster down and up: slower than an in-place rescale at the same draws' scale.
     const mean = (rs: typeof inPlace.operator.restarts) => rs.reduce((a, r) => a + r.runningTimeMs! - r.decisionTimeMs, 0) / rs.length;
     expect(mean(redeploy.operator.restarts)).toBeGreaterThan(mean(inPlace.operator.restarts));
-    // While restarting nothing is processed: job_status shows it and the sink gets nothing.
-    const restarting = inPlace.timeseries.rows.filter((r) => r.jobStatus !== "RUNNING");
+    const rows = inPlace.timeseries.rows;
+    const mapRows = rows.filter((r) => r.vertex.startsWith("Map"));
+    let before = 1;
+    let waited = 0;
+    for (const r of inPlace.operator.restarts) {
+      const s = r.decisionTimeMs / 1000;
+      const pods = r.plan.phases[0]!;
+      expect(pods.name).toBe("pods");
+      // While the new pods start, the job runs on, RUNNING at the old parallelism ...
+      const waiting = mapRows.filter((x) => x.timeS > s && x.timeS < s + pods.ms / 1000);
+      expect(waiting.every((x) => x.jobStatus === "RUNNING" && x.parallelism === before)).toBe(true);
+      waited += waiting.length;
+      // ... then restarts: RESTARTING for the 1 s cancel.
+      const cancelFrom = s + pods.ms / 1000;
+      expect(mapRows.some((x) => x.timeS > cancelFrom && x.timeS < cancelFrom + 1 && x.jobStatus === "RESTARTING")).toBe(true);
+      before = Math.max(...r.parallelism.values());
+    }
+    expect(waited).toBeGreaterThan(0);
+    // While restarting there are no tasks: job_status shows it and no vertex processes anything.
+    const restarting = rows.filter((r) => r.jobStatus !== "RUNNING");
     expect(restarting.length).toBeGreaterThan(0);
-    expect(restarting.every((r) => r.recordsInPerS === 0 || r.vertex.startsWith("Source"))).toBe(true);
+    expect(restarting.every((r) => r.recordsInPerS === 0 && r.recordsOutPerS === 0)).toBe(true);
   });
 
   it("with scaling.enabled false only recommends: decisions not executed, no restart", () => {
