@@ -13,7 +13,8 @@ import { RateLimiter } from "./runtime/RateLimiter.ts";
 import { KafkaTopic, splitOwner } from "./sources/KafkaTopic.ts";
 import { LoadProfile } from "./sources/LoadProfile.ts";
 import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } from "./sources/SourceReader.ts";
-import { Subtask, type ChainedOperator, type PythonBundling, type TaskOutput } from "./runtime/Subtask.ts";
+import type { PythonBundling } from "./runtime/PythonBundle.ts";
+import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
 
 /** Flink's JobStatus values, in the order the REST API lists them. */
 export const JOB_STATUSES = [

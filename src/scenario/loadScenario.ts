@@ -314,6 +314,14 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument)
       throw new ScenarioError(file, formatPath(path), `a ${d.connector} source needs either rowsPerSecond or load (one of them)`);
     }
     const load = d.load === undefined ? { profile: "constant" as const, rate: d.rowsPerSecond! } : loadAt(file, [...path, "load"], d.load);
+    // The Table connector's 'rows-per-second' is one number, read once when a subtask starts.
+    if (d.connector === "datagen" && (load.profile !== "constant" || noise !== undefined)) {
+      throw new ScenarioError(
+        file,
+        formatPath([...path, d.load !== undefined ? "load" : "noise"]),
+        "the Table/SQL datagen source has a constant rows-per-second; for a varying load use connector datastream-datagen or kafka",
+      );
+    }
     return { connector: d.connector, load, noise };
   }
   return {

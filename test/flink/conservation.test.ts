@@ -67,7 +67,7 @@ function checkInvariants(cluster: FlinkCluster, nowMs: number): number {
 }
 
 /**
- * TimerGauges as in Flink 1.20+, without FLINK-35764's double count: 1.18 adds a measurement that spans a view
+ * TimerGauges as in Flink 2.0+, without FLINK-35764's double count: 1.18 adds a measurement that spans a view
  * update twice, so idle + back-pressured can exceed 1000 ms/s (busy then reads 0) and the gauges no longer
  * partition the second. The double count changes nothing the job does (see the last test), only what the gauges say.
  */

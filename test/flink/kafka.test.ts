@@ -136,7 +136,7 @@ describe("trace load profiles", () => {
     const dir = mkdtempSync(join(tmpdir(), "trace-"));
     const seed = readFileSync("scenarios/backpressure.yaml", "utf8").replace(
       "source: { connector: datagen, rowsPerSecond: 10 }",
-      "source: { connector: datagen, load: { profile: trace, file: load.csv, interpolation: step } }",
+      "source: { connector: datastream-datagen, load: { profile: trace, file: load.csv, interpolation: step } }",
     );
     writeFileSync(join(dir, "s.yaml"), seed);
     writeFileSync(join(dir, "load.csv"), "time_s,rate\n0,5\n60,20\n");

@@ -61,3 +61,15 @@ describe("legacy DataGeneratorSource (Table/SQL datagen in Flink 1.18)", () => {
     expect(exact.idle).toBeGreaterThan(0);
   });
 });
+
+describe("the Table/SQL datagen's rate in a scenario", () => {
+  it("is one constant: a varying load is refused with a pointer to the connectors that have one", async () => {
+    const { ScenarioError } = await import("../../src/scenario/ScenarioError.ts");
+    const attempt = () =>
+      seedScenarioWith((d) => {
+        (d.simulation.job.operators[0] as Record<string, unknown>).source = { connector: "datagen", load: { profile: "sine", min: 1, max: 10, period: "1h" } };
+      });
+    expect(attempt).toThrow(ScenarioError);
+    expect(attempt).toThrow(/constant rows-per-second; for a varying load use connector datastream-datagen or kafka/);
+  });
+});

@@ -5,7 +5,7 @@ import { TimerGauge, timerGaugeSemantics } from "../../src/flink/metrics/TimerGa
 
 describe("TimerGauge (Flink 1.18: 60 s span, FLINK-35764 double count)", () => {
   it("averages the ms of the filled 5 s slots per second, floored and clamped", () => {
-    const g = new TimerGauge(timerGaugeSemantics("v1_20")); // the span without the double count
+    const g = new TimerGauge(timerGaugeSemantics("v2_0")); // the span without the double count
     // slot 1 (0..5000): measured 1000..1700 and 3000..5000 (still on at the tick) -> 2700 ms
     g.markStart(1000);
     g.markEnd(1700.9); // Flink's clock gives whole ms: 1700
@@ -23,7 +23,7 @@ describe("TimerGauge (Flink 1.18: 60 s span, FLINK-35764 double count)", () => {
   });
 
   it("keeps 12 slots: after a minute the oldest slot drops out", () => {
-    const g = new TimerGauge(timerGaugeSemantics("v1_20"));
+    const g = new TimerGauge(timerGaugeSemantics("v2_0"));
     // 12 slots of 5 s: the first fully measured (5000 ms), the other 11 empty
     g.markStart(0);
     g.update(5000);
@@ -34,7 +34,7 @@ describe("TimerGauge (Flink 1.18: 60 s span, FLINK-35764 double count)", () => {
     expect(g.getValue()).toBe(0);
   });
 
-  it("counts a measurement spanning ticks twice in 1.18 (FLINK-35764), once from 1.20", () => {
+  it("counts a measurement spanning ticks twice in 1.18 (FLINK-35764), once from 2.0", () => {
     // measured 2000..12000: update() at 5000 and 10000 adds 3000 and 5000; markEnd at 12000
     // adds the whole 10000 in 1.18 (only the last 2000 once fixed)
     const run = (version: string) => {
@@ -50,7 +50,7 @@ describe("TimerGauge (Flink 1.18: 60 s span, FLINK-35764 double count)", () => {
     };
     // slots: 3000, 5000, then 10000 (1.18) or 2000 (fixed), then two empty ones: over 25 s
     expect(run("v1_18")).toEqual({ value: Math.floor((3000 + 5000 + 10000) / 25), accumulated: 18000 });
-    expect(run("v1_20")).toEqual({ value: Math.floor((3000 + 5000 + 2000) / 25), accumulated: 10000 });
+    expect(run("v2_0")).toEqual({ value: Math.floor((3000 + 5000 + 2000) / 25), accumulated: 10000 });
   });
 
   it("clamps to 1000 when the double count exceeds the span", () => {

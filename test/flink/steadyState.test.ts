@@ -43,7 +43,7 @@ function streamJob(d: SeedDoc): void {
   delete operator(d, "map").python;
 }
 
-/** TimerGauges without FLINK-35764's double count (Flink 1.20+): the gauges measure the real share of time. */
+/** TimerGauges without FLINK-35764's double count (Flink 2.0+): the gauges measure the real share of time. */
 function noDoubleCount(d: SeedDoc): void {
   (d.simulation as Record<string, unknown>).flinkMetrics = { doubleCount: false };
 }

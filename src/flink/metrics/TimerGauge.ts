@@ -14,14 +14,15 @@ export interface TimerGaugeSemantics {
 
 /**
  * The semantics of `spec.flinkVersion` (v1_18 ...): the 60 s span arrived in 1.17
- * (FLINK-30090); the double count is in every release up to 1.19 and fixed from 1.20
- * (FLINK-35764). Unknown or absent versions get 1.18's behaviour, the seed's version.
+ * (FLINK-30090); the double count (FLINK-35764) was fixed in September 2024, after 1.20.0
+ * was released, so every v1_x here has it (as its .0 release does) and v2_0 on does not.
+ * Unknown or absent versions get 1.18's behaviour, the seed's version.
  */
 export function timerGaugeSemantics(flinkVersion: string | undefined): TimerGaugeSemantics {
   const m = /^v(\d+)_(\d+)$/.exec(flinkVersion ?? "");
   const [major, minor] = m === null ? [1, 18] : [Number(m[1]), Number(m[2])];
   const at = (ma: number, mi: number) => major > ma || (major === ma && minor >= mi);
-  return { timeSpanSeconds: at(1, 17) ? 60 : UPDATE_INTERVAL_SECONDS, doubleCountsSpanningMeasurements: !at(1, 20) };
+  return { timeSpanSeconds: at(1, 17) ? 60 : UPDATE_INTERVAL_SECONDS, doubleCountsSpanningMeasurements: !at(2, 0) };
 }
 
 export const FLINK_1_18_TIMER_GAUGE: TimerGaugeSemantics = timerGaugeSemantics("v1_18");

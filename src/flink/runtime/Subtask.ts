@@ -6,6 +6,7 @@ import type { InputChannel, InputGate } from "../network/InputGate.ts";
 import type { ResultPartition } from "../network/ResultPartition.ts";
 import type { ChannelSelector } from "../partitioners.ts";
 import type { SourceReader } from "../sources/SourceReader.ts";
+import { PythonBundle, type PythonBundling } from "./PythonBundle.ts";
 
 export type TaskState = "idle" | "busy" | "backpressured";
 
@@ -16,23 +17,6 @@ export type TaskState = "idle" | "busy" | "backpressured";
  */
 type Gauge = "idle" | "soft" | "hard" | "none";
 
-/**
- * A PyFlink operator in process mode (flink-python AbstractExternalPythonFunctionOperator,
- * release-1.18.1): elements join the current bundle as they arrive; the Python worker
- * gets them only when the bundle is finished (after `bundleSize` elements, or at the
- * first check of the `bundleTimeMs` timer at least that long after the last finish), and
- * the task thread blocks in finishBundle until the worker has processed all of them.
- */
-export interface PythonBundling {
-  /** The Python operator's index in the chain. */
-  readonly index: number;
-  /** python.fn-execution.bundle.size */
-  readonly bundleSize: number;
-  /** python.fn-execution.bundle.time (ms) */
-  readonly bundleTimeMs: number;
-  /** Per-element cost of the Python runtime on top of the function body (ms). */
-  readonly overhead: Sampler;
-}
 
 /** One output of a subtask: a result partition and the partitioner choosing its channel. */
 export interface TaskOutput {
@@ -87,21 +71,8 @@ export class Subtask {
   /** A legacy SourceFunction (SourceStreamTask): emits without checking output availability, counts no input. */
   private readonly legacySource: boolean;
 
-  // The Python bundle in progress (python !== null): per element, its worker time and,
-  // for each operator from the Python one on, its records in and out (flattened).
-  private bundleCount = 0;
-  private readonly bundleCosts: number[] = [];
-  private readonly bundleIo: number[] = [];
-  /** Operators from the Python one to the chain's end. */
-  private readonly bundleWidth: number;
-  private lastFinishBundleTime: number;
-  /** A bundle-timer mail is waiting for the task thread. */
-  private bundleTimerMail = false;
-  private bundleTickScheduled = false;
-  /** In finishBundle: the worker has returned results for this many elements of the bundle. */
-  private finishing = false;
-  private resultsReturned = 0;
-  private finishBundleDue = false;
+  /** The Python operator's bundle, when the chain has one. */
+  private readonly py: PythonBundle | null;
 
   constructor(
     private readonly env: Environment,
@@ -114,12 +85,11 @@ export class Subtask {
     readonly outputs: readonly TaskOutput[],
     private readonly source: SourceReader | null,
     private readonly bufferTimeoutMs: number,
-    private readonly python: PythonBundling | null = null,
+    python: PythonBundling | null = null,
   ) {
     this.stateSince = env.now;
     this.legacySource = source?.legacy === true;
-    this.bundleWidth = python === null ? 0 : chain.length - python.index;
-    this.lastFinishBundleTime = Math.floor(env.now);
+    this.py = python === null ? null : new PythonBundle(python, chain.length, env.now);
     this.pendingIn = new Int32Array(chain.length);
     this.pendingOut = new Int32Array(chain.length);
     const constantCosts = chain.map((op) => (op.spec.cost.kind === "constant" ? op.spec.cost.value : NaN));
@@ -158,25 +128,22 @@ export class Subtask {
   /**
    * The bundle timer is Flink's scheduleAtFixedRate(bundle time) from the operator's open,
    * whose mail runs checkInvokeFinishBundleByTime on the task thread. A tick finds nothing
-   * to do unless the bundle has elements and the last finish is a bundle time old, so only
-   * that next tick on the same grid is scheduled (one event per bundle instead of one a
-   * second per subtask); a tick that comes while the thread is busy waits as a mail.
+   * to do unless the bundle has elements and its time is up, so only that tick is
+   * scheduled (one event per bundle instead of one a second per subtask); a tick that
+   * comes while the thread is busy waits as a mail.
    */
-  private scheduleBundleTick(): void {
-    if (this.bundleTickScheduled) return;
-    this.bundleTickScheduled = true;
-    const period = Math.max(this.python!.bundleTimeMs, 1);
-    const start = this.metrics.startMs;
-    const afterNow = Math.floor((this.env.now - start) / period) + 1;
-    const due = Math.ceil((this.lastFinishBundleTime + this.python!.bundleTimeMs - start) / period);
-    this.env.scheduleAt(start + Math.max(afterNow, due) * period, this.onBundleTick);
+  private scheduleBundleTick(py: PythonBundle): void {
+    if (py.tickScheduled) return;
+    py.tickScheduled = true;
+    this.env.scheduleAt(py.nextUsefulTick(this.env.now), this.onBundleTick);
   }
 
   private readonly onBundleTick = (): void => {
-    this.bundleTickScheduled = false;
+    const py = this.py!;
+    py.tickScheduled = false;
     if (this.stopped) return;
-    this.bundleTimerMail = true;
-    if (this.state !== "busy") this.wake();
+    py.timerMail = true;
+    this.wake();
   };
 
   getState(): TaskState {
@@ -235,28 +202,7 @@ export class Subtask {
         this.setState("backpressured", "hard");
         return;
       }
-      if (this.finishing) {
-        // Blocked in finishBundle until the worker has returned every element's results.
-        if (this.resultsReturned < this.bundleCount) {
-          this.setState("busy");
-          return;
-        }
-        this.endFinishBundle();
-      }
-      if (this.finishBundleDue) {
-        // checkInvokeFinishBundleByCount, right after the element that filled the bundle.
-        this.finishBundleDue = false;
-        if (this.startFinishBundle()) return;
-        continue;
-      }
-      // Mails before the default action, as the mailbox loop runs them.
-      if (this.bundleTimerMail) {
-        this.bundleTimerMail = false;
-        if (this.bundleCount > 0) {
-          if (Math.floor(this.env.now) - this.lastFinishBundleTime >= this.python!.bundleTimeMs && this.startFinishBundle()) return;
-          this.scheduleBundleTick();
-        }
-      }
+      if (this.py !== null && this.runPythonMails(this.py)) return;
       // A legacy source thread emits without asking; a mailbox task waits for output availability.
       if (!this.legacySource && !this.outputAvailable()) {
         this.setState("backpressured", "soft");
@@ -280,45 +226,65 @@ export class Subtask {
   };
 
   /**
+   * The Python operator's part of the mailbox loop, before the default action: waiting in
+   * finishBundle, finishing a full bundle, or the bundle timer's mail. True when the task
+   * thread is now blocked in finishBundle.
+   */
+  private runPythonMails(py: PythonBundle): boolean {
+    if (py.finishing) {
+      if (py.returned < py.count) {
+        this.setState("busy");
+        return true;
+      }
+      py.finished(this.env.now);
+    }
+    if (py.finishDue) {
+      // checkInvokeFinishBundleByCount, right after the element that filled the bundle.
+      py.finishDue = false;
+      if (this.startFinishBundle(py)) return true;
+    }
+    if (py.timerMail) {
+      py.timerMail = false;
+      if (py.count > 0) {
+        if (py.timeIsUp(this.env.now) && this.startFinishBundle(py)) return true;
+        this.scheduleBundleTick(py);
+      }
+    }
+    return false;
+  }
+
+  /**
    * invokeFinishBundle (AbstractExternalPythonFunctionOperator, release-1.18.1): the
    * worker gets the bundle (Beam flushes its 1 MB outbound buffer only now) and processes
    * the elements one after another; the task thread waits, emitting each element's
    * results as they come back. False when the bundle is empty.
    */
-  private startFinishBundle(): boolean {
-    if (this.bundleCount === 0) return false;
-    this.finishing = true;
-    this.resultsReturned = 0;
+  private startFinishBundle(py: PythonBundle): boolean {
+    if (py.count === 0) return false;
+    py.finishing = true;
+    py.returned = 0;
     this.setState("busy");
-    this.env.schedule(this.bundleCosts[0]!, this.onResult);
+    this.env.schedule(py.costs[0]!, this.onResult);
     return true;
   }
 
   /** The worker returns one element's results; it goes on with the next regardless of the task thread. */
   private readonly onResult = (): void => {
     if (this.stopped) return;
-    const j = this.resultsReturned++;
+    const py = this.py!;
+    const j = py.returned++;
     const ops = this.metrics.operators;
-    const k = this.python!.index;
-    const w = this.bundleWidth;
+    const k = py.config.index;
+    const w = py.width;
     for (let i = 0; i < w; i++) {
-      if (i > 0) ops[k + i]!.numRecordsIn.inc(this.bundleIo[(j * w + i) * 2]!);
-      ops[k + i]!.numRecordsOut.inc(this.bundleIo[(j * w + i) * 2 + 1]!);
+      if (i > 0) ops[k + i]!.numRecordsIn.inc(py.io[(j * w + i) * 2]!);
+      ops[k + i]!.numRecordsOut.inc(py.io[(j * w + i) * 2 + 1]!);
     }
-    if (this.outputs.length > 0) this.pendingEmits += this.bundleIo[(j * w + w - 1) * 2 + 1]!;
-    if (this.resultsReturned < this.bundleCount) this.env.schedule(this.bundleCosts[this.resultsReturned]!, this.onResult);
+    if (this.outputs.length > 0) this.pendingEmits += py.io[(j * w + w - 1) * 2 + 1]!;
+    if (py.returned < py.count) this.env.schedule(py.costs[py.returned]!, this.onResult);
     // A task thread blocked on an output buffer emits these results once it gets one.
     if (this.state !== "backpressured") this.step();
   };
-
-  /** The bundle is done: elementCount = 0 and lastFinishBundleTime = now, as invokeFinishBundle ends. */
-  private endFinishBundle(): void {
-    this.finishing = false;
-    this.bundleCount = 0;
-    this.bundleCosts.length = 0;
-    this.bundleIo.length = 0;
-    this.lastFinishBundleTime = Math.floor(this.env.now);
-  }
 
   private outputAvailable(): boolean {
     for (const o of this.outputs) if (!o.partition.isAvailable()) return false;
@@ -373,15 +339,15 @@ export class Subtask {
     let n = 1;
     let cost = 0;
     const chain = this.chain;
-    const python = this.python;
-    const k = python === null ? chain.length : python.index;
+    const py = this.py;
+    const k = py === null ? chain.length : py.config.index;
     let workerCost = 0;
     for (let i = 0; i < chain.length; i++) {
       const op = chain[i]!;
       this.pendingIn[i] = n;
       let c = 0;
       for (let j = 0; j < n; j++) c += op.cost();
-      if (i === k) for (let j = 0; j < n; j++) c += python!.overhead();
+      if (i === k) for (let j = 0; j < n; j++) c += py!.config.overhead();
       const exact = op.carry + n * op.spec.selectivity;
       const out = Math.floor(exact + 1e-9);
       op.carry = exact - out;
@@ -391,11 +357,11 @@ export class Subtask {
       if (i < k) cost += c;
       else {
         workerCost += c;
-        this.bundleIo.push(n, out);
+        py!.io.push(n, out);
       }
       n = out;
     }
-    if (python !== null) this.bundleCosts.push(workerCost);
+    if (py !== null) py.costs.push(workerCost);
     // The head operator counts its input when it receives the record; a legacy source has none.
     if (!this.legacySource) this.metrics.operators[0]!.numRecordsIn.inc(this.pendingIn[0]!);
     return cost;
@@ -403,17 +369,17 @@ export class Subtask {
 
   private finishRecord(): void {
     const ops = this.metrics.operators;
-    const python = this.python;
-    if (python !== null) {
-      const k = python.index;
+    const py = this.py;
+    if (py !== null) {
+      const k = py.config.index;
       for (let i = 0; i < k; i++) {
         if (i > 0) ops[i]!.numRecordsIn.inc(this.pendingIn[i]!);
         ops[i]!.numRecordsOut.inc(this.pendingOut[i]!);
       }
       if (k > 0) ops[k]!.numRecordsIn.inc(this.pendingIn[k]!);
       // elementCount++ and checkInvokeFinishBundleByCount (one element per record reaching the operator).
-      if (this.bundleCount++ === 0) this.scheduleBundleTick();
-      if (this.bundleCount >= python.bundleSize) this.finishBundleDue = true;
+      if (py.count++ === 0) this.scheduleBundleTick(py);
+      if (py.count >= py.config.bundleSize) py.finishDue = true;
       return;
     }
     for (let i = 0; i < ops.length; i++) {

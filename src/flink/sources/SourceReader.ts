@@ -28,23 +28,18 @@ export interface SourceReader {
 export class LegacyDatagenReader implements SourceReader {
   onAvailable: (() => void) | null = null;
   readonly legacy = true;
+  /** taskRowsPerSecond, fixed when run() starts (the connector's rate is a constant). */
+  private readonly burstSize: number;
   private nextReadTime: number;
   private remaining: number;
   private sleeping = false;
 
-  constructor(
-    private readonly load: LoadProfile,
-    private readonly parallelism: number,
-    startMs: number,
-  ) {
+  constructor(load: LoadProfile, parallelism: number, startMs: number) {
+    // for (int i = 0; i < taskRowsPerSecond; i++) with a double bound: ceil(rows / p) rows.
+    this.burstSize = Math.ceil(load.rate(startMs) / parallelism);
     // nextReadTime = System.currentTimeMillis() when run() starts; the first burst goes at once.
     this.nextReadTime = Math.floor(startMs);
-    this.remaining = this.burstSize();
-  }
-
-  /** for (int i = 0; i < taskRowsPerSecond; i++) with a double bound: ceil(rows / p) rows. */
-  private burstSize(): number {
-    return Math.ceil(this.load.rate(this.nextReadTime) / this.parallelism);
+    this.remaining = this.burstSize;
   }
 
   poll(nowMs: number): number {
@@ -60,7 +55,7 @@ export class LegacyDatagenReader implements SourceReader {
       const wait = this.nextReadTime - Math.floor(nowMs);
       if (wait > 0) return wait;
       this.sleeping = false;
-      this.remaining = this.burstSize();
+      this.remaining = this.burstSize;
     }
   }
 
