@@ -119,6 +119,8 @@ export class FlinkOperator {
   /** The parallelism per vertex the job runs with, or is being restarted with. */
   private target = new Map<string, number>();
   private releaseEvent: ReturnType<Environment["schedule"]> | null = null;
+  /** spec.flinkConfiguration as entries, copied into each reconcile's Configuration. */
+  private readonly configuration: ReadonlyMap<string, string>;
 
   constructor(
     private readonly env: Environment,
@@ -127,6 +129,7 @@ export class FlinkOperator {
     rest: RestApi,
     private readonly options: OperatorOptions,
   ) {
+    this.configuration = new Map(Object.entries(options.flinkConfiguration));
     const epochNow = () => cluster.epochMs(env.now);
     this.log = new OperatorLog(`${options.namespace}/${options.name}`, epochNow);
     this.events = new OperatorEventHandler(epochNow);
@@ -165,7 +168,8 @@ export class FlinkOperator {
       `${this.options.namespace}/${this.options.name}`,
       this.cluster.jobId,
       this.cluster.effectiveStatus() as JobStatus,
-      new Configuration(this.options.flinkConfiguration),
+      // A fresh configuration each reconcile, as the operator observes it (the autoscaler may add excluded vertices to it).
+      new Configuration(this.configuration),
       () => this.restClient,
     );
     const previous = setLogSink(this.log.sink);
