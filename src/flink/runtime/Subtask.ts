@@ -17,7 +17,6 @@ export type TaskState = "idle" | "busy" | "backpressured";
  */
 type Gauge = "idle" | "soft" | "hard" | "none";
 
-
 /** One output of a subtask: a result partition and the partitioner choosing its channel. */
 export interface TaskOutput {
   readonly partition: ResultPartition;
