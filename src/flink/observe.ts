@@ -49,9 +49,10 @@ export function sampleVertices(cluster: FlinkCluster, _nowMs: number): VertexSam
       parallelism: v.parallelism,
       recordsInPerSecond: recordsIn,
       recordsOutPerSecond: recordsOut,
-      busyTimeMsPerSecond: n === 0 ? 0 : busy / n,
-      backPressuredTimeMsPerSecond: n === 0 ? 0 : backPressured / n,
-      idleTimeMsPerSecond: n === 0 ? 0 : idle / n,
+      // No running task (a restart): Flink has no value to report.
+      busyTimeMsPerSecond: n === 0 ? NaN : busy / n,
+      backPressuredTimeMsPerSecond: n === 0 ? NaN : backPressured / n,
+      idleTimeMsPerSecond: n === 0 ? NaN : idle / n,
       pendingRecords: pending,
       jobStatus: cluster.getStatus(),
     };
