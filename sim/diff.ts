@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { diffRuns } from "../src/record/diffRuns.ts";
+import { userPath } from "./paths.ts";
 import type { Summary } from "../src/record/summary.ts";
 
 export const DIFF_HELP = `diff <runDirA> <runDirB> [--tolerance F]
@@ -25,12 +26,12 @@ export function runDiff(argv: string[]): number {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { tolerance: { type: "string" } } });
   } catch (e) {
-    process.stderr.write(`error: ${(e as Error).message}\n\n${DIFF_HELP}`);
+    process.stderr.write(`error: ${(e as Error).message} (npm run sim -- --help for usage)\n`);
     return 2;
   }
   const { positionals, values } = parsed;
   if (positionals.length !== 2) {
-    process.stderr.write(`error: diff needs two run folders\n\n${DIFF_HELP}`);
+    process.stderr.write(`error: diff needs two run folders, got ${positionals.length} (npm run sim -- --help for usage)\n`);
     return 2;
   }
   const tolerance = values.tolerance === undefined ? 0 : Number(values.tolerance);
@@ -38,8 +39,8 @@ export function runDiff(argv: string[]): number {
     process.stderr.write(`error: --tolerance expects a non-negative number, got '${values.tolerance}'\n`);
     return 2;
   }
-  const a = readRun(positionals[0]!);
-  const b = readRun(positionals[1]!);
+  const a = readRun(userPath(positionals[0]!));
+  const b = readRun(userPath(positionals[1]!));
   for (const r of [a, b]) {
     if (typeof r === "string") {
       process.stderr.write(`error: ${r}\n`);

@@ -7,6 +7,7 @@ import type { Summary } from "../src/record/summary.ts";
 import { loadScenarioVariants, type Scenario } from "../src/scenario/loadScenario.ts";
 import { runDiff, DIFF_HELP } from "./diff.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
+import { userPath } from "./paths.ts";
 import { runScenario } from "./runScenario.ts";
 
 const HELP = `Usage: npm run sim -- <scenario.yaml> [options]
@@ -38,6 +39,10 @@ Example:
 `;
 
 class UsageError extends Error {}
+
+/** The largest seed: Number.MAX_SAFE_INTEGER, the last integer a double represents exactly. */
+const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
 
 interface Cli {
   readonly scenarioFile: string;
@@ -76,7 +81,10 @@ function parseCli(argv: string[]): Cli | "help" {
   if (positionals.length > 1) throw new UsageError(`one scenario file at a time, got ${positionals.length}: ${positionals.join(" ")}`);
   let seed: number | undefined;
   if (values.seed !== undefined) {
-    if (!/^-?\d+$/.test(values.seed)) throw new UsageError(`--seed expects an integer, got '${values.seed}'`);
+    // Only integers a double holds exactly: a larger one would round, and two seeds could be the same stream.
+    if (!/^-?\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) {
+      throw new UsageError(`--seed expects an integer from -${MAX_SEED} to ${MAX_SEED}, got '${values.seed}'`);
+    }
     seed = Number(values.seed);
   }
   const set: Record<string, string> = {};
@@ -91,15 +99,21 @@ function parseCli(argv: string[]): Cli | "help" {
     replications = Number(values.replications);
   }
   return {
-    scenarioFile: positionals[0]!,
+    scenarioFile: userPath(positionals[0]!),
     variant: values.variant,
     replications,
-    outDir: values.out ?? "out",
+    // out/ of the package by default, where .gitignore keeps it out of git.
+    outDir: values.out === undefined ? "out" : userPath(values.out),
     seed,
     duration: values.duration,
     set,
     quiet: values.quiet ?? false,
   };
+}
+
+/** "1 scaling", "6 scalings". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function formatVirtual(ms: number): string {
@@ -136,7 +150,7 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
   const a = s.autoscaling;
   const lines = [
     `${scenario.name}/${scenario.variant} (${scenario.deploymentName}), seed ${s.seed}: ${formatVirtual(scenario.durationMs)} of virtual time in ${(wallMs / 1000).toFixed(2)} s wall (${Math.round(scenario.durationMs / wallMs)}x), ${s.events} events`,
-    `  autoscaler: ${a.evaluations} evaluations, ${a.scalings} scalings` +
+    `  autoscaler: ${plural(a.evaluations, "evaluation")}, ${plural(a.scalings, "scaling")}` +
       (a.restarts > 0
         ? `; restarts: actual mean ${a.restart_actual_mean_s} s, max ${a.restart_actual_max_s} s; restart time used first ${a.restart_time_used_first_s} s, last ${a.restart_time_used_last_s} s`
         : ""),
@@ -157,7 +171,7 @@ function main(argv: string[]): number {
     cli = parseCli(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`error: ${e.message}\n\n${HELP}`);
+    process.stderr.write(`error: ${e.message} (npm run sim -- --help for usage)\n`);
     return 2;
   }
   if (cli === "help") {
@@ -174,6 +188,10 @@ function main(argv: string[]): number {
   }
 
   const first = scenarios[0]!;
+  if (!Number.isSafeInteger(first.seed + cli.replications - 1)) {
+    process.stderr.write(`error: seeds ${first.seed}.. for ${cli.replications} replications pass ${MAX_SEED}, the largest a double holds exactly\n`);
+    return 2;
+  }
   const seeds = Array.from({ length: cli.replications }, (_, i) => first.seed + i);
   const totalMs = scenarios.length * seeds.length * first.durationMs;
   const progress = progressReporter(first, totalMs, cli.quiet);

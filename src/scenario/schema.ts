@@ -178,7 +178,7 @@ const simulation = z.strictObject({
   restart: restart.optional(),
   variants: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a variant name is letters, digits, '-' and '_'"), variant).optional(),
   duration: duration.optional(),
-  seed: z.number().int().optional(),
+  seed: z.number().int().optional(), // zod's int() is a safe integer: a double holds it exactly
   sampleInterval: duration.optional(),
   startTime: z.string().optional(),
   recordSize: quantity.optional(),

@@ -35,6 +35,8 @@ const cases: [string, string, string, RegExp][] = [
   ["a wrong type", edited("    parallelism: 1\n    upgradeMode", "    parallelism: one\n    upgradeMode"), "spec.job.parallelism", /expected number, got string "one"/],
   ["a negative rate", edited("rowsPerSecond: 10", "rowsPerSecond: -10"), "simulation.job.operators[0].source.rowsPerSecond", /greater than 0, got number -10/],
   ["a bad duration", edited("duration: 1h", "duration: 1 fortnight"), "simulation.duration", /time unit 'fortnight'/],
+  ["a seed beyond what a double holds exactly", edited("  seed: 1\n", "  seed: 99999999999999999999\n"), "simulation.seed", /expected int to be <=9007199254740991/],
+  ["a varying load for the Table datagen", edited("source: { connector: datagen, rowsPerSecond: 10 }", "source: { connector: datagen, load: { profile: ramp, from: 1, to: 10, over: 1h } }"), "simulation.job.operators[0].source.load", /constant rows-per-second/],
   ["a bad cost duration", edited("cost: 2s", "cost: 2 secs please"), "simulation.job.operators[1].cost", /time unit 'secs please'/],
   ["a bad distribution name", edited("cost: 2s", "cost: { distribution: lognormel, median: 2s, p95: 3s }"), "simulation.job.operators[1].cost.distribution", /did you mean 'lognormal'/],
   ["a lognormal with p95 below its median", edited("cost: 2s", "cost: { distribution: lognormal, median: 2s, p95: 1s }"), "simulation.job.operators[1].cost.p95", /greater than the median/],

@@ -81,3 +81,34 @@ describe("comparing runs from the command line", () => {
     expect(sim("diff", on, join(out, "nowhere")).stderr).toMatch(/no summary\.json/);
   });
 });
+
+describe("sim command line, as a newcomer types it", () => {
+  it("answers a usage error with one line naming the problem and pointing to --help", () => {
+    const r = sim(SEED_SCENARIO, "--replications", "zero");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("error: --replications expects a positive integer, got 'zero' (npm run sim -- --help for usage)\n");
+    const d = sim("diff", "only-one");
+    expect(d.status).toBe(2);
+    expect(d.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("refuses a seed a double cannot hold exactly, saying the range", () => {
+    const r = sim(SEED_SCENARIO, "--seed", "99999999999999999999", "--replications", "3");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("error: --seed expects an integer from -9007199254740991 to 9007199254740991, got '99999999999999999999' (npm run sim -- --help for usage)\n");
+  });
+
+  it("resolves paths against the folder npm was started in (INIT_CWD)", () => {
+    const home = mkdtempSync(join(tmpdir(), "sim-cwd-"));
+    writeFileSync(join(home, "job.yaml"), readFileSync(SEED_SCENARIO, "utf8"));
+    const r = spawnSync(TSX, ["sim/main.ts", "job.yaml", "--out", "runs", "--duration", "2min", "--variant", "tracking-on"], {
+      encoding: "utf8",
+      env: { ...process.env, INIT_CWD: home },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(existsSync(join(home, "runs", "job", "tracking-on", "summary.json"))).toBe(true);
+    // one scaling in two minutes (at 75 s), said in the singular
+    expect(r.stdout).toContain("1 scaling;");
+  });
+});
