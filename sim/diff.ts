@@ -5,11 +5,6 @@ import { diffRuns } from "../src/record/diffRuns.ts";
 import { userPath } from "./paths.ts";
 import type { Summary } from "../src/record/summary.ts";
 
-export const DIFF_HELP = `diff <runDirA> <runDirB> [--tolerance F]
-  Compares two run folders (out/<scenario>/<variant>/): headline figures of summary.json
-  and the executed decisions of decisions.csv. Prints what changed; exit status 1 when a
-  figure differs by more than the relative tolerance F (default 0) or a decision differs.
-`;
 
 function readRun(dir: string): { summary: Summary; decisions: string } | string {
   for (const f of ["summary.json", "decisions.csv"]) if (!existsSync(join(dir, f))) return `${dir}: no ${f} (is it a run folder, out/<scenario>/<variant>/?)`;

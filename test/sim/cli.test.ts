@@ -112,3 +112,25 @@ describe("sim command line, as a newcomer types it", () => {
     expect(r.stdout).toContain("1 scaling;");
   });
 });
+
+describe("the compiled command line (dist/, built by npm ci's prepare script)", () => {
+  const compiled = (...args: string[]) => spawnSync(process.execPath, ["dist/cli.mjs", ...args], { encoding: "utf8" });
+
+  it("answers --help as the TypeScript entry does", () => {
+    expect(existsSync("dist/cli.mjs"), "dist/cli.mjs is missing: npm ci (or node sim/build.mjs) builds it").toBe(true);
+    const r = compiled("--help");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(sim("--help").stdout);
+  });
+
+  it("writes the same files as the TypeScript sources for the same scenario and seed", () => {
+    const a = mkdtempSync(join(tmpdir(), "sim-dist-"));
+    const b = mkdtempSync(join(tmpdir(), "sim-tsx-"));
+    const args = [SEED_SCENARIO, "--duration", "5min", "--variant", "tracking-on", "--quiet"];
+    expect(compiled(...args, "--out", a).status).toBe(0);
+    expect(sim(...args, "--out", b).status).toBe(0);
+    for (const f of ["timeseries.csv", "decisions.csv", "autoscaler.log", "summary.json"]) {
+      expect(readFileSync(join(a, "backpressure", "tracking-on", f), "utf8")).toBe(readFileSync(join(b, "backpressure", "tracking-on", f), "utf8"));
+    }
+  });
+});
