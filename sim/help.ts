@@ -17,7 +17,8 @@ Options:
   --duration D       virtual time to simulate, in Flink's syntax: 30min, 2h, PT6H
   --set KEY=VALUE    set a flinkConfiguration key (repeatable), e.g.
                      --set pipeline.max-parallelism=24
-  --quiet            print nothing but errors
+  --quiet            print nothing but errors and warnings
+  --strict           treat warnings (a key close to one the simulator reads) as errors
   -h, --help         show this help
 
 Files written: timeseries.csv, decisions.csv, restarts.csv, events.csv,

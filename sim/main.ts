@@ -27,6 +27,7 @@ interface Cli {
   readonly duration: string | undefined;
   readonly set: Record<string, string>;
   readonly quiet: boolean;
+  readonly strict: boolean;
 }
 
 function parseCli(argv: string[]): Cli | "help" {
@@ -43,6 +44,7 @@ function parseCli(argv: string[]): Cli | "help" {
         duration: { type: "string" },
         set: { type: "string", multiple: true },
         quiet: { type: "boolean" },
+        strict: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -82,6 +84,7 @@ function parseCli(argv: string[]): Cli | "help" {
     duration: values.duration,
     set,
     quiet: values.quiet ?? false,
+    strict: values.strict ?? false,
   };
 }
 
@@ -154,7 +157,7 @@ function main(argv: string[]): number {
   }
   let scenarios: Scenario[];
   try {
-    scenarios = loadScenarioVariants(cli.scenarioFile, { set: cli.set, seed: cli.seed, duration: cli.duration, variant: cli.variant });
+    scenarios = loadScenarioVariants(cli.scenarioFile, { set: cli.set, seed: cli.seed, duration: cli.duration, variant: cli.variant, strict: cli.strict });
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     process.stderr.write(`error: ${e.message}\n`);
@@ -162,6 +165,7 @@ function main(argv: string[]): number {
   }
 
   const first = scenarios[0]!;
+  for (const warning of new Set(scenarios.flatMap((s) => s.warnings))) process.stderr.write(`warning: ${warning}\n`);
   if (!Number.isSafeInteger(first.seed + cli.replications - 1)) {
     process.stderr.write(`error: seeds ${first.seed}.. for ${cli.replications} replications pass ${MAX_SEED}, the largest a double holds exactly\n`);
     return 2;

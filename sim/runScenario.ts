@@ -119,6 +119,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     }),
     timeseries: timeseries.rows,
     flinkConfiguration: scenario.flinkConfiguration,
+    warnings: scenario.warnings,
     slotHours: operator.slotHours(scenario.durationMs),
     autoscaling: {
       evaluations: new Set(operator.decisions.map((d) => d.timeMs)).size,

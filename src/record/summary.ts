@@ -32,6 +32,8 @@ export interface RunOutcome {
   readonly vertices: readonly VertexOutcome[];
   readonly timeseries: readonly TimeseriesRow[];
   readonly flinkConfiguration: Readonly<Record<string, string>>;
+  /** Likely mistakes in the scenario that were not errors. */
+  readonly warnings: readonly string[];
   /** Slot-hours used, TaskManagers coming and going included. */
   readonly slotHours: number;
   readonly autoscaling: AutoscalingOutcome;
@@ -108,6 +110,7 @@ export function buildSummary(run: RunOutcome) {
       };
     }),
     effective_configuration: run.flinkConfiguration,
+    warnings: run.warnings,
   };
 }
 

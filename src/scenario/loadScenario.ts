@@ -9,6 +9,7 @@ import type { DistributionSpec } from "../engine/distributions.ts";
 import { buildJobGraph, type EdgeSpec, type JobSpec, type OperatorSpec } from "../flink/JobGraph.ts";
 import { computeDefaultMaxParallelism } from "../flink/keyGroups.ts";
 import { ConfigValueError, FlinkConfigReader, readClusterSettings, type ClusterSettings } from "./flinkConfiguration.ts";
+import { invalidValues, nearMisses } from "./flinkKeys.ts";
 import { ALL_OPTIONS, MEMORY_TUNING_ENABLED } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
 import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
@@ -46,6 +47,8 @@ export interface Scenario {
   readonly timerGauge: Partial<TimerGaugeSemantics>;
   /** simulation.flinkMetrics.fetcherServesPreviousFetch (true): the request that triggers a MetricFetcher update gets the previous values. */
   readonly fetcherServesPreviousFetch: boolean;
+  /** Likely mistakes that are not errors (a key close to one the simulator reads), each `file: path: problem`. */
+  readonly warnings: readonly string[];
   readonly restart: RestartSpec;
 }
 
@@ -56,6 +59,8 @@ export interface ScenarioOverrides {
   readonly duration?: string;
   /** Resolve this variant of simulation.variants (default: the first, or "default" without variants). */
   readonly variant?: string;
+  /** Warnings become errors (--strict). */
+  readonly strict?: boolean;
 }
 
 /** kubernetes.operator.reconcile.interval as the operator's Helm chart installs it. */
@@ -441,6 +446,11 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   }
 
   validateAutoscalerConfiguration(file, flinkConfiguration, configPath);
+  const badValue = invalidValues(flinkConfiguration)[0];
+  if (badValue !== undefined) throw new ScenarioError(file, configPath(badValue.key), badValue.problem);
+  const autoscalerKeys = ALL_OPTIONS.flatMap((o) => [o.key, ...o.fallbackKeys.map((f) => f.key)]);
+  const warnings = nearMisses(flinkConfiguration, autoscalerKeys).map((w) => `${file}: ${configPath(w.key)}: ${w.problem}`);
+  if (overrides.strict === true && warnings.length > 0) throw new ScenarioError(file, "", `${warnings[0]!.slice(file.length + 2)} (--strict)`);
   // The operator's Helm chart sets 15 s (helm/flink-kubernetes-operator/values.yaml,
   // release-1.15.0); 60 s is only the code default of KubernetesOperatorConfigOptions.
   let reconcileIntervalMs = HELM_CHART_RECONCILE_INTERVAL_MS;
@@ -500,6 +510,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     restart,
     timerGauge: timerGaugeOverrides(file, sim.flinkMetrics),
     fetcherServesPreviousFetch: sim.flinkMetrics?.fetcherServesPreviousFetch ?? true,
+    warnings,
   };
 }
 

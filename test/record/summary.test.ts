@@ -30,6 +30,7 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
     vertices: [{ id: "v", name: "Source: k", isSource: true, isSink: false, parallelism: 1, maxParallelism: 1, recordsIn: 0, recordsOut: 0, busyMs: 1, backPressuredMs: 0, idleMs: 0 }],
     timeseries: rows,
     flinkConfiguration: {},
+    warnings: [],
     slotHours: 0,
     autoscaling: {
       evaluations: 0,

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 const TSX = join("node_modules", ".bin", "tsx");
@@ -115,6 +115,11 @@ describe("sim command line, as a newcomer types it", () => {
 
 describe("the compiled command line (dist/, built by npm ci's prepare script)", () => {
   const compiled = (...args: string[]) => spawnSync(process.execPath, ["dist/cli.mjs", ...args], { encoding: "utf8" });
+  // Built anew from the sources under test (npm ci builds it once; the sources may have changed since).
+  beforeAll(() => {
+    const b = spawnSync(process.execPath, ["sim/build.mjs"], { encoding: "utf8" });
+    if (b.status !== 0) throw new Error(`sim/build.mjs failed: ${b.stderr}`);
+  });
 
   it("answers --help as the TypeScript entry does", () => {
     expect(existsSync("dist/cli.mjs"), "dist/cli.mjs is missing: npm ci (or node sim/build.mjs) builds it").toBe(true);
@@ -132,5 +137,33 @@ describe("the compiled command line (dist/, built by npm ci's prepare script)", 
     for (const f of ["timeseries.csv", "decisions.csv", "autoscaler.log", "summary.json"]) {
       expect(readFileSync(join(a, "backpressure", "tracking-on", f), "utf8")).toBe(readFileSync(join(b, "backpressure", "tracking-on", f), "utf8"));
     }
+  });
+});
+
+describe("Flink keys the simulator reads", () => {
+  it("refuses a value Flink would refuse, naming the key and the allowed values", () => {
+    const r = sim(SEED_SCENARIO, "--set", "jobmanager.scheduler=adaptiv", "--duration", "1min");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/jobmanager\.scheduler"\] \(from --set\): 'adaptiv' is not a scheduler: one of Default, Adaptive, AdaptiveBatch \(ignoring case\) \(did you mean 'adaptive'\?\)\n$/);
+    const b = sim(SEED_SCENARIO, "--set", "kubernetes.operator.job.upgrade.inplace-scaling.enabled=flase", "--duration", "1min");
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/'flase' is not a boolean: true or false/);
+  });
+
+  it("warns about a key a typo away from one it reads (stderr and summary.json), and --strict refuses it", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-warn-"));
+    const r = sim(SEED_SCENARIO, "--set", "pipeline.max-paralelism=24", "--duration", "1min", "--variant", "tracking-on", "--out", out, "--quiet");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^warning: .*pipeline\.max-paralelism"\] \(from --set\): not a key the simulator reads \(did you mean 'pipeline\.max-parallelism'\?\); Flink accepts unknown keys, so it is ignored\n$/);
+    const summary = JSON.parse(readFileSync(join(out, "backpressure", "tracking-on", "summary.json"), "utf8"));
+    expect(summary.warnings).toHaveLength(1);
+    expect(summary.warnings[0]).toContain("did you mean 'pipeline.max-parallelism'");
+    const strict = sim(SEED_SCENARIO, "--set", "kubernetes.operator.reconcile.intervall=60s", "--duration", "1min", "--strict");
+    expect(strict.status).toBe(2);
+    expect(strict.stderr).toMatch(/did you mean 'kubernetes\.operator\.reconcile\.interval'.*\(--strict\)\n$/);
+    // a key far from any the simulator reads is Flink's business, not a warning
+    const other = sim(SEED_SCENARIO, "--set", "state.backend.type=rocksdb", "--duration", "1min", "--out", out, "--quiet", "--strict");
+    expect(other.status).toBe(0);
+    expect(other.stderr).toBe("");
   });
 });
