@@ -8,11 +8,18 @@ import type { Summary } from "../src/record/summary.ts";
 
 function readRun(dir: string): { summary: Summary; decisions: string } | string {
   for (const f of ["summary.json", "decisions.csv"]) if (!existsSync(join(dir, f))) return `${dir}: no ${f} (is it a run folder, out/<scenario>/<variant>/?)`;
+  let summary: unknown;
   try {
-    return { summary: JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary, decisions: readFileSync(join(dir, "decisions.csv"), "utf8") };
+    summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
   } catch (e) {
     return `${dir}: summary.json cannot be read (${(e as Error).message})`;
   }
+  // The figures diff reads; a file without them is not a run's summary.
+  const s = summary as Partial<Summary> | null;
+  if (s === null || typeof s !== "object" || typeof s.autoscaling !== "object" || s.autoscaling === null || !Array.isArray(s.vertices)) {
+    return `${dir}: summary.json is not a run's summary (no autoscaling figures or vertices)`;
+  }
+  return { summary: s as Summary, decisions: readFileSync(join(dir, "decisions.csv"), "utf8") };
 }
 
 /** npm run sim -- diff A B: exit 0 same, 1 different, 2 bad arguments. */

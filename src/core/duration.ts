@@ -47,6 +47,32 @@ function parseIso(text: string): number {
   return sign === "-" ? -ms : ms;
 }
 
+/** Why a label is not a unit, with the spelling Flink's syntax wants where the intent is clear. */
+function unitProblem(text: string, number: string, label: string): string {
+  // A fraction: Flink's TimeUtils takes whole numbers only; say it in the next smaller unit.
+  const fraction = /^\.(\d+)\s*([a-zµ]+)$/.exec(label);
+  if (fraction !== null) {
+    const unit = LABEL_TO_MS.get(fraction[2]!);
+    // Exactly, in integers: number.digits * (unit / smaller) is whole in the first unit where it is.
+    const scaled = BigInt(`${number}${fraction[1]}`);
+    const scale = 10n ** BigInt(fraction[1]!.length);
+    const smaller = FRACTION_UNITS.find((u) => unit !== undefined && u.ms < unit && (scaled * BigInt(Math.round(unit / u.ms))) % scale === 0n);
+    const hint = smaller === undefined ? "" : `: write ${(scaled * BigInt(Math.round(unit! / smaller.ms))) / scale}${smaller.label}`;
+    return `'${text}' has a fraction; Flink's duration syntax takes whole numbers${hint}`;
+  }
+  if (label === "us") return `time unit 'us' in '${text}': Flink spells microseconds µs (or micro, microsecond): write ${number}µs`;
+  return `time unit '${label}' in '${text}' is not one of ${DURATION_UNITS}`;
+}
+
+/** Units to restate a fraction in, largest first. */
+const FRACTION_UNITS: readonly { readonly label: string; readonly ms: number }[] = [
+  { label: "min", ms: 60_000 },
+  { label: "s", ms: 1000 },
+  { label: "ms", ms: 1 },
+  { label: "µs", ms: 0.001 },
+  { label: "ns", ms: 0.000001 },
+];
+
 /**
  * Parses a duration as Flink's configuration does: `5s`, `1 min`, `2m`, `100` (ms),
  * `500 ms`; also ISO-8601 like `PT2M`. Throws DurationFormatError with a readable reason.
@@ -66,9 +92,7 @@ export function parseDuration(text: string): number {
   if (!Number.isSafeInteger(value)) throw new DurationFormatError(`'${text}' is out of range`);
   if (label.length === 0) return value;
   const unit = LABEL_TO_MS.get(label);
-  if (unit === undefined) {
-    throw new DurationFormatError(`time unit '${label}' in '${text}' is not one of ${DURATION_UNITS}`);
-  }
+  if (unit === undefined) throw new DurationFormatError(unitProblem(text, number, label));
   return value * unit;
 }
 

@@ -248,6 +248,27 @@ function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey
         };
       }
       const last = path[path.length - 1];
+      if (last === "load") {
+        const profiles = ["constant", "steps", "ramp", "sine", "trace"];
+        if (value !== null && typeof value === "object" && "profile" in value) {
+          const profile = (value as Record<string, unknown>).profile;
+          if (typeof profile === "string" && profiles.includes(profile)) {
+            // The profile exists: report what is wrong inside its branch.
+            const branch = issue.errors.find(
+              (b) => b.length > 0 && b.every((i) => i.path[0] !== "profile") && !b.some((i) => i.path.length === 0 && i.code === "invalid_type"),
+            );
+            if (branch !== undefined) {
+              const inner = branch.find((i) => i.code === "unrecognized_keys") ?? branch[0]!;
+              return issueMessage(data, { ...inner, path: [...path, ...inner.path] } as Issue);
+            }
+          }
+          return {
+            path: [...path, "profile"],
+            message: `${describe(profile)} is not one of ${profiles.join(", ")}${typeof profile === "string" ? suggestion(profile, profiles) : ""}`,
+          };
+        }
+        return { path, message: `expected records per second (a number) or a profile such as {profile: sine, min: 10, max: 100, period: 1h}, got ${describe(value)}` };
+      }
       if (last === "cost") {
         return { path, message: `expected a duration (2s, 500ms, PT2M) or a distribution such as {distribution: lognormal, median: 2s, p95: 3s}, got ${describe(value)}` };
       }

@@ -167,3 +167,16 @@ describe("Flink keys the simulator reads", () => {
     expect(other.stderr).toBe("");
   });
 });
+
+describe("diff on folders that are not runs", () => {
+  it("answers exit 2 and one line for a summary.json of null or {}", () => {
+    const dir = mkdtempSync(join(tmpdir(), "not-a-run-"));
+    writeFileSync(join(dir, "decisions.csv"), "");
+    for (const text of ["null", "{}"]) {
+      writeFileSync(join(dir, "summary.json"), text);
+      const r = sim("diff", dir, dir);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`error: ${dir}: summary.json is not a run's summary (no autoscaling figures or vertices)\n`);
+    }
+  });
+});
