@@ -109,7 +109,14 @@ export function parseScenario(file: string, text: string, overrides: ScenarioOve
     const where = err.linePos?.[0] ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
     throw new ScenarioError(file, "", `is not valid YAML${where ? ` (${where})` : ""}: ${err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`);
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // yaml refuses aliases that expand beyond maxAliasCount (a "billion laughs" document).
+    if (e instanceof ReferenceError) throw new ScenarioError(file, "", `is not a usable YAML document: ${e.message}`);
+    throw e;
+  }
   if (data === null || data === undefined) throw new ScenarioError(file, "", "is empty; expected a FlinkDeployment with a simulation: block");
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ScenarioError(file, "", "is not a YAML mapping; expected a FlinkDeployment with a simulation: block");

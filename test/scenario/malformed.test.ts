@@ -24,9 +24,17 @@ function errorOf(text: string, overrides = {}): ScenarioError {
   throw new Error("the scenario was accepted");
 }
 
+/** Nine levels of nine aliases each: 9^9 nodes once expanded. */
+function billionLaughs(): string {
+  let text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]\n`;
+  return text;
+}
+
 // [case, scenario text, expected path, expected problem (regex)]
 const cases: [string, string, string, RegExp][] = [
   ["an empty file", "", "", /is empty/],
+  ["a YAML alias bomb", billionLaughs(), "", /is not a usable YAML document: Excessive alias count/],
   ["a file that is not YAML", "spec: [unclosed\n  x: {", "", /is not valid YAML \(line \d+, column \d+\)/],
   ["a YAML list instead of a mapping", "- a\n- b\n", "", /not a YAML mapping/],
   ["a misspelled top-level key", edited("\nsimulation:", "\nsimulaton:"), "simulaton", /unknown key 'simulaton' \(did you mean 'simulation'\?\)/],
