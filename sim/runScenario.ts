@@ -4,7 +4,7 @@ import { FlinkCluster } from "../src/flink/FlinkCluster.ts";
 import { sampleVertices, vertexTotals } from "../src/flink/observe.ts";
 import { RestApi } from "../src/flink/rest/RestApi.ts";
 import { FlinkOperator } from "../src/operator/FlinkOperator.ts";
-import { decisionsCsv, eventsCsv, restartsCsv } from "../src/record/operatorFiles.ts";
+import { decisionsCsv, eventsCsv, restartsCsv, verticesMentioned } from "../src/record/operatorFiles.ts";
 import { buildSummary, type Summary } from "../src/record/summary.ts";
 import { TimeseriesRecorder } from "../src/record/TimeseriesRecorder.ts";
 import { clusterOptionsOf } from "../src/scenario/clusterOptions.ts";
@@ -149,7 +149,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         phases: r.plan.phases,
       })),
     ),
-    "events.csv": eventsCsv(operator.events.events.map((e) => ({ ...e, timeMs: toVirtual(e.timeMs) }))),
+    "events.csv": eventsCsv(operator.events.events.map((e) => ({ ...e, timeMs: toVirtual(e.timeMs), vertices: verticesMentioned(e.message, vertexName) }))),
     "autoscaler.log": operator.log.toText(),
     "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
   };

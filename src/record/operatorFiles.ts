@@ -29,6 +29,8 @@ export interface EventRow {
   readonly type: string;
   readonly reason: string;
   readonly message: string;
+  /** Names of the job vertices the message mentions by ID, in the message's order. */
+  readonly vertices: readonly string[];
 }
 
 const s = (ms: number) => round(ms / 1000, 3);
@@ -84,8 +86,18 @@ export function restartsCsv(rows: readonly RestartRow[]): string {
   );
 }
 
-export const EVENT_COLUMNS = ["time_s", "type", "reason", "message"] as const;
+export const EVENT_COLUMNS = ["time_s", "type", "reason", "message", "vertices"] as const;
 
 export function eventsCsv(rows: readonly EventRow[]): string {
-  return toCsv(EVENT_COLUMNS, rows.map((r) => [s(r.timeMs), r.type, r.reason, r.message]));
+  return toCsv(EVENT_COLUMNS, rows.map((r) => [s(r.timeMs), r.type, r.reason, r.message, r.vertices.join("; ")]));
+}
+
+/** The names of the vertices whose IDs (32 hex digits) `message` mentions, in order of mention. */
+export function verticesMentioned(message: string, names: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (const m of message.matchAll(/[0-9a-f]{32}/g)) {
+    const name = names.get(m[0]);
+    if (name !== undefined && !out.includes(name)) out.push(name);
+  }
+  return out;
 }

@@ -192,3 +192,19 @@ it("keeps operator untouched when the autoscaler is disabled", () => {
   expect(result.operator.decisions).toHaveLength(0);
   expect(result.operator.restarts).toHaveLength(0);
 });
+
+describe("events.csv", () => {
+  it("names the vertices a message mentions by ID", () => {
+    const result = runScenario(seedScenarioWith((d) => (d.simulation.duration = "5min")));
+    const [header, ...rows] = result.files["events.csv"]!.trim().split("\n");
+    expect(header).toBe("time_s,type,reason,message,vertices");
+    const map = result.cluster.graph.vertices.find((v) => !v.isSource)!;
+    const reports = rows.filter((r) => r.includes(",ScalingReport,"));
+    expect(reports.length).toBeGreaterThan(0);
+    // the scaling report mentions the map's ID; the last column names it
+    for (const r of reports) {
+      expect(r).toContain(map.id);
+      expect(r.endsWith(`,${map.name}`)).toBe(true);
+    }
+  });
+});
