@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatDuration } from "../src/core/duration.ts";
-import { writeFileAtomically, writeRunFiles } from "../src/record/writeRunFiles.ts";
+import { rmSync } from "node:fs";
+import { replaceFolder } from "../src/record/writeRunFiles.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
 import type { Summary } from "../src/record/summary.ts";
 import { loadScenarioVariants, type Scenario } from "../src/scenario/loadScenario.ts";
@@ -114,9 +115,6 @@ function progressReporter(scenario: Scenario, totalMs: number, quiet: boolean) {
       const line = `[sim] ${scenario.name}: ${pct}% (${formatVirtual(virtualMs)} of ${formatVirtual(totalMs)} virtual, ${(elapsed / 1000).toFixed(1)} s)`;
       process.stderr.write(tty ? `\r${line}` : `${line}\n`);
     },
-    clear() {
-      if (shown && tty) process.stderr.write("\r\x1b[K");
-    },
     done() {
       if (shown && tty) process.stderr.write("\n");
     },
@@ -174,6 +172,9 @@ function main(argv: string[]): number {
   const totalMs = scenarios.length * seeds.length * first.durationMs;
   const progress = progressReporter(first, totalMs, cli.quiet);
   const runs: VariantRuns[] = [];
+  // The first seed's run of each variant is written in full, all at the end: an
+  // interrupted run leaves the previous results as they were.
+  const written: { scenario: Scenario; summary: Summary; files: Record<string, string>; wallMs: number }[] = [];
   let doneMs = 0;
   for (const base of scenarios) {
     const summaries: Summary[] = [];
@@ -187,26 +188,39 @@ function main(argv: string[]): number {
       });
       doneMs += scenario.durationMs;
       summaries.push(result.summary);
-      // The first seed's run is written in full; the others feed the comparison.
-      if (seed === seeds[0]) {
-        const dir = join(cli.outDir, scenario.name, scenario.variant);
-        writeRunFiles(dir, result.files);
-        if (!cli.quiet) {
-          progress.clear();
-          printRun(scenario, result.summary, performance.now() - wallStart, dir, Object.keys(result.files));
-        }
-      }
+      if (seed === seeds[0]) written.push({ scenario, summary: result.summary, files: result.files, wallMs: performance.now() - wallStart });
     }
     runs.push({ variant: base.variant, seeds, summaries });
   }
   progress.done();
-  if (runs.length > 1 || seeds.length > 1) {
-    const rows = compare(runs);
-    const file = join(cli.outDir, first.name, "comparison.csv");
-    writeFileAtomically(file, comparisonCsv(rows));
-    if (!cli.quiet) {
+
+  const scenarioDir = join(cli.outDir, first.name);
+  const compared = runs.length > 1 || seeds.length > 1;
+  const rows = compared ? compare(runs) : [];
+  let comparisonFile: string | undefined;
+  if (cli.variant === undefined) {
+    // Every variant ran: the scenario's folder is replaced whole, so its variants and its
+    // comparison always come from one run.
+    const content: Record<string, string | Record<string, string>> = {};
+    for (const w of written) content[w.scenario.variant] = w.files;
+    if (compared) content["comparison.csv"] = comparisonCsv(rows);
+    replaceFolder(scenarioDir, content);
+    if (compared) comparisonFile = join(scenarioDir, "comparison.csv");
+  } else {
+    // One variant: its folder is replaced; a comparison of all variants no longer matches
+    // the folders beside it and goes; replications of this variant are compared in its folder.
+    const w = written[0]!;
+    const files: Record<string, string> = { ...w.files };
+    if (compared) files["comparison.csv"] = comparisonCsv(rows);
+    replaceFolder(join(scenarioDir, w.scenario.variant), files);
+    rmSync(join(scenarioDir, "comparison.csv"), { force: true });
+    if (compared) comparisonFile = join(scenarioDir, w.scenario.variant, "comparison.csv");
+  }
+  if (!cli.quiet) {
+    for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), Object.keys(w.files));
+    if (comparisonFile !== undefined) {
       const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
-      process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${file}\n`);
+      process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${comparisonFile}\n`);
     }
   }
   return 0;

@@ -1,30 +1,86 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
-/**
- * Writes a run's files into `dir` all at once: into a temporary sibling first, then
- * renamed into place, so a failed or interrupted run never leaves half a folder.
- */
-export function writeRunFiles(dir: string, files: Readonly<Record<string, string>>): void {
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.tmp-${process.pid}-${Date.now()}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
-  try {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(tmp, name), content);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
+/** A folder's files, or a folder of folders: what one run writes. */
+export interface FolderContent {
+  readonly [name: string]: string | FolderContent;
+}
+
+let sequence = 0;
+
+/** A name beside `path` that no other process or call uses: `.tmp-<pid>-<n>-<name>`. */
+function siblingName(path: string, kind: "tmp" | "old"): string {
+  return join(dirname(path), `.${kind}-${process.pid}-${++sequence}-${basename(path)}`);
+}
+
+function writeTree(dir: string, content: FolderContent): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, value] of Object.entries(content)) {
+    if (typeof value === "string") writeFileSync(join(dir, name), value);
+    else writeTree(join(dir, name), value);
   }
 }
 
-/** Writes one file by renaming a finished temporary file over it. */
-export function writeFileAtomically(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
+/** Whether process `pid` runs (signal 0 tests for it without sending anything). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes what interrupted runs left in `parent`: `.tmp-<pid>-...` and `.old-<pid>-...`
+ * folders whose process no longer runs (a run killed while it wrote). Those of live
+ * processes are theirs and stay.
+ */
+export function removeStaleTemporaries(parent: string): void {
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const m = /^\.(?:tmp|old)-(\d+)-\d+-/.exec(name);
+    if (m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Replaces folder `dir` by `content` at once: the content is written into a temporary
+ * sibling, the old folder (if any) is renamed aside, the new one renamed into place and
+ * the old one removed. Readers see the old folder or the new one, never a mix; an
+ * interrupted write leaves the old folder as it was. When another process puts a folder
+ * at `dir` between the two renames, that one is moved aside too: the last writer wins and
+ * no run fails for it.
+ */
+export function replaceFolder(dir: string, content: FolderContent): void {
+  const parent = dirname(dir);
+  mkdirSync(parent, { recursive: true });
+  removeStaleTemporaries(parent);
+  const tmp = siblingName(dir, "tmp");
+  const old: string[] = [];
+  try {
+    writeTree(tmp, content);
+    for (let attempt = 0; ; attempt++) {
+      if (existsSync(dir)) {
+        const aside = siblingName(dir, "old");
+        try {
+          renameSync(dir, aside);
+          old.push(aside);
+        } catch (e) {
+          // Another process moved it first: look again.
+          if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+        }
+      }
+      try {
+        renameSync(tmp, dir);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if ((code !== "ENOTEMPTY" && code !== "EEXIST") || attempt >= 20) throw e;
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    for (const o of old) rmSync(o, { recursive: true, force: true });
+  }
 }
