@@ -1,10 +1,11 @@
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatDuration } from "../src/core/duration.ts";
-import { rmSync } from "node:fs";
+import { accessSync, constants, existsSync, rmSync, statSync } from "node:fs";
 import { replaceFolder } from "../src/record/writeRunFiles.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
 import type { Summary } from "../src/record/summary.ts";
+import { buildJobGraph } from "../src/flink/JobGraph.ts";
 import { loadScenarioVariants, type Scenario } from "../src/scenario/loadScenario.ts";
 import { runDiff } from "./diff.ts";
 import { DIFF_HELP, HELP } from "./help.ts";
@@ -89,6 +90,40 @@ function parseCli(argv: string[]): Cli | "help" {
   };
 }
 
+/**
+ * The most output a run may build in memory before it is written (its files are strings
+ * until the end; the heap at its peak is about three times their size, and Node's heap
+ * is some 4 GiB by default).
+ */
+const MAX_OUTPUT_BYTES = 2 ** 30;
+
+/**
+ * About how many bytes a run's files take: some 200 bytes per autoscaler log line (about
+ * 30 lines a reconcile) and 80 per timeseries row; measured on the seed scenario (a day:
+ * 31 MB of log, 1.2 MB of timeseries).
+ */
+function estimatedOutputBytes(s: Scenario): number {
+  const vertices = buildJobGraph(s.job, { defaultParallelism: s.cluster.defaultParallelism, maxParallelism: s.cluster.maxParallelism, parallelismOverrides: s.cluster.parallelismOverrides }).vertices.length;
+  return (s.durationMs / s.reconcileIntervalMs) * 30 * 200 + (s.durationMs / s.sampleIntervalMs) * vertices * 80;
+}
+
+/** Why the folder a run would write cannot be used, or undefined when it can. */
+function unusableOutput(dir: string): string | undefined {
+  // The nearest part of the path that exists must be a folder we may write into.
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(at)) {
+      if (!statSync(at).isDirectory()) return `${at} is a file, not a folder`;
+      try {
+        accessSync(at, constants.W_OK);
+      } catch {
+        return `${at} is not writable`;
+      }
+      return undefined;
+    }
+    if (dirname(at) === at) return undefined;
+  }
+}
+
 /** "1 scaling", "6 scalings". */
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
@@ -163,6 +198,19 @@ function main(argv: string[]): number {
   }
 
   const first = scenarios[0]!;
+  const unusable = unusableOutput(join(cli.outDir, first.name));
+  if (unusable !== undefined) {
+    process.stderr.write(`error: --out ${cli.outDir}: ${unusable}\n`);
+    return 2;
+  }
+  const estimate = estimatedOutputBytes(first);
+  if (estimate > MAX_OUTPUT_BYTES) {
+    process.stderr.write(
+      `error: ${first.file}: a run of ${formatVirtual(first.durationMs)} would build about ${(estimate / 2 ** 30).toFixed(1)} GiB of output in memory, ` +
+        `more than the ${MAX_OUTPUT_BYTES / 2 ** 30} GiB the simulator allows; shorten --duration or lengthen simulation.sampleInterval\n`,
+    );
+    return 2;
+  }
   for (const warning of new Set(scenarios.flatMap((s) => s.warnings))) process.stderr.write(`warning: ${warning}\n`);
   if (!Number.isSafeInteger(first.seed + cli.replications - 1)) {
     process.stderr.write(`error: seeds ${first.seed}.. for ${cli.replications} replications pass ${MAX_SEED}, the largest a double holds exactly\n`);

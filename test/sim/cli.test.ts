@@ -180,3 +180,21 @@ describe("diff on folders that are not runs", () => {
     }
   });
 });
+
+describe("checks before any work", () => {
+  it("refuses an --out that is a file, before simulating", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-outfile-"));
+    const file = join(dir, "not-a-folder");
+    writeFileSync(file, "x");
+    const r = sim(SEED_SCENARIO, "--out", file, "--duration", "30d");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`error: --out ${file}: ${file} is a file, not a folder\n`);
+  });
+
+  it("refuses a run whose output would not fit in memory, saying how big it would be", () => {
+    // 1000 days at a reconcile every 15 s: 5.76 M reconciles x 30 lines x 200 bytes of log alone, about 32 GiB
+    const r = sim(SEED_SCENARIO, "--duration", "1000d", "--quiet");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/a run of 24000h would build about 3\d\.\d GiB of output in memory, more than the 1 GiB the simulator allows/);
+  });
+});
