@@ -63,6 +63,35 @@ export interface ScenarioOverrides {
   readonly strict?: boolean;
 }
 
+/** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
+const DURATION_KEYS = new Set([
+  "duration", "sampleInterval", "period", "over", "start", "at", "interval", "cost", "overhead",
+  "value", "min", "max", "mean", "stddev", "median", "p95",
+  "cancel", "podStart", "restore", "deploy", "shutdown", "jobManagerStart", "timerGaugeSpan",
+]);
+
+/**
+ * Durations given as bare numbers in the simulation: block: Flink's syntax reads them as
+ * milliseconds, which `period: 60` almost never means. Load profiles' min and max (rates)
+ * and noise's stddev (a factor) are no durations and are skipped.
+ */
+function bareNumberDurations(sim: unknown, path: PropertyKey[] = []): { path: PropertyKey[]; value: number }[] {
+  if (sim === null || typeof sim !== "object") return [];
+  const out: { path: PropertyKey[]; value: number }[] = [];
+  const isLoad = path[path.length - 1] === "load";
+  const isNoise = path[path.length - 1] === "noise";
+  for (const [key, value] of Object.entries(sim as Record<string, unknown>)) {
+    const here = [...path, Array.isArray(sim) ? Number(key) : key];
+    if (typeof value === "number") {
+      const rate = (isLoad && (key === "min" || key === "max")) || (isNoise && key === "stddev");
+      if (value !== 0 && DURATION_KEYS.has(key) && !rate) out.push({ path: here, value });
+    } else {
+      out.push(...bareNumberDurations(value, here));
+    }
+  }
+  return out;
+}
+
 /** kubernetes.operator.reconcile.interval as the operator's Helm chart installs it. */
 export const HELM_CHART_RECONCILE_INTERVAL_MS = 15_000;
 
@@ -477,7 +506,10 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   const badValue = invalidValues(flinkConfiguration)[0];
   if (badValue !== undefined) throw new ScenarioError(file, configPath(badValue.key), badValue.problem);
   const autoscalerKeys = ALL_OPTIONS.flatMap((o) => [o.key, ...o.fallbackKeys.map((f) => f.key)]);
-  const warnings = nearMisses(flinkConfiguration, autoscalerKeys).map((w) => `${file}: ${configPath(w.key)}: ${w.problem}`);
+  const warnings = [
+    ...nearMisses(flinkConfiguration, autoscalerKeys).map((w) => `${file}: ${configPath(w.key)}: ${w.problem}`),
+    ...bareNumberDurations(sim).map((p) => `${file}: ${formatPath(["simulation", ...p.path])}: ${p.value} is ${p.value} milliseconds (a bare number is ms in Flink's syntax); write ${p.value}s or ${p.value}ms to say which`),
+  ];
   if (overrides.strict === true && warnings.length > 0) throw new ScenarioError(file, "", `${warnings[0]!.slice(file.length + 2)} (--strict)`);
   // The operator's Helm chart sets 15 s (helm/flink-kubernetes-operator/values.yaml,
   // release-1.15.0); 60 s is only the code default of KubernetesOperatorConfigOptions.

@@ -198,3 +198,22 @@ describe("checks before any work", () => {
     expect(r.stderr).toMatch(/a run of 24000h would build about 3\d\.\d GiB of output in memory, more than the 1 GiB the simulator allows/);
   });
 });
+
+describe("bare numbers as durations in the simulation: block", () => {
+  it("are milliseconds, as in Flink, with a warning saying so (rates and factors are left alone)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-bare-"));
+    const file = join(dir, "s.yaml");
+    writeFileSync(
+      file,
+      readFileSync(SEED_SCENARIO, "utf8").replace(
+        "source: { connector: datagen, rowsPerSecond: 10 }",
+        "source: { connector: datastream-datagen, load: { profile: sine, min: 1, max: 20, period: 60 }, noise: { stddev: 0.1 } }",
+      ),
+    );
+    const r = sim(file, "--duration", "1min", "--quiet", "--out", dir);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(
+      `warning: ${file}: simulation.job.operators[0].source.load.period: 60 is 60 milliseconds (a bare number is ms in Flink's syntax); write 60s or 60ms to say which\n`,
+    );
+  });
+});
