@@ -41,10 +41,12 @@ describe("output folders", () => {
     expect(spawnSync(TSX, ["sim/main.ts", SEED_SCENARIO, "--out", out, "--duration", "2min", "--seed", "7", "--quiet"]).status).toBe(0);
     const before = readFileSync(join(out, "backpressure", "tracking-on", "summary.json"), "utf8");
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      const child = start(out, 8, "30d");
+      // 20 virtual days take far longer than the 1.5 s it is given
+      const child = start(out, 8, "20d");
+      const done = finished(child);
       await new Promise((r) => setTimeout(r, 1500));
       child.kill(signal);
-      await finished(child);
+      expect((await done).code).not.toBe(0);
       expect(readFileSync(join(out, "backpressure", "tracking-on", "summary.json"), "utf8")).toBe(before);
       expect(seedOf(join(out, "backpressure", "tracking-off"))).toBe(7);
       expect(readdirSync(join(out, "backpressure")).sort()).toEqual(["comparison.csv", "tracking-off", "tracking-on"]);
