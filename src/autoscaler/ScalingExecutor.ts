@@ -1,3 +1,4 @@
+import { parseMemorySize } from "../core/memorySize.ts";
 import { formatDuration } from "../core/duration.ts";
 import {
   CPU_QUOTA,
@@ -57,18 +58,10 @@ function tuneTaskManagerMemory(conf: Configuration): ConfigChanges {
 /** MemoryTuning.getTotalMemory: taskmanager.memory.process.size, else what the context knows, else 0. */
 function getTotalMemory(config: Configuration, ctx: JobAutoScalerContext<unknown>): number {
   const override = config.getString("taskmanager.memory.process.size");
-  if (override !== undefined) return parseMemoryBytes(override);
+  // Read as Flink's Configuration reads a MemorySize: a value that does not parse fails.
+  if (override !== undefined) return parseMemorySize(override);
   return ctx.getTaskManagerMemory() ?? 0;
 }
-
-function parseMemoryBytes(text: string): number {
-  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
-  if (m === null) return 0;
-  const unit = { "": 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 }[m[2]!.toLowerCase()];
-  return unit === undefined ? 0 : Number(m[1]) * unit;
-}
-
-
 
 /** Turns evaluated metrics into parallelism decisions and stores them (ScalingExecutor). */
 export class ScalingExecutor<KEY, Context extends JobAutoScalerContext<KEY>> {

@@ -23,5 +23,8 @@ export function parseMemorySize(text: string): number {
   if (unit === undefined) {
     throw new MemorySizeFormatError(`memory unit '${m[2]}' in '${text}' is not one of b, k/kb, m/mb, g/gb, t/tb`);
   }
-  return Number(m[1]) * unit;
+  const bytes = Number(m[1]) * unit;
+  // Flink fails on a long overflow; a double is exact only up to 2^53 bytes (8 PiB).
+  if (!Number.isSafeInteger(bytes)) throw new MemorySizeFormatError(`'${text}' is too large a memory size (at most ${Number.MAX_SAFE_INTEGER} bytes)`);
+  return bytes;
 }

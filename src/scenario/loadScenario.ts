@@ -521,6 +521,8 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     reconcileIntervalMs = r.duration("kubernetes.operator.reconcile.interval") ?? reconcileIntervalMs;
     taskManagerIdleTimeoutMs = r.duration("resourcemanager.taskmanager-timeout") ?? taskManagerIdleTimeoutMs;
     resourceStabilizationTimeoutMs = r.duration("jobmanager.adaptive-scheduler.resource-stabilization-timeout") ?? resourceStabilizationTimeoutMs;
+    // The autoscaler's memory checks read it as Flink's MemorySize: fail here, not mid-run.
+    r.memorySize("taskmanager.memory.process.size");
   } catch (e) {
     if (!(e instanceof ConfigValueError)) throw e;
     throw new ScenarioError(file, configPath(e.key), e.problem);

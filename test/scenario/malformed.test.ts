@@ -43,6 +43,7 @@ const cases: [string, string, string, RegExp][] = [
   ["a wrong type", edited("    parallelism: 1\n    upgradeMode", "    parallelism: one\n    upgradeMode"), "spec.job.parallelism", /expected number, got string "one"/],
   ["a negative rate", edited("rowsPerSecond: 10", "rowsPerSecond: -10"), "simulation.job.operators[0].source.rowsPerSecond", /greater than 0, got number -10/],
   ["a bad duration", edited("duration: 1h", "duration: 1 fortnight"), "simulation.duration", /time unit 'fortnight'/],
+  ["a memory size Flink would refuse", edited('    pipeline.max-parallelism: "12"\n', '    pipeline.max-parallelism: "12"\n    taskmanager.memory.process.size: "1.5g"\n'), 'spec.flinkConfiguration["taskmanager.memory.process.size"]', /not a memory size/],
   ["an unknown load profile", edited("source: { connector: datagen, rowsPerSecond: 10 }", "source: { connector: datastream-datagen, load: { profile: sinus, min: 1, max: 2, period: 1h } }"), "simulation.job.operators[0].source.load.profile", /"sinus" is not one of constant, steps, ramp, sine, trace \(did you mean 'sine'\?\)/],
   ["a misspelled key of a load profile", edited("source: { connector: datagen, rowsPerSecond: 10 }", "source: { connector: datastream-datagen, load: { profile: sine, min: 1, max: 2, perod: 1h } }"), "simulation.job.operators[0].source.load.perod", /unknown key 'perod' \(did you mean 'period'\?\)/],
   ["a fractional duration", edited("cost: 2s", "cost: 0.2ms"), "simulation.job.operators[1].cost", /'0\.2ms' has a fraction; Flink's duration syntax takes whole numbers: write 200µs/],
