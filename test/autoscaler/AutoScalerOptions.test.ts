@@ -41,6 +41,21 @@ describe("Configuration", () => {
     expect(conf.get(Options.UTILIZATION_MAX)).toBeUndefined();
   });
 
+  it("reads the key, then fallback keys, then deprecated keys (Flink's ConfigOption: withFallbackKeys first, withDeprecatedKeys last)", () => {
+    // Both a deprecated key (target.utilization) and a fallback key (the old operator prefix) set: the fallback wins.
+    expect(
+      new Configuration({ "job.autoscaler.target.utilization": "0.5", "kubernetes.operator.job.autoscaler.utilization.target": "0.4" }).get(Options.UTILIZATION_TARGET),
+    ).toBe(0.4);
+    expect(
+      new Configuration({ "job.autoscaler.scale-up.grace-period": "10 min", "kubernetes.operator.job.autoscaler.scale-down.interval": "5 min" }).get(Options.SCALE_DOWN_INTERVAL),
+    ).toBe(300_000);
+    expect(Options.UTILIZATION_TARGET.fallbackKeys.map((k) => k.key)).toEqual([
+      "kubernetes.operator.job.autoscaler.utilization.target",
+      "kubernetes.operator.job.autoscaler.target.utilization",
+      "job.autoscaler.target.utilization",
+    ]);
+  });
+
   it("reads the key, then deprecated and fallback keys in order", () => {
     expect(new Configuration({ "job.autoscaler.target.utilization": "0.5" }).get(Options.UTILIZATION_TARGET)).toBe(0.5);
     expect(new Configuration({ "kubernetes.operator.job.autoscaler.utilization.target": "0.4" }).get(Options.UTILIZATION_TARGET)).toBe(0.4);

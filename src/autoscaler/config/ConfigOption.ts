@@ -35,9 +35,11 @@ export function option<T>(spec: {
     key: spec.key,
     type: spec.type,
     defaultValue: spec.defaultValue,
+    // As Flink's ConfigOption orders them: withFallbackKeys puts its keys first,
+    // withDeprecatedKeys puts its keys last, whatever order the two are called in.
     fallbackKeys: [
-      ...(spec.deprecatedKeys ?? []).map((key) => ({ key, isDeprecated: true })),
       ...(spec.fallbackKeys ?? []).map((key) => ({ key, isDeprecated: false })),
+      ...(spec.deprecatedKeys ?? []).map((key) => ({ key, isDeprecated: true })),
     ],
     description: spec.description,
     ...(spec.enumValues !== undefined ? { enumValues: spec.enumValues } : {}),
