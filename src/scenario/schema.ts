@@ -119,7 +119,8 @@ const datastreamDatagen = z.strictObject({ connector: z.literal("datastream-data
 const kafka = z.strictObject({
   connector: z.literal("kafka"),
   topic: z.string().min(1),
-  partitions: z.number().int().positive(),
+  // Kafka's own guidance tops out at some thousands of partitions per topic; more is a typo.
+  partitions: z.number().int().positive().max(100_000, "must be at most 100,000 (a topic with more partitions is no real topic)"),
   load: loadProfile,
   noise: noise.optional(),
   initialBacklog: z.number().int().nonnegative().optional(),
@@ -147,7 +148,10 @@ const edge = z.strictObject({
   from: z.string().min(1),
   to: z.string().min(1),
   shipStrategy: z.enum(SHIP_STRATEGIES),
-  keys: z.strictObject({ count: z.number().int().positive(), skew: z.number().nonnegative().optional() }).optional(),
+  // Each key has an entry in the edge's routing table (8 bytes): 10^7 keys are 80 MB.
+  keys: z
+    .strictObject({ count: z.number().int().positive().max(10_000_000, "must be at most 10,000,000 (the routing table holds every key)"), skew: z.number().nonnegative().optional() })
+    .optional(),
 });
 
 const inPlaceRestart = z.strictObject({

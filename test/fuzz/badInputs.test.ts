@@ -57,6 +57,8 @@ const SCENARIOS: [string, string][] = [
   ["memory tuning", config('job.autoscaler.memory.tuning.enabled: "true"')],
   ["bad reconcile interval", config('kubernetes.operator.reconcile.interval: "0 s"')],
   ["bad parallelism override", config('pipeline.jobvertex-parallelism-overrides: "abc:2"')],
+  ["a topic with millions of partitions", edited("source: { connector: datagen, rowsPerSecond: 10 }", "source: { connector: kafka, topic: t, partitions: 5000000, load: 10 }")],
+  ["a billion keys", edited("{ from: source, to: map, shipStrategy: SHUFFLE }", "{ from: source, to: map, shipStrategy: HASH, keys: { count: 1000000000 } }")],
   ["YAML alias bomb", Array.from({ length: 9 }, (_, i) => (i === 0 ? "a0: &a0 [x, x, x, x, x, x, x, x, x]" : `a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(", ")}]`)).join("\n")],
 ];
 
