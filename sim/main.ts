@@ -203,7 +203,8 @@ function main(argv: string[]): number {
     process.stderr.write(`error: --out ${cli.outDir}: ${unusable}\n`);
     return 2;
   }
-  const estimate = estimatedOutputBytes(first);
+  // Every variant's files are held until the end.
+  const estimate = estimatedOutputBytes(first) * scenarios.length;
   if (estimate > MAX_OUTPUT_BYTES) {
     process.stderr.write(
       `error: ${first.file}: a run of ${formatVirtual(first.durationMs)} would build about ${(estimate / 2 ** 30).toFixed(1)} GiB of output in memory, ` +
