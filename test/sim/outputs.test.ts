@@ -41,10 +41,11 @@ describe("output folders", () => {
     expect(spawnSync(TSX, ["sim/main.ts", SEED_SCENARIO, "--out", out, "--duration", "2min", "--seed", "7", "--quiet"]).status).toBe(0);
     const before = readFileSync(join(out, "backpressure", "tracking-on", "summary.json"), "utf8");
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      // 20 virtual days take far longer than the 1.5 s it is given
-      const child = start(out, 8, "20d");
+      // 10 virtual days take far longer than the 1.5 s it is given
+      const child = start(out, 8, "10d");
       const done = finished(child);
       await new Promise((r) => setTimeout(r, 1500));
+      expect(child.exitCode, "the run ended before it was interrupted").toBeNull();
       child.kill(signal);
       expect((await done).code).not.toBe(0);
       expect(readFileSync(join(out, "backpressure", "tracking-on", "summary.json"), "utf8")).toBe(before);
