@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { median as d3median } from "d3-array";
 import { parseDocument } from "yaml";
 import { formatDuration } from "../../src/core/duration.ts";
 import { checkSeedPattern, restartTimeLines, type SeedPatternReport } from "../../src/record/seedPattern.ts";
@@ -100,12 +101,7 @@ function runSeed(edit: (d: Doc) => void, seed: number, variant = "tracking-on"):
   };
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+const median = (xs: readonly number[]): number => d3median(xs) ?? NaN;
 const fmt = (x: number, digits = 1) => (Number.isNaN(x) ? "-" : Number.isInteger(x) ? String(x) : x.toFixed(digits));
 
 /** The seed's real log (seeds/000_c44d06c1fe8db5d0.txt), the lines the EMR page shows. */

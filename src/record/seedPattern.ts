@@ -1,3 +1,5 @@
+import { parseDuration } from "../core/duration.ts";
+
 /**
  * The seed's log pattern, read from a run's files: the lines
  * `Restart time used in scaling summary computation: ...` of autoscaler.log and the
@@ -67,11 +69,8 @@ export interface SeedPatternReport {
   readonly matches: boolean;
 }
 
-const seconds = (text: string): number => {
-  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(text);
-  if (m === null) return NaN;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-};
+/** A logged Duration#toString (PT14S) in seconds, by the project's one duration parser. */
+const seconds = (text: string): number => parseDuration(text) / 1000;
 
 /**
  * Checks a run against the seed's pattern. `startEpochMs` is virtual time 0;
