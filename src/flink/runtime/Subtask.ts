@@ -149,6 +149,11 @@ export class Subtask {
     return this.state;
   }
 
+  /** A legacy source writes without checking availability: only its buffer pool bounds it. */
+  isLegacySource(): boolean {
+    return this.legacySource;
+  }
+
   /** Exact ms spent in each state so far (for conservation checks; Flink's gauges round). */
   timeInStates(): { idle: number; busy: number; backpressured: number } {
     const t = { idle: this.idleMs, busy: this.busyMs, backpressured: this.backpressuredMs };
