@@ -283,6 +283,8 @@ export class FlinkOperator {
     let restarting = false;
     let waitingSince = -1;
     let stabilizationEvent: ReturnType<Environment["schedule"]> | null = null;
+    /** When the phase under way began: waiting for pods, then for resources. */
+    let phaseMark = this.env.now;
     const running = () => new Map(this.cluster.graph.vertices.map((v) => [v.id, v.parallelism]));
     // What the slots at hand allow: with one slot sharing group, each vertex min(target, slots).
     const achievable = () => {
@@ -326,7 +328,6 @@ export class FlinkOperator {
       this.cluster.redeployJob(parallelism, deploy + restore);
       if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers);
     };
-    let phaseMark = this.env.now;
     for (let i = 0; i < newPods; i++) {
       const ms = this.restartModel.draw("in-place", "podStart", spec.inPlace.podStart);
       this.env.schedule(ms, () => {
