@@ -1,8 +1,9 @@
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatDuration } from "../src/core/duration.ts";
-import { accessSync, constants, existsSync, rmSync, statSync } from "node:fs";
-import { replaceFolder } from "../src/record/writeRunFiles.ts";
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { setImmediate as yieldToEvents } from "node:timers/promises";
+import { commitFolder, stageFolder } from "../src/record/writeRunFiles.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
 import type { Summary } from "../src/record/summary.ts";
 import { buildJobGraph } from "../src/flink/JobGraph.ts";
@@ -11,7 +12,7 @@ import { runDiff } from "./diff.ts";
 import { DIFF_HELP, HELP } from "./help.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
 import { userPath } from "./paths.ts";
-import { runScenario } from "./runScenario.ts";
+import { RUN_FILES, ScenarioRun, type RunOutput } from "./runScenario.ts";
 
 
 class UsageError extends Error {}
@@ -91,20 +92,21 @@ function parseCli(argv: string[]): Cli | "help" {
 }
 
 /**
- * The most output a run may build in memory before it is written (its files are strings
- * until the end; the heap at its peak is about three times their size, and Node's heap
- * is some 4 GiB by default).
- */
-const MAX_OUTPUT_BYTES = 2 ** 30;
-
-/**
  * About how many bytes a run's files take: some 200 bytes per autoscaler log line (about
  * 30 lines a reconcile) and 80 per timeseries row; measured on the seed scenario (a day:
- * 31 MB of log, 1.2 MB of timeseries).
+ * 34 MB of log, 1 MB of timeseries).
  */
 function estimatedOutputBytes(s: Scenario): number {
   const vertices = buildJobGraph(s.job, { defaultParallelism: s.cluster.defaultParallelism, maxParallelism: s.cluster.maxParallelism, parallelismOverrides: s.cluster.parallelismOverrides }).vertices.length;
   return (s.durationMs / s.reconcileIntervalMs) * 30 * 200 + (s.durationMs / s.sampleIntervalMs) * vertices * 80;
+}
+
+/** Free bytes on the file system that holds `dir` (or its nearest existing parent). */
+function freeBytes(dir: string): number {
+  let at = resolve(dir);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  const fs = statfsSync(at);
+  return fs.bavail * fs.bsize;
 }
 
 /** Why the folder a run would write cannot be used, or undefined when it can. */
@@ -174,7 +176,7 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   if (argv[0] === "diff") return runDiff(argv.slice(1));
   let cli: Cli | "help";
   try {
@@ -198,17 +200,19 @@ function main(argv: string[]): number {
   }
 
   const first = scenarios[0]!;
-  const unusable = unusableOutput(join(cli.outDir, first.name));
+  const scenarioDir = join(cli.outDir, first.name);
+  const unusable = unusableOutput(scenarioDir);
   if (unusable !== undefined) {
     process.stderr.write(`error: --out ${cli.outDir}: ${unusable}\n`);
     return 2;
   }
-  // Every variant's files are held until the end.
+  // Files are written as the run goes (one seed's per variant): they must fit on the disk.
   const estimate = estimatedOutputBytes(first) * scenarios.length;
-  if (estimate > MAX_OUTPUT_BYTES) {
+  const free = freeBytes(cli.outDir);
+  if (estimate > free) {
     process.stderr.write(
-      `error: ${first.file}: a run of ${formatVirtual(first.durationMs)} would build about ${(estimate / 2 ** 30).toFixed(1)} GiB of output in memory, ` +
-        `more than the ${MAX_OUTPUT_BYTES / 2 ** 30} GiB the simulator allows; shorten --duration or lengthen simulation.sampleInterval\n`,
+      `error: ${first.file}: a run of ${formatVirtual(first.durationMs)} would write about ${(estimate / 2 ** 30).toFixed(1)} GiB, ` +
+        `more than the ${(free / 2 ** 30).toFixed(1)} GiB free under ${resolve(cli.outDir)}; shorten --duration or lengthen simulation.sampleInterval\n`,
     );
     return 2;
   }
@@ -220,63 +224,78 @@ function main(argv: string[]): number {
   const seeds = Array.from({ length: cli.replications }, (_, i) => first.seed + i);
   const totalMs = scenarios.length * seeds.length * first.durationMs;
   const progress = progressReporter(first, totalMs, cli.quiet);
-  const runs: VariantRuns[] = [];
-  // The first seed's run of each variant is written in full, all at the end: an
-  // interrupted run leaves the previous results as they were.
-  const written: { scenario: Scenario; summary: Summary; files: Record<string, string>; wallMs: number }[] = [];
-  let doneMs = 0;
-  for (const base of scenarios) {
-    const summaries: Summary[] = [];
-    for (const seed of seeds) {
-      const scenario = { ...base, seed };
-      const wallStart = performance.now();
-      const result = runScenario(scenario, {
-        variant: scenario.variant,
-        progressEveryMs: Math.max(60_000, Math.ceil(scenario.durationMs / 200)),
-        onProgress: (t) => progress.update(doneMs + t),
-      });
-      doneMs += scenario.durationMs;
-      summaries.push(result.summary);
-      if (seed === seeds[0]) written.push({ scenario, summary: result.summary, files: result.files, wallMs: performance.now() - wallStart });
-    }
-    runs.push({ variant: base.variant, seeds, summaries });
-  }
-  progress.done();
 
-  const scenarioDir = join(cli.outDir, first.name);
-  const compared = runs.length > 1 || seeds.length > 1;
-  const rows = compared ? compare(runs) : [];
-  let comparisonFile: string | undefined;
-  if (cli.variant === undefined) {
-    // Every variant ran: the scenario's folder is replaced whole, so its variants and its
-    // comparison always come from one run.
-    const content: Record<string, string | Record<string, string>> = {};
-    for (const w of written) content[w.scenario.variant] = w.files;
-    if (compared) content["comparison.csv"] = comparisonCsv(rows);
-    replaceFolder(scenarioDir, content);
-    if (compared) comparisonFile = join(scenarioDir, "comparison.csv");
-  } else {
-    // One variant: its folder is replaced; a comparison of all variants no longer matches
-    // the folders beside it and goes; replications of this variant are compared in its folder.
-    const w = written[0]!;
-    const files: Record<string, string> = { ...w.files };
-    if (compared) files["comparison.csv"] = comparisonCsv(rows);
-    replaceFolder(join(scenarioDir, w.scenario.variant), files);
-    rmSync(join(scenarioDir, "comparison.csv"), { force: true });
-    if (compared) comparisonFile = join(scenarioDir, w.scenario.variant, "comparison.csv");
-  }
-  if (!cli.quiet) {
-    for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), Object.keys(w.files));
-    if (comparisonFile !== undefined) {
-      const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
-      process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${comparisonFile}\n`);
+  // Everything goes into a folder beside its target and replaces it at the end: the whole
+  // scenario's folder when every variant runs (its variants and comparison come from one
+  // run), else the one variant's folder. An interrupted run removes its staging folder and
+  // leaves the previous results as they were.
+  const target = cli.variant === undefined ? scenarioDir : join(scenarioDir, cli.variant);
+  const stage = stageFolder(target);
+  const interrupted = (signal: NodeJS.Signals, code: number) => () => {
+    rmSync(stage, { recursive: true, force: true });
+    progress.done();
+    process.stderr.write(`interrupted (${signal}): nothing written, ${target} is as it was\n`);
+    process.exit(code);
+  };
+  const onInt = interrupted("SIGINT", 130);
+  const onTerm = interrupted("SIGTERM", 143);
+  process.once("SIGINT", onInt);
+  process.once("SIGTERM", onTerm);
+  try {
+    const runs: VariantRuns[] = [];
+    const written: { scenario: Scenario; summary: Summary; wallMs: number }[] = [];
+    let doneMs = 0;
+    for (const base of scenarios) {
+      const summaries: Summary[] = [];
+      for (const seed of seeds) {
+        const scenario = { ...base, seed };
+        const wallStart = performance.now();
+        // The first seed's files are written in full; the other seeds keep only their summary.
+        let output: RunOutput = { kind: "none" };
+        if (seed === seeds[0]) {
+          const dir = cli.variant === undefined ? join(stage, scenario.variant) : stage;
+          mkdirSync(dir, { recursive: true });
+          output = { kind: "folder", dir };
+        }
+        const run = new ScenarioRun(scenario, { variant: scenario.variant, output, onProgress: (t) => progress.update(doneMs + t) });
+        const step = Math.max(60_000, Math.ceil(scenario.durationMs / 200));
+        for (let t = step; !run.done; t += step) {
+          run.advance(t);
+          // Signals are handled between steps: a run in progress can be interrupted cleanly.
+          await yieldToEvents();
+        }
+        const result = run.finish();
+        doneMs += scenario.durationMs;
+        summaries.push(result.summary);
+        if (seed === seeds[0]) written.push({ scenario, summary: result.summary, wallMs: performance.now() - wallStart });
+      }
+      runs.push({ variant: base.variant, seeds, summaries });
     }
+    progress.done();
+
+    const compared = runs.length > 1 || seeds.length > 1;
+    const rows = compared ? compare(runs) : [];
+    if (compared) writeFileSync(join(stage, "comparison.csv"), comparisonCsv(rows));
+    commitFolder(stage, target);
+    // A comparison of all variants no longer matches a variant run on its own.
+    if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });
+    if (!cli.quiet) {
+      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), RUN_FILES);
+      if (compared) {
+        const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
+        process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}\n`);
+      }
+    }
+    return 0;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
   }
-  return 0;
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`error: unexpected failure: ${(e as Error).message}\n`);
   if (process.env.FLINK_SIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);

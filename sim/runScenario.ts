@@ -1,19 +1,33 @@
+import { join } from "node:path";
 import { Environment } from "../src/engine/Environment.ts";
 import { RandomStreams } from "../src/engine/random.ts";
 import { FlinkCluster } from "../src/flink/FlinkCluster.ts";
 import { sampleVertices, vertexTotals } from "../src/flink/observe.ts";
 import { RestApi } from "../src/flink/rest/RestApi.ts";
 import { FlinkOperator } from "../src/operator/FlinkOperator.ts";
-import { decisionsCsv, eventsCsv, restartsCsv, verticesMentioned } from "../src/record/operatorFiles.ts";
+import { csvLineWriter, csvStreamWriter } from "../src/record/CsvWriter.ts";
+import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../src/record/operatorFiles.ts";
 import { buildSummary, type Summary } from "../src/record/summary.ts";
-import { TimeseriesRecorder } from "../src/record/TimeseriesRecorder.ts";
+import { FileSink, NullSink, StringSink, type TextSink } from "../src/record/TextSink.ts";
+import { TIMESERIES_COLUMNS, TimeseriesRecorder, type TimeseriesRow } from "../src/record/TimeseriesRecorder.ts";
 import { clusterOptionsOf } from "../src/scenario/clusterOptions.ts";
 import type { Scenario } from "../src/scenario/loadScenario.ts";
 
+/** The files of a run, in the order they are listed. */
+export const RUN_FILES = ["timeseries.csv", "decisions.csv", "restarts.csv", "events.csv", "autoscaler.log", "summary.json"] as const;
+export type RunFile = (typeof RUN_FILES)[number];
+
+/**
+ * Where a run's files go: kept in memory and returned as strings (tests, the library),
+ * written into a folder as the run goes (the command line: memory stays flat however
+ * long the run), or nowhere (replications whose summary is all that is kept).
+ */
+export type RunOutput = { readonly kind: "memory" } | { readonly kind: "folder"; readonly dir: string } | { readonly kind: "none" };
+
 export interface RunResult {
   readonly summary: Summary;
-  /** File name -> content, ready for writeRunFiles. */
-  readonly files: Record<string, string>;
+  /** File name -> content when the output was kept in memory; empty otherwise. */
+  readonly files: Readonly<Record<string, string>>;
   readonly env: Environment;
   readonly cluster: FlinkCluster;
   readonly rest: RestApi;
@@ -30,128 +44,205 @@ export interface RunOptions {
   readonly onSample?: (cluster: FlinkCluster, nowMs: number) => void;
   /** The event loop to run on, fresh; the benchmarks pass one that traces its schedule calls. */
   readonly environment?: Environment;
+  /** Default: memory. */
+  readonly output?: RunOutput;
+}
+
+function sinkFactory(output: RunOutput): { sink: (file: RunFile) => TextSink; files: (log: () => string) => Record<string, string> } {
+  if (output.kind === "folder") return { sink: (file) => new FileSink(join(output.dir, file)), files: () => ({}) };
+  if (output.kind === "none") return { sink: () => new NullSink(), files: () => ({}) };
+  const sinks = new Map<RunFile, StringSink>();
+  return {
+    sink: (file) => {
+      const s = new StringSink();
+      sinks.set(file, s);
+      return s;
+    },
+    // The log kept in memory is the operator's own (its lines can be inspected).
+    files: (log) => Object.fromEntries(RUN_FILES.map((f) => [f, f === "autoscaler.log" ? log() : (sinks.get(f)?.text() ?? "")])),
+  };
 }
 
 /**
- * Runs a scenario from start to end: the cluster deploys the job with its configured
- * parallelism, every sample interval each vertex's metrics are recorded, and at the end
- * the files of the run are rendered (not written: the caller decides where).
+ * One run of a scenario, advanced in steps: the cluster deploys the job with its
+ * configured parallelism, every sample interval each vertex's metrics are recorded, the
+ * operator reconciles. The timeseries, the decisions and the autoscaler's log are written
+ * as they happen; restarts, events and the summary when the run finishes.
  */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
-  const env = options.environment ?? new Environment();
-  if (env.now !== 0 || env.eventsProcessed !== 0) throw new Error("runScenario needs a fresh Environment");
-  const streams = new RandomStreams(scenario.seed);
-  const cluster = new FlinkCluster(env, streams, clusterOptionsOf(scenario));
-  const rest = new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs, scenario.fetcherServesPreviousFetch);
-  const timeseries = new TimeseriesRecorder();
+export class ScenarioRun {
+  readonly env: Environment;
+  readonly cluster: FlinkCluster;
+  readonly rest: RestApi;
+  readonly timeseries: TimeseriesRecorder;
+  readonly operator: FlinkOperator;
+  private readonly output;
+  private readonly sinks;
+  private readonly vertexName: ReadonlyMap<string, string>;
+  private evaluations = 0;
+  private lastEvaluationMs = NaN;
+  private restartTimeUsedFirstMs: number | null = null;
+  private restartTimeUsedLastMs: number | null = null;
 
-  const sample = () => {
-    const now = env.now;
-    for (const s of sampleVertices(cluster, now)) {
-      timeseries.record({
-        timeS: now / 1000,
-        vertex: s.vertex,
-        parallelism: s.parallelism,
-        recordsInPerS: s.recordsInPerSecond,
-        recordsOutPerS: s.recordsOutPerSecond,
-        busyMsPerS: s.busyTimeMsPerSecond,
-        backpressuredMsPerS: s.backPressuredTimeMsPerSecond,
-        idleMsPerS: s.idleTimeMsPerSecond,
-        pendingRecords: s.pendingRecords,
-        jobStatus: s.jobStatus,
-      });
-    }
-    options.onSample?.(cluster, now);
-  };
-  const scheduleSample = () => {
-    env.schedule(scenario.sampleIntervalMs, () => {
-      sample();
-      if (env.now + scenario.sampleIntervalMs <= scenario.durationMs) scheduleSample();
+  constructor(
+    readonly scenario: Scenario,
+    private readonly options: RunOptions = {},
+  ) {
+    const env = options.environment ?? new Environment();
+    if (env.now !== 0 || env.eventsProcessed !== 0) throw new Error("ScenarioRun needs a fresh Environment");
+    this.env = env;
+    this.output = options.output ?? { kind: "memory" };
+    this.sinks = sinkFactory(this.output);
+    const streams = new RandomStreams(scenario.seed);
+    const cluster = new FlinkCluster(env, streams, clusterOptionsOf(scenario));
+    this.cluster = cluster;
+    this.vertexName = new Map(cluster.graph.vertices.map((v) => [v.id, v.name]));
+    this.rest = new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs, scenario.fetcherServesPreviousFetch);
+    // The timeseries is the one file written at every sample: the hand-written CSV writer (see README, Performance).
+    this.timeseries = new TimeseriesRecorder(csvLineWriter(this.sinks.sink("timeseries.csv"), TIMESERIES_COLUMNS), this.output.kind === "memory");
+    const decisions = csvStreamWriter(this.sinks.sink("decisions.csv"), DECISION_COLUMNS);
+    this.operator = new FlinkOperator(env, streams, cluster, this.rest, {
+      namespace: scenario.namespace,
+      name: scenario.deploymentName,
+      flinkConfiguration: scenario.flinkConfiguration,
+      flinkVersion: scenario.flinkVersion,
+      reconcileIntervalMs: scenario.reconcileIntervalMs,
+      restart: scenario.restart,
+      ...(this.output.kind === "memory" ? {} : { logSink: this.sinks.sink("autoscaler.log") }),
+      keepDecisions: this.output.kind === "memory",
+      onDecision: (d) => {
+        decisions.row(decisionCells({ ...d, vertex: this.vertexName.get(d.vertexId) ?? d.vertexId }));
+        // The decisions of one executor run share its time: one evaluation each.
+        if (d.timeMs !== this.lastEvaluationMs) {
+          this.evaluations++;
+          this.lastEvaluationMs = d.timeMs;
+          this.restartTimeUsedFirstMs ??= d.restartTimeUsedMs;
+          this.restartTimeUsedLastMs = d.restartTimeUsedMs;
+        }
+      },
     });
-  };
+    this.decisionsWriter = decisions;
 
-  const operator = new FlinkOperator(env, streams, cluster, rest, {
-    namespace: scenario.namespace,
-    name: scenario.deploymentName,
-    flinkConfiguration: scenario.flinkConfiguration,
-    flinkVersion: scenario.flinkVersion,
-    reconcileIntervalMs: scenario.reconcileIntervalMs,
-    restart: scenario.restart,
-  });
-
-  cluster.start();
-  operator.start();
-  scheduleSample();
-  const step = options.progressEveryMs ?? scenario.durationMs;
-  for (let t = Math.min(step, scenario.durationMs); ; t = Math.min(t + step, scenario.durationMs)) {
-    env.run(t);
-    options.onProgress?.(t);
-    if (t >= scenario.durationMs) break;
+    cluster.start();
+    this.operator.start();
+    this.scheduleSample();
   }
 
-  const totals = new Map(vertexTotals(cluster).map((t) => [t.vertexId, t]));
-  const summary = buildSummary({
-    scenario: scenario.name,
-    variant: options.variant ?? scenario.variant,
-    deployment: scenario.deploymentName,
-    seed: scenario.seed,
-    startTime: scenario.startTime,
-    durationMs: scenario.durationMs,
-    sampleIntervalMs: scenario.sampleIntervalMs,
-    taskManagers: cluster.taskManagers,
-    slotsPerTaskManager: scenario.cluster.slotsPerTaskManager,
-    events: env.eventsProcessed,
-    vertices: cluster.graph.vertices.map((v) => {
-      const t = totals.get(v.id)!;
-      return {
-        id: v.id,
-        name: v.name,
-        isSource: v.isSource,
-        isSink: !cluster.graph.edges.some((e) => e.source === v),
-        parallelism: v.parallelism,
-        maxParallelism: v.maxParallelism,
-        recordsIn: t.recordsIn,
-        recordsOut: t.recordsOut,
-        busyMs: t.busyMs,
-        backPressuredMs: t.backPressuredMs,
-        idleMs: t.idleMs,
-      };
-    }),
-    timeseries: timeseries.rows,
-    flinkConfiguration: scenario.flinkConfiguration,
-    warnings: scenario.warnings,
-    slotHours: operator.slotHours(scenario.durationMs),
-    autoscaling: {
-      evaluations: new Set(operator.decisions.map((d) => d.timeMs)).size,
-      scalings: operator.restarts.length,
-      restarts: operator.restarts.map((r) => ({
-        decisionTimeMs: r.decisionTimeMs,
-        actualMs: r.runningTimeMs === null ? null : r.runningTimeMs - r.decisionTimeMs,
-        restartTimeUsedMs: r.restartTimeUsedMs,
-        kind: r.kind,
-      })),
-      restartTimesUsedMs: [...new Map(operator.decisions.map((d) => [d.timeMs, d.restartTimeUsedMs])).values()],
-      lastRescaleRunningMs: operator.restarts.at(-1)?.runningTimeMs ?? null,
-      events: operator.events.events.length,
-    },
-  });
-  const vertexName = new Map(cluster.graph.vertices.map((v) => [v.id, v.name]));
-  const toVirtual = (epochMs: number) => epochMs - scenario.startEpochMs;
-  const files = {
-    "timeseries.csv": timeseries.toCsv(),
-    "decisions.csv": decisionsCsv(operator.decisions.map((d) => ({ ...d, vertex: vertexName.get(d.vertexId) ?? d.vertexId }))),
-    "restarts.csv": restartsCsv(
-      operator.restarts.map((r) => ({
-        decisionTimeMs: r.decisionTimeMs,
-        runningTimeMs: r.runningTimeMs,
-        restartTimeUsedMs: r.restartTimeUsedMs,
-        kind: r.kind,
-        phases: r.plan.phases,
-      })),
-    ),
-    "events.csv": eventsCsv(operator.events.events.map((e) => ({ ...e, timeMs: toVirtual(e.timeMs), vertices: verticesMentioned(e.message, vertexName) }))),
-    "autoscaler.log": operator.log.toText(),
-    "summary.json": `${JSON.stringify(summary, null, 2)}\n`,
-  };
-  return { summary, files, env, cluster, rest, timeseries, operator };
+  private readonly decisionsWriter;
+
+  private sample(): void {
+    const now = this.env.now;
+    const rows: TimeseriesRow[] = sampleVertices(this.cluster, now).map((s) => ({
+      timeS: now / 1000,
+      vertex: s.vertex,
+      parallelism: s.parallelism,
+      recordsInPerS: s.recordsInPerSecond,
+      recordsOutPerS: s.recordsOutPerSecond,
+      busyMsPerS: s.busyTimeMsPerSecond,
+      backpressuredMsPerS: s.backPressuredTimeMsPerSecond,
+      idleMsPerS: s.idleTimeMsPerSecond,
+      pendingRecords: s.pendingRecords,
+      jobStatus: s.jobStatus,
+    }));
+    this.timeseries.recordSample(rows);
+    this.options.onSample?.(this.cluster, now);
+  }
+
+  private scheduleSample(): void {
+    const interval = this.scenario.sampleIntervalMs;
+    this.env.schedule(interval, () => {
+      this.sample();
+      if (this.env.now + interval <= this.scenario.durationMs) this.scheduleSample();
+    });
+  }
+
+  /** Runs the simulation up to virtual time `untilMs` (at most the scenario's end). */
+  advance(untilMs: number): void {
+    const t = Math.min(untilMs, this.scenario.durationMs);
+    this.env.run(t);
+    this.options.onProgress?.(t);
+  }
+
+  get done(): boolean {
+    return this.env.now >= this.scenario.durationMs;
+  }
+
+  /** Ends the run: the remaining files are written, every file closed, the summary built. */
+  finish(): RunResult {
+    const { scenario, cluster, operator, env } = this;
+    if (!this.done) this.advance(scenario.durationMs);
+    const totals = new Map(vertexTotals(cluster).map((t) => [t.vertexId, t]));
+    const summary = buildSummary({
+      scenario: scenario.name,
+      variant: this.options.variant ?? scenario.variant,
+      deployment: scenario.deploymentName,
+      seed: scenario.seed,
+      startTime: scenario.startTime,
+      durationMs: scenario.durationMs,
+      sampleIntervalMs: scenario.sampleIntervalMs,
+      taskManagers: cluster.taskManagers,
+      slotsPerTaskManager: scenario.cluster.slotsPerTaskManager,
+      events: env.eventsProcessed,
+      vertices: cluster.graph.vertices.map((v) => {
+        const t = totals.get(v.id)!;
+        return {
+          id: v.id,
+          name: v.name,
+          isSource: v.isSource,
+          isSink: !cluster.graph.edges.some((e) => e.source === v),
+          parallelism: v.parallelism,
+          maxParallelism: v.maxParallelism,
+          recordsIn: t.recordsIn,
+          recordsOut: t.recordsOut,
+          busyMs: t.busyMs,
+          backPressuredMs: t.backPressuredMs,
+          idleMs: t.idleMs,
+        };
+      }),
+      timeseries: this.timeseries.stats,
+      flinkConfiguration: scenario.flinkConfiguration,
+      warnings: scenario.warnings,
+      slotHours: operator.slotHours(scenario.durationMs),
+      autoscaling: {
+        evaluations: this.evaluations,
+        scalings: operator.restarts.length,
+        restarts: operator.restarts.map((r) => ({
+          decisionTimeMs: r.decisionTimeMs,
+          actualMs: r.runningTimeMs === null ? null : r.runningTimeMs - r.decisionTimeMs,
+          restartTimeUsedMs: r.restartTimeUsedMs,
+          kind: r.kind,
+        })),
+        restartTimeUsedFirstMs: this.restartTimeUsedFirstMs,
+        restartTimeUsedLastMs: this.restartTimeUsedLastMs,
+        lastRescaleRunningMs: operator.restarts.at(-1)?.runningTimeMs ?? null,
+        events: operator.events.events.length,
+      },
+    });
+    this.timeseries.end();
+    this.decisionsWriter.end();
+    if (this.output.kind !== "memory") operator.log.end();
+    const restarts = csvStreamWriter(this.sinks.sink("restarts.csv"), RESTART_COLUMNS);
+    for (const r of operator.restarts) {
+      restarts.row(restartCells({ decisionTimeMs: r.decisionTimeMs, runningTimeMs: r.runningTimeMs, restartTimeUsedMs: r.restartTimeUsedMs, kind: r.kind, phases: r.plan.phases }));
+    }
+    restarts.end();
+    const events = csvStreamWriter(this.sinks.sink("events.csv"), EVENT_COLUMNS);
+    const toVirtual = (epochMs: number) => epochMs - scenario.startEpochMs;
+    for (const e of operator.events.events) events.row(eventCells({ ...e, timeMs: toVirtual(e.timeMs), vertices: verticesMentioned(e.message, this.vertexName) }));
+    events.end();
+    const summaryFile = this.sinks.sink("summary.json");
+    summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
+    summaryFile.end();
+    return { summary, files: this.sinks.files(() => operator.log.toText()), env, cluster, rest: this.rest, timeseries: this.timeseries, operator };
+  }
+}
+
+/** Runs a scenario from start to end (see ScenarioRun); the files go where `options.output` says. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const run = new ScenarioRun(scenario, options);
+  const step = options.progressEveryMs ?? scenario.durationMs;
+  for (let t = Math.min(step, scenario.durationMs); ; t = Math.min(t + step, scenario.durationMs)) {
+    run.advance(t);
+    if (t >= scenario.durationMs) break;
+  }
+  return run.finish();
 }

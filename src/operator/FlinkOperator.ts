@@ -24,6 +24,7 @@ import { OperatorEventHandler } from "./OperatorEventHandler.ts";
 import { OperatorLog } from "./OperatorLog.ts";
 import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
+import type { TextSink } from "../record/TextSink.ts";
 
 export interface OperatorOptions {
   readonly namespace: string;
@@ -34,6 +35,11 @@ export interface OperatorOptions {
   /** kubernetes.operator.reconcile.interval */
   readonly reconcileIntervalMs: number;
   readonly restart: RestartSpec;
+  /** Where the log goes as it is written; when absent it is kept in memory (`log.toText()`). */
+  readonly logSink?: TextSink;
+  /** Called with every decision as it is made; `decisions` keeps them all unless `keepDecisions` is false. */
+  readonly onDecision?: (decision: DecisionRecord) => void;
+  readonly keepDecisions?: boolean;
 }
 
 /** One vertex in one run of the scaling executor. */
@@ -108,7 +114,9 @@ function atLeast118(version: string | undefined): boolean {
 export class FlinkOperator {
   readonly log: OperatorLog;
   readonly events: OperatorEventHandler<string>;
+  /** Every decision of the run (empty when the options say not to keep them). */
   readonly decisions: DecisionRecord[] = [];
+  private lastDecision: DecisionRecord | undefined;
   readonly restarts: RestartRecord[] = [];
   /** (virtual ms, TaskManagers) whenever the number of TaskManagers changes. */
   readonly taskManagerTimeline: [number, number][] = [];
@@ -131,7 +139,7 @@ export class FlinkOperator {
   ) {
     this.configuration = new Map(Object.entries(options.flinkConfiguration));
     const epochNow = () => cluster.epochMs(env.now);
-    this.log = new OperatorLog(`${options.namespace}/${options.name}`, epochNow);
+    this.log = new OperatorLog(`${options.namespace}/${options.name}`, epochNow, "DEBUG", options.logSink ?? null);
     this.events = new OperatorEventHandler(epochNow);
     this.restClient = simulatedRestClusterClient(rest);
     this.restartModel = new RestartModel(options.restart, streams);
@@ -184,7 +192,7 @@ export class FlinkOperator {
     for (const [vertexId, m] of metrics.vertexMetrics) {
       const current = m.get("PARALLELISM")!.getCurrent();
       const recommended = m.get("RECOMMENDED_PARALLELISM")?.getCurrent() ?? current;
-      this.decisions.push({
+      const decision: DecisionRecord = {
         timeMs: nowEpoch - this.cluster.options.startEpochMs,
         vertexId,
         currentParallelism: current,
@@ -196,7 +204,10 @@ export class FlinkOperator {
         scaleDownThreshold: m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent(),
         restartTimeUsedMs: restartTimeMs,
         executed: executed && recommended !== current,
-      });
+      };
+      this.lastDecision = decision;
+      if (this.options.keepDecisions !== false) this.decisions.push(decision);
+      this.options.onDecision?.(decision);
     }
   }
 
@@ -221,7 +232,7 @@ export class FlinkOperator {
     const graph = buildJobGraph(this.cluster.options.job, { ...this.cluster.options.graph, parallelismOverrides: new Map(parallelism) });
     const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
     const neededTaskManagers = Math.ceil(slots / this.cluster.options.slotsPerTaskManager);
-    const decision = this.decisions.length > 0 ? this.decisions[this.decisions.length - 1]! : undefined;
+    const decision = this.lastDecision;
     const record: RestartRecord = {
       kind,
       decisionTimeMs: this.env.now,

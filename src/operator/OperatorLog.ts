@@ -1,4 +1,5 @@
 import type { LogLevel, LogRecord } from "../autoscaler/utils/Logger.ts";
+import type { TextSink } from "../record/TextSink.ts";
 
 /** One line of the operator's log, as its log4j layout prints it. */
 export interface LogLine {
@@ -26,9 +27,11 @@ const LEVEL_NAMES: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERR
 /**
  * Collects log records into lines laid out like the operator's log (and the seed's sample):
  * `2024-05-16 17:17:32,590 o.a.f.a.ScalingExecutor [DEBUG][default/name] message`.
- * Lines gather in a string of a few kilobytes that is then written into one growing byte
- * buffer: a day at the chart's 15 s reconciles is some 200,000 lines, and keeping them as
- * one string object each cost more in garbage collection than the rest of the log.
+ * Lines gather in a string of a few kilobytes that is then written on: to `sink` when one
+ * is given (the run's autoscaler.log, written as the run goes: a day at the chart's 15 s
+ * reconciles is some 200,000 lines, 34 MB), else into one growing byte buffer that
+ * `toText` and `lines` read (tests, and runs kept in memory). Keeping the lines as one
+ * string object each cost more in garbage collection than the rest of the log.
  */
 export class OperatorLog {
   private buffer = Buffer.allocUnsafe(1 << 16);
@@ -47,6 +50,7 @@ export class OperatorLog {
     private readonly resource: string,
     private readonly epochNow: () => number,
     private readonly minLevel: LogLevel = "DEBUG",
+    private readonly out: TextSink | null = null,
   ) {}
 
   readonly sink = (record: LogRecord): void => {
@@ -62,9 +66,11 @@ export class OperatorLog {
     let prefix = this.prefixes.get(key);
     if (prefix === undefined) this.prefixes.set(key, (prefix = ` ${abbreviateLogger(record.logger)} [${record.level.padEnd(5)}][${this.resource}] `));
     const line = `${this.stamp}${prefix}${record.message}${error}\n`;
-    this.lengths.push(line.length);
-    this.times.push(timeMs);
-    this.levels.push(LEVELS[record.level]);
+    if (this.out === null) {
+      this.lengths.push(line.length);
+      this.times.push(timeMs);
+      this.levels.push(LEVELS[record.level]);
+    }
     this.pending += line;
     if (this.pending.length > 8192) this.flushPending();
   };
@@ -74,6 +80,10 @@ export class OperatorLog {
     const text = this.pending;
     this.pending = "";
     if (text === "") return;
+    if (this.out !== null) {
+      this.out.write(text);
+      return;
+    }
     const needed = this.length + Buffer.byteLength(text);
     if (needed > this.buffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
@@ -83,8 +93,19 @@ export class OperatorLog {
     this.length += this.buffer.write(text, this.length);
   }
 
+  /** Writes what is gathered to the sink and ends it (a log with a sink). */
+  end(): void {
+    this.flushPending();
+    this.out?.end();
+  }
+
+  private requireBuffer(): void {
+    if (this.out !== null) throw new Error("OperatorLog: the log was written to its sink, not kept in memory");
+  }
+
   /** The lines so far (built on demand; for inspection and tests). */
   get lines(): LogLine[] {
+    this.requireBuffer();
     const text = this.toText();
     const out: LogLine[] = [];
     let at = 0;
@@ -97,6 +118,7 @@ export class OperatorLog {
   }
 
   toText(): string {
+    this.requireBuffer();
     this.flushPending();
     return this.buffer.toString("utf8", 0, this.length);
   }

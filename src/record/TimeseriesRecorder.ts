@@ -1,4 +1,6 @@
-import { round, toCsv } from "./csv.ts";
+import { round } from "./csv.ts";
+import type { CsvWriter } from "./CsvWriter.ts";
+import { TimeseriesStats } from "./TimeseriesStats.ts";
 
 /** One vertex at one sample, in the units of timeseries.csv. */
 export interface TimeseriesRow {
@@ -27,18 +29,24 @@ export const TIMESERIES_COLUMNS = [
   "job_status",
 ] as const;
 
-/** Collects samples and renders timeseries.csv. */
+/**
+ * Writes each sample to timeseries.csv as it is taken and adds it to the summary's
+ * figures; the rows themselves are kept only when asked (tests read them).
+ */
 export class TimeseriesRecorder {
+  /** Every row so far when `keepRows`, else empty. */
   readonly rows: TimeseriesRow[] = [];
+  readonly stats = new TimeseriesStats();
 
-  record(row: TimeseriesRow): void {
-    this.rows.push(row);
-  }
+  constructor(
+    private readonly writer: CsvWriter,
+    private readonly keepRows: boolean,
+  ) {}
 
-  toCsv(): string {
-    return toCsv(
-      TIMESERIES_COLUMNS,
-      this.rows.map((r) => [
+  /** Every vertex's row at one instant. */
+  recordSample(rows: readonly TimeseriesRow[]): void {
+    for (const r of rows) {
+      this.writer.row([
         round(r.timeS),
         r.vertex,
         r.parallelism,
@@ -49,7 +57,13 @@ export class TimeseriesRecorder {
         round(r.idleMsPerS),
         r.pendingRecords,
         r.jobStatus,
-      ]),
-    );
+      ]);
+      if (this.keepRows) this.rows.push(r);
+    }
+    this.stats.addSample(rows);
+  }
+
+  end(): void {
+    this.writer.end();
   }
 }

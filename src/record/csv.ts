@@ -13,20 +13,22 @@ function field(value: CsvCell): string {
 /**
  * A CSV document with a header row, `\n` after every row, fields quoted only when they
  * must be, numbers as JavaScript prints them. This is csv-stringify's output with its
- * defaults (a test checks it against csv-stringify); written by hand because the
- * timeseries of a long run has tens of thousands of rows and csv-stringify, with its
- * per-field option handling, took a third of a static 24 h run (see README, Performance).
+ * defaults (a test checks it against csv-stringify); written by hand for the timeseries,
+ * written at every sample, where csv-stringify's stream API, with its per-field option
+ * handling, is 12x slower (see README, Performance). The other files use csv-stringify.
  */
 export function toCsv(columns: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   const lines = new Array<string>(rows.length + 1);
   lines[0] = columns.map(field).join(",");
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    let line = row.length > 0 ? field(row[0]) : "";
-    for (let i = 1; i < row.length; i++) line += `,${field(row[i])}`;
-    lines[r + 1] = line;
-  }
+  for (let r = 0; r < rows.length; r++) lines[r + 1] = csvRecord(rows[r]!);
   return `${lines.join("\n")}\n`;
+}
+
+/** One record of toCsv's output, without its line break. */
+export function csvRecord(row: readonly CsvCell[]): string {
+  let line = row.length > 0 ? field(row[0]) : "";
+  for (let i = 1; i < row.length; i++) line += `,${field(row[i])}`;
+  return line;
 }
 
 /** A fixed number of decimals without trailing zeros: stable across platforms, short to read. */

@@ -1,4 +1,4 @@
-import { round, toCsv } from "./csv.ts";
+import { round, type CsvCell } from "./csv.ts";
 
 /** A row of decisions.csv (times and durations in ms; written in seconds). */
 export interface DecisionRow {
@@ -51,45 +51,42 @@ export const DECISION_COLUMNS = [
   "executed",
 ] as const;
 
-export function decisionsCsv(rows: readonly DecisionRow[]): string {
-  return toCsv(
-    DECISION_COLUMNS,
-    rows.map((r) => [
-      s(r.timeMs),
-      r.vertex,
-      r.currentParallelism,
-      r.newParallelism,
-      rate(r.trueProcessingRate),
-      rate(r.targetDataRate),
-      rate(r.catchUpDataRate),
-      rate(r.scaleUpThreshold),
-      rate(r.scaleDownThreshold),
-      s(r.restartTimeUsedMs),
-      r.executed,
-    ]),
-  );
+/** A row of decisions.csv, as its cells. */
+export function decisionCells(r: DecisionRow): CsvCell[] {
+  return [
+    s(r.timeMs),
+    r.vertex,
+    r.currentParallelism,
+    r.newParallelism,
+    rate(r.trueProcessingRate),
+    rate(r.targetDataRate),
+    rate(r.catchUpDataRate),
+    rate(r.scaleUpThreshold),
+    rate(r.scaleDownThreshold),
+    s(r.restartTimeUsedMs),
+    r.executed,
+  ];
 }
 
 export const RESTART_COLUMNS = ["decision_time_s", "running_time_s", "actual_s", "restart_time_used_s", "kind", "phases"] as const;
 
-export function restartsCsv(rows: readonly RestartRow[]): string {
-  return toCsv(
-    RESTART_COLUMNS,
-    rows.map((r) => [
-      s(r.decisionTimeMs),
-      r.runningTimeMs === null ? undefined : s(r.runningTimeMs),
-      r.runningTimeMs === null ? undefined : s(r.runningTimeMs - r.decisionTimeMs),
-      s(r.restartTimeUsedMs),
-      r.kind,
-      r.phases.map((p) => `${p.name}=${s(p.ms)}`).join(" "),
-    ]),
-  );
+/** A row of restarts.csv, as its cells. */
+export function restartCells(r: RestartRow): CsvCell[] {
+  return [
+    s(r.decisionTimeMs),
+    r.runningTimeMs === null ? undefined : s(r.runningTimeMs),
+    r.runningTimeMs === null ? undefined : s(r.runningTimeMs - r.decisionTimeMs),
+    s(r.restartTimeUsedMs),
+    r.kind,
+    r.phases.map((p) => `${p.name}=${s(p.ms)}`).join(" "),
+  ];
 }
 
 export const EVENT_COLUMNS = ["time_s", "type", "reason", "message", "vertices"] as const;
 
-export function eventsCsv(rows: readonly EventRow[]): string {
-  return toCsv(EVENT_COLUMNS, rows.map((r) => [s(r.timeMs), r.type, r.reason, r.message, r.vertices.join("; ")]));
+/** A row of events.csv, as its cells. */
+export function eventCells(r: EventRow): CsvCell[] {
+  return [s(r.timeMs), r.type, r.reason, r.message, r.vertices.join("; ")];
 }
 
 /** The names of the vertices whose IDs (32 hex digits) `message` mentions, in order of mention. */

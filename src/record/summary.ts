@@ -1,6 +1,6 @@
 import { max, mean } from "d3-array";
 import { round } from "./csv.ts";
-import type { TimeseriesRow } from "./TimeseriesRecorder.ts";
+import type { TimeseriesStats } from "./TimeseriesStats.ts";
 
 /** What the summary needs to know of one vertex at the end of a run. */
 export interface VertexOutcome {
@@ -30,7 +30,8 @@ export interface RunOutcome {
   readonly slotsPerTaskManager: number;
   readonly events: number;
   readonly vertices: readonly VertexOutcome[];
-  readonly timeseries: readonly TimeseriesRow[];
+  /** What the samples added up to (the rows themselves are not kept). */
+  readonly timeseries: TimeseriesStats;
   readonly flinkConfiguration: Readonly<Record<string, string>>;
   /** Likely mistakes in the scenario that were not errors. */
   readonly warnings: readonly string[];
@@ -45,8 +46,9 @@ export interface AutoscalingOutcome {
   readonly evaluations: number;
   readonly scalings: number;
   readonly restarts: readonly { readonly decisionTimeMs: number; readonly actualMs: number | null; readonly restartTimeUsedMs: number; readonly kind: string }[];
-  /** Restart time used at each evaluation, in order. */
-  readonly restartTimesUsedMs: readonly number[];
+  /** Restart time used at the first and at the last evaluation; null without evaluations. */
+  readonly restartTimeUsedFirstMs: number | null;
+  readonly restartTimeUsedLastMs: number | null;
   /** When the last parallelism change became effective (RUNNING again), ms. */
   readonly lastRescaleRunningMs: number | null;
   readonly events: number;
@@ -87,13 +89,12 @@ export function buildSummary(run: RunOutcome) {
       restarts: a.restarts.length,
       restart_actual_mean_s: actuals.length === 0 ? null : round(mean(actuals)! / 1000, 3),
       restart_actual_max_s: actuals.length === 0 ? null : round(max(actuals)! / 1000, 3),
-      restart_time_used_first_s: a.restartTimesUsedMs.length === 0 ? null : a.restartTimesUsedMs[0]! / 1000,
-      restart_time_used_last_s: a.restartTimesUsedMs.length === 0 ? null : a.restartTimesUsedMs[a.restartTimesUsedMs.length - 1]! / 1000,
+      restart_time_used_first_s: a.restartTimeUsedFirstMs === null ? null : a.restartTimeUsedFirstMs / 1000,
+      restart_time_used_last_s: a.restartTimeUsedLastMs === null ? null : a.restartTimeUsedLastMs / 1000,
       time_to_final_parallelism_s: a.lastRescaleRunningMs === null ? 0 : round(a.lastRescaleRunningMs / 1000, 3),
       events: a.events,
     },
     vertices: run.vertices.map((v) => {
-      const rows = run.timeseries.filter((r) => r.vertex === v.name);
       return {
         id: v.id,
         name: v.name,
@@ -105,8 +106,8 @@ export function buildSummary(run: RunOutcome) {
         busy_share: share(v.busyMs, v),
         backpressured_share: share(v.backPressuredMs, v),
         idle_share: share(v.idleMs, v),
-        // d3's max: no argument spreading (a long run has millions of rows), NaN (a legacy source's busy time) skipped.
-        max_busy_ms_per_s: rows.length === 0 ? 0 : (max(rows, (r) => r.busyMsPerS) ?? null),
+        // NaN (a legacy source's busy time) skipped; null when every sample was NaN.
+        max_busy_ms_per_s: run.timeseries.maxBusyMsPerS(v.name),
       };
     }),
     effective_configuration: run.flinkConfiguration,
@@ -117,10 +118,7 @@ export function buildSummary(run: RunOutcome) {
 export type Summary = ReturnType<typeof buildSummary>;
 
 /** Max and mean of the summed pending records over samples; null when no source reports them. */
-function lagFigures(rows: readonly TimeseriesRow[]): { lag_max: number | null; lag_mean: number | null } {
-  const bySample = new Map<number, number>();
-  for (const r of rows) if (r.pendingRecords !== undefined) bySample.set(r.timeS, (bySample.get(r.timeS) ?? 0) + r.pendingRecords);
-  if (bySample.size === 0) return { lag_max: null, lag_mean: null };
-  const values = [...bySample.values()];
-  return { lag_max: max(values)!, lag_mean: round(mean(values)!, 3) };
+function lagFigures(stats: TimeseriesStats): { lag_max: number | null; lag_mean: number | null } {
+  const lag = stats.lag();
+  return lag === null ? { lag_max: null, lag_mean: null } : { lag_max: lag.max, lag_mean: round(lag.mean, 3) };
 }

@@ -45,21 +45,28 @@ export function removeStaleTemporaries(parent: string): void {
 }
 
 /**
- * Replaces folder `dir` by `content` at once: the content is written into a temporary
- * sibling, the old folder (if any) is renamed aside, the new one renamed into place and
- * the old one removed. Readers see the old folder or the new one, never a mix; an
- * interrupted write leaves the old folder as it was. When another process puts a folder
- * at `dir` between the two renames, that one is moved aside too: the last writer wins and
- * no run fails for it.
+ * A temporary folder beside `dir` to write a run into before it replaces `dir`
+ * (commitFolder); what interrupted runs left beside it is removed first.
  */
-export function replaceFolder(dir: string, content: FolderContent): void {
+export function stageFolder(dir: string): string {
   const parent = dirname(dir);
   mkdirSync(parent, { recursive: true });
   removeStaleTemporaries(parent);
   const tmp = siblingName(dir, "tmp");
+  mkdirSync(tmp);
+  return tmp;
+}
+
+/**
+ * Replaces folder `dir` by the staged folder `tmp` at once: the old folder (if any) is
+ * renamed aside, the new one renamed into place and the old one removed. Readers see the
+ * old folder or the new one, never a mix; an interrupted run leaves the old folder as it
+ * was. When another process puts a folder at `dir` between the two renames, that one is
+ * moved aside too: the last writer wins and no run fails for it.
+ */
+export function commitFolder(tmp: string, dir: string): void {
   const old: string[] = [];
   try {
-    writeTree(tmp, content);
     for (let attempt = 0; ; attempt++) {
       if (existsSync(dir)) {
         const aside = siblingName(dir, "old");
@@ -83,4 +90,16 @@ export function replaceFolder(dir: string, content: FolderContent): void {
     rmSync(tmp, { recursive: true, force: true });
     for (const o of old) rmSync(o, { recursive: true, force: true });
   }
+}
+
+/** Replaces folder `dir` by `content` at once (stageFolder, then commitFolder). */
+export function replaceFolder(dir: string, content: FolderContent): void {
+  const tmp = stageFolder(dir);
+  try {
+    writeTree(tmp, content);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  commitFolder(tmp, dir);
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { buildSummary, type RunOutcome } from "../../src/record/summary.ts";
 import type { TimeseriesRow } from "../../src/record/TimeseriesRecorder.ts";
+import { TimeseriesStats } from "../../src/record/TimeseriesStats.ts";
+
+/** The rows fed sample by sample, as the run does (one vertex: one row per sample). */
+function statsOf(rows: readonly TimeseriesRow[]): TimeseriesStats {
+  const stats = new TimeseriesStats();
+  for (const r of rows) stats.addSample([r]);
+  return stats;
+}
 
 /** A run of `samples` samples of one source vertex; busy ms/s and pending records given per sample. */
 function run(samples: number, busy: (i: number) => number, pending: (i: number) => number, restartsMs: readonly number[] = []): RunOutcome {
@@ -28,7 +36,7 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
     slotsPerTaskManager: 1,
     events: 0,
     vertices: [{ id: "v", name: "Source: k", isSource: true, isSink: false, parallelism: 1, maxParallelism: 1, recordsIn: 0, recordsOut: 0, busyMs: 1, backPressuredMs: 0, idleMs: 0 }],
-    timeseries: rows,
+    timeseries: statsOf(rows),
     flinkConfiguration: {},
     warnings: [],
     slotHours: 0,
@@ -36,7 +44,8 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
       evaluations: 0,
       scalings: restartsMs.length,
       restarts: restartsMs.map((ms, i) => ({ decisionTimeMs: i, actualMs: ms, restartTimeUsedMs: 0, kind: "in-place" })),
-      restartTimesUsedMs: [],
+      restartTimeUsedFirstMs: null,
+      restartTimeUsedLastMs: null,
       lastRescaleRunningMs: null,
       events: 0,
     },
@@ -57,5 +66,41 @@ describe("summary.json of long runs", () => {
 
   it("reports no busy maximum for a vertex whose busy time Flink reports as NaN (a legacy source)", () => {
     expect(buildSummary(run(100, () => NaN, () => 0)).vertices[0]!.max_busy_ms_per_s).toBeNull();
+  });
+});
+
+describe("TimeseriesStats", () => {
+  const row = (vertex: string, busy: number, pending: number | undefined): TimeseriesRow => ({
+    timeS: 10,
+    vertex,
+    parallelism: 1,
+    recordsInPerS: 0,
+    recordsOutPerS: 0,
+    busyMsPerS: busy,
+    backpressuredMsPerS: 0,
+    idleMsPerS: 0,
+    pendingRecords: pending,
+    jobStatus: "RUNNING",
+  });
+
+  it("sums pending records over the vertices of a sample and averages over the samples that report any", () => {
+    const stats = new TimeseriesStats();
+    stats.addSample([row("a", 1, 10), row("b", 2, 5)]); // 15
+    stats.addSample([row("a", 1, undefined), row("b", 2, undefined)]); // no report: not a sample of lag
+    stats.addSample([row("a", 1, 0), row("b", 2, 30)]); // 30
+    stats.addSample([row("a", 1, 3), row("b", 2, undefined)]); // 3
+    // (15 + 30 + 3) / 3 = 16, max 30
+    expect(stats.lag()).toEqual({ max: 30, mean: 16 });
+  });
+
+  it("keeps each vertex's highest busy time, skipping NaN; 0 for a vertex never sampled", () => {
+    const stats = new TimeseriesStats();
+    stats.addSample([row("a", NaN, undefined), row("b", 700, undefined)]);
+    stats.addSample([row("a", 250, undefined), row("b", NaN, undefined)]);
+    stats.addSample([row("a", 100, undefined), row("b", 699, undefined)]);
+    expect(stats.maxBusyMsPerS("a")).toBe(250);
+    expect(stats.maxBusyMsPerS("b")).toBe(700);
+    expect(stats.maxBusyMsPerS("c")).toBe(0);
+    expect(stats.lag()).toBeNull();
   });
 });

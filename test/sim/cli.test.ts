@@ -191,11 +191,11 @@ describe("checks before any work", () => {
     expect(r.stderr).toBe(`error: --out ${file}: ${file} is a file, not a folder\n`);
   });
 
-  it("refuses a run whose output would not fit in memory, saying how big it would be", () => {
-    // 1000 days at a reconcile every 15 s: 5.76 M reconciles x 30 lines x 200 bytes of log alone, about 32 GiB, for each of two variants
-    const r = sim(SEED_SCENARIO, "--duration", "1000d", "--quiet");
+  it("refuses a run whose files would not fit on the disk, saying how big they would be", () => {
+    // 100,000 days at a reconcile every 15 s: 576 M reconciles x 30 lines x 200 bytes of log alone, some 3.2 TiB, for each of two variants
+    const r = sim(SEED_SCENARIO, "--duration", "100000d", "--quiet");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/a run of 24000h would build about 6\d\.\d GiB of output in memory, more than the 1 GiB the simulator allows/);
+    expect(r.stderr).toMatch(/^error: .*backpressure\.yaml: a run of 2400000h would write about 66\d\d\.\d GiB, more than the [\d.]+ GiB free under \S+; shorten --duration or lengthen simulation\.sampleInterval\n$/);
   });
 });
 
