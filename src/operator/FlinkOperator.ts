@@ -1,3 +1,4 @@
+import { SCALE_DOWN_INTERVAL, VERTEX_MAX_PARALLELISM, VERTEX_MIN_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration } from "../autoscaler/config/Configuration.ts";
 import type { DelayedScaleDown } from "../autoscaler/DelayedScaleDown.ts";
 import type { AutoScalerEventHandler } from "../autoscaler/event/AutoScalerEventHandler.ts";
@@ -25,6 +26,7 @@ import { OperatorLog } from "./OperatorLog.ts";
 import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 import type { TextSink } from "../record/TextSink.ts";
+import { decisionReason, type ExecutorRunTrace } from "./decisionReason.ts";
 
 export interface OperatorOptions {
   readonly namespace: string;
@@ -55,6 +57,8 @@ export interface DecisionRecord {
   readonly scaleDownThreshold: number;
   readonly restartTimeUsedMs: number;
   readonly executed: boolean;
+  /** Why the parallelism changed or not (decisionReason). */
+  readonly reason: string;
 }
 
 /** One rescale, from the decision to RUNNING again. */
@@ -73,14 +77,37 @@ export interface RestartRecord {
 
 type Ctx = JobAutoScalerContext<string>;
 
-/** Records what the scaling executor saw and decided at each run (a ScalingExecutor with a tap). */
+/** What the recording executor hands on after each run of the scaling executor. */
+interface ExecutorRun {
+  readonly nowEpoch: number;
+  readonly metrics: EvaluatedMetrics;
+  readonly executed: boolean;
+  readonly restartTimeMs: number;
+  readonly trace: ExecutorRunTrace;
+  readonly configuration: Configuration;
+  readonly delayedScaleDown: DelayedScaleDown;
+}
+
+/**
+ * Records what the scaling executor saw and decided at each run (a ScalingExecutor with a
+ * tap): the evaluated metrics, and what it logged and which events it raised meanwhile,
+ * from which each vertex's reason is read.
+ */
 class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
+  private capture: { messages: string[]; events: { reason: string; message: string }[] } | null = null;
+
   constructor(
     handler: AutoScalerEventHandler<string, Ctx>,
     store: AutoScalerStateStore<string, Ctx>,
-    private readonly onRun: (now: number, metrics: EvaluatedMetrics, executed: boolean, restartTimeMs: number) => void,
+    private readonly onRun: (run: ExecutorRun) => void,
   ) {
-    super(handler, store);
+    const tee: AutoScalerEventHandler<string, Ctx> = {
+      handleEvent: (context, type, reason, message, messageKey, interval) => {
+        this.capture?.events.push({ reason, message });
+        handler.handleEvent(context, type, reason, message, messageKey, interval);
+      },
+    };
+    super(tee, store);
   }
 
   override scaleResource(
@@ -93,8 +120,21 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
     delayedScaleDown: DelayedScaleDown,
   ): boolean {
     const restartTime = scalingTracking.getMaxRestartTimeOrDefault(context.getConfiguration());
-    const executed = super.scaleResource(context, evaluatedMetrics, scalingHistory, scalingTracking, now, jobTopology, delayedScaleDown);
-    this.onRun(now, evaluatedMetrics, executed, restartTime);
+    const capture = { messages: [] as string[], events: [] as { reason: string; message: string }[] };
+    this.capture = capture;
+    const logTo = setLogSink(() => {});
+    setLogSink((record) => {
+      capture.messages.push(record.message);
+      logTo(record);
+    });
+    let executed: boolean;
+    try {
+      executed = super.scaleResource(context, evaluatedMetrics, scalingHistory, scalingTracking, now, jobTopology, delayedScaleDown);
+    } finally {
+      setLogSink(logTo);
+      this.capture = null;
+    }
+    this.onRun({ nowEpoch: now, metrics: evaluatedMetrics, executed, restartTimeMs: restartTime, trace: { ...capture, executed }, configuration: context.getConfiguration(), delayedScaleDown });
     return executed;
   }
 }
@@ -151,7 +191,7 @@ export class FlinkOperator {
     this.autoscaler = new JobAutoScalerImpl<string, Ctx>(
       new RestApiMetricsCollector(),
       new ScalingMetricEvaluator(),
-      new RecordingScalingExecutor(this.events, stateStore, (now, metrics, executed, restartTime) => this.recordDecision(now, metrics, executed, restartTime)),
+      new RecordingScalingExecutor(this.events, stateStore, (run) => this.recordDecision(run)),
       this.events,
       realizer,
       stateStore,
@@ -188,22 +228,44 @@ export class FlinkOperator {
     }
   }
 
-  private recordDecision(nowEpoch: number, metrics: EvaluatedMetrics, executed: boolean, restartTimeMs: number): void {
+  private recordDecision(run: ExecutorRun): void {
+    const { metrics, executed, configuration: conf } = run;
+    const startEpochMs = this.cluster.options.startEpochMs;
     for (const [vertexId, m] of metrics.vertexMetrics) {
       const current = m.get("PARALLELISM")!.getCurrent();
       const recommended = m.get("RECOMMENDED_PARALLELISM")?.getCurrent() ?? current;
+      const trueProcessingRate = m.get("TRUE_PROCESSING_RATE")!.getAverage();
+      const scaleUpThreshold = m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent();
+      const scaleDownThreshold = m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent();
+      const pendingScaleDown = run.delayedScaleDown.getDelayedVertices().get(vertexId);
+      const reason = decisionReason(
+        {
+          vertexId,
+          currentParallelism: current,
+          newParallelism: recommended,
+          trueProcessingRate,
+          scaleUpThreshold,
+          scaleDownThreshold,
+          // JobVertexScaler#computeScaleTargetParallelism's bounds.
+          maxParallelism: Math.min(m.get("MAX_PARALLELISM")!.getCurrent(), Math.max(current, conf.get(VERTEX_MAX_PARALLELISM))),
+          minParallelism: Math.min(current, conf.get(VERTEX_MIN_PARALLELISM)),
+          scaleDownAllowedAtMs: pendingScaleDown === undefined ? null : pendingScaleDown.getFirstTriggerTime() + conf.get(SCALE_DOWN_INTERVAL) - startEpochMs,
+        },
+        run.trace,
+      );
       const decision: DecisionRecord = {
-        timeMs: nowEpoch - this.cluster.options.startEpochMs,
+        timeMs: run.nowEpoch - startEpochMs,
         vertexId,
         currentParallelism: current,
         newParallelism: recommended,
-        trueProcessingRate: m.get("TRUE_PROCESSING_RATE")!.getAverage(),
+        trueProcessingRate,
         targetDataRate: m.get("TARGET_DATA_RATE")!.getAverage(),
         catchUpDataRate: m.get("CATCH_UP_DATA_RATE")!.getCurrent(),
-        scaleUpThreshold: m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent(),
-        scaleDownThreshold: m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent(),
-        restartTimeUsedMs: restartTimeMs,
+        scaleUpThreshold,
+        scaleDownThreshold,
+        restartTimeUsedMs: run.restartTimeMs,
         executed: executed && recommended !== current,
+        reason,
       };
       this.lastDecision = decision;
       if (this.options.keepDecisions !== false) this.decisions.push(decision);

@@ -13,6 +13,7 @@ export interface DecisionRow {
   readonly scaleDownThreshold: number;
   readonly restartTimeUsedMs: number;
   readonly executed: boolean;
+  readonly reason: string;
 }
 
 export interface RestartRow {
@@ -49,6 +50,7 @@ export const DECISION_COLUMNS = [
   "scale_down_threshold",
   "restart_time_used_s",
   "executed",
+  "reason",
 ] as const;
 
 /** A row of decisions.csv, as its cells. */
@@ -65,6 +67,7 @@ export function decisionCells(r: DecisionRow): CsvCell[] {
     rate(r.scaleDownThreshold),
     s(r.restartTimeUsedMs),
     r.executed,
+    r.reason,
   ];
 }
 
