@@ -82,6 +82,8 @@ export class ScenarioRun {
   private lastEvaluationMs = NaN;
   private restartTimeUsedFirstMs: number | null = null;
   private restartTimeUsedLastMs: number | null = null;
+  private scaleUps = 0;
+  private scaleDowns = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -98,7 +100,9 @@ export class ScenarioRun {
     this.vertexName = new Map(cluster.graph.vertices.map((v) => [v.id, v.name]));
     this.rest = new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs, scenario.fetcherServesPreviousFetch);
     // The timeseries is the one file written at every sample: the hand-written CSV writer (see README, Performance).
-    this.timeseries = new TimeseriesRecorder(csvLineWriter(this.sinks.sink("timeseries.csv"), TIMESERIES_COLUMNS), this.output.kind === "memory");
+    const topics = [...cluster.topics.values()];
+    const arrivalRate = topics.length === 0 ? null : (t: number) => topics.reduce((sum, topic) => sum + topic.produceRate(t), 0);
+    this.timeseries = new TimeseriesRecorder(csvLineWriter(this.sinks.sink("timeseries.csv"), TIMESERIES_COLUMNS), this.output.kind === "memory", arrivalRate);
     const decisions = csvStreamWriter(this.sinks.sink("decisions.csv"), DECISION_COLUMNS);
     this.operator = new FlinkOperator(env, streams, cluster, this.rest, {
       namespace: scenario.namespace,
@@ -112,6 +116,10 @@ export class ScenarioRun {
       onDecision: (d) => {
         decisions.row(decisionCells({ ...d, vertex: this.vertexName.get(d.vertexId) ?? d.vertexId }));
         // The decisions of one executor run share its time: one evaluation each.
+        if (d.executed) {
+          if (d.newParallelism > d.currentParallelism) this.scaleUps++;
+          else this.scaleDowns++;
+        }
         if (d.timeMs !== this.lastEvaluationMs) {
           this.evaluations++;
           this.lastEvaluationMs = d.timeMs;
@@ -213,7 +221,8 @@ export class ScenarioRun {
         })),
         restartTimeUsedFirstMs: this.restartTimeUsedFirstMs,
         restartTimeUsedLastMs: this.restartTimeUsedLastMs,
-        lastRescaleRunningMs: operator.restarts.at(-1)?.runningTimeMs ?? null,
+        scaleUps: this.scaleUps,
+        scaleDowns: this.scaleDowns,
         events: operator.events.events.length,
       },
     });

@@ -24,7 +24,9 @@ describe("a tampered baseline", () => {
     cpSync(baselineDir(file, variant, GOLDEN_DIR), dir, { recursive: true });
     const decisions = join(dir, "decisions.csv");
     const lines = readFileSync(decisions, "utf8").split("\n");
-    lines[2] = lines[2]!.replace(/,(true|false)$/, (_m, b: string) => `,${b === "true" ? "false" : "true"}`);
+    // Flip the executed column (before the reason).
+    lines[2] = lines[2]!.replace(/,(true|false),([^,]*)$/, (_m, b: string, reason: string) => `,${b === "true" ? "false" : "true"},${reason}`);
+    expect(lines[2]).not.toBe(readFileSync(decisions, "utf8").split("\n")[2]);
     writeFileSync(decisions, lines.join("\n"));
     const differences = differencesFromBaseline(files, dir);
     expect(differences).toHaveLength(1);
