@@ -216,6 +216,7 @@ export class ScenarioRun {
         restarts: operator.restarts.map((r) => ({
           decisionTimeMs: r.decisionTimeMs,
           actualMs: r.runningTimeMs === null ? null : r.runningTimeMs - r.decisionTimeMs,
+          untilProcessingMs: r.tasksRunningTimeMs === null ? null : r.tasksRunningTimeMs - r.decisionTimeMs,
           restartTimeUsedMs: r.restartTimeUsedMs,
           kind: r.kind,
         })),
@@ -231,7 +232,7 @@ export class ScenarioRun {
     if (this.output.kind !== "memory") operator.log.end();
     const restarts = csvStreamWriter(this.sinks.sink("restarts.csv"), RESTART_COLUMNS);
     for (const r of operator.restarts) {
-      restarts.row(restartCells({ decisionTimeMs: r.decisionTimeMs, runningTimeMs: r.runningTimeMs, restartTimeUsedMs: r.restartTimeUsedMs, kind: r.kind, phases: r.plan.phases }));
+      restarts.row(restartCells({ decisionTimeMs: r.decisionTimeMs, runningTimeMs: r.runningTimeMs, tasksRunningTimeMs: r.tasksRunningTimeMs, restartTimeUsedMs: r.restartTimeUsedMs, kind: r.kind, phases: r.plan.phases }));
     }
     restarts.end();
     const events = csvStreamWriter(this.sinks.sink("events.csv"), EVENT_COLUMNS);

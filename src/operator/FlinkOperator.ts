@@ -70,6 +70,8 @@ export interface RestartRecord {
   readonly plan: RestartPlan;
   /** Flink's RUNNING timestamp at the target parallelism (what the autoscaler measures). */
   runningTimeMs: number | null;
+  /** When every task runs again at the target parallelism: processing resumes. */
+  tasksRunningTimeMs: number | null;
   readonly parallelism: ReadonlyMap<string, number>;
   /** Job restarts it took: more than one when new slots arrived in batches. */
   restarts: number;
@@ -301,6 +303,7 @@ export class FlinkOperator {
       restartTimeUsedMs: decision?.restartTimeUsedMs ?? NaN,
       plan: { kind, phases: [] },
       runningTimeMs: null,
+      tasksRunningTimeMs: null,
       parallelism: new Map(parallelism),
       restarts: 0,
     };
@@ -315,28 +318,34 @@ export class FlinkOperator {
     else this.redeploy(record, neededTaskManagers);
   }
 
-  /** A full redeploy: the cluster goes down and comes up with the new parallelism, phase after phase. */
+  /**
+   * A full redeploy: the cluster goes down and a new JobManager comes up and schedules the
+   * job with the new parallelism. The job is RUNNING as soon as it is scheduled
+   * (DefaultScheduler#startSchedulingInternal calls transitionToRunning before the
+   * scheduling strategy deploys anything, flink-runtime release-1.18.1); in native
+   * Kubernetes mode its TaskManager pods are requested only then, and its tasks deploy and
+   * restore once their slots arrive. So the RUNNING timestamp the autoscaler tracks comes
+   * before the pods, the deployment and the state restore; processing resumes after them.
+   */
   private redeploy(record: RestartRecord, neededTaskManagers: number): void {
     const plan = this.restartModel.planRedeploy();
     record.plan.phases.push(...plan.phases);
     record.restarts = 1;
     this.cluster.cancelTasks("CANCELLING");
-    let t = 0;
-    for (const phase of plan.phases) {
-      t += phase.ms;
-      if (phase.name === "shutdown") {
-        this.env.schedule(t, () => {
-          this.cluster.setJobStatus("CANCELED");
-          this.setTaskManagers(0);
-        });
-      }
-      if (phase.name === "jobManagerStart") this.env.schedule(t, () => this.cluster.setJobStatus("INITIALIZING"));
-      if (phase.name === "podStart") this.env.schedule(t, () => this.setTaskManagers(neededTaskManagers));
-    }
-    this.env.schedule(t, () => {
-      this.cluster.redeployJob(record.parallelism);
-      this.finishRescale(record, neededTaskManagers);
+    const phase = (name: string) => plan.phases.find((p) => p.name === name)?.ms ?? 0;
+    const down = phase("shutdown");
+    const scheduled = down + phase("jobManagerStart");
+    this.env.schedule(down, () => {
+      this.cluster.setJobStatus("CANCELED");
+      this.setTaskManagers(0);
     });
+    const untilTasksRun = phase("podStart") + phase("deploy") + phase("restore");
+    this.env.schedule(scheduled, () => {
+      this.cluster.setJobStatus("INITIALIZING");
+      this.cluster.redeployJob(record.parallelism, untilTasksRun);
+      this.finishRescale(record, neededTaskManagers, untilTasksRun);
+    });
+    this.env.schedule(scheduled + phase("podStart"), () => this.setTaskManagers(neededTaskManagers));
   }
 
   /**
@@ -399,7 +408,7 @@ export class FlinkOperator {
       const deploy = this.restartModel.draw("in-place", "deploy", spec.inPlace.deploy);
       const restore = this.restartModel.draw("in-place", "restore", spec.inPlace.restore);
       this.cluster.redeployJob(parallelism, deploy + restore);
-      if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers);
+      if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers, deploy + restore);
     };
     for (let i = 0; i < newPods; i++) {
       const ms = this.restartModel.draw("in-place", "podStart", spec.inPlace.podStart);
@@ -412,9 +421,13 @@ export class FlinkOperator {
     maybeRescale();
   }
 
-  /** The job runs with the target parallelism again: the rescale is over; surplus TaskManagers go idle. */
-  private finishRescale(record: RestartRecord, neededTaskManagers: number): void {
+  /**
+   * The job is RUNNING with the target parallelism again (its tasks run `untilTasksRunMs`
+   * later): the rescale is over; surplus TaskManagers go idle.
+   */
+  private finishRescale(record: RestartRecord, neededTaskManagers: number, untilTasksRunMs: number): void {
     record.runningTimeMs = this.env.now;
+    record.tasksRunningTimeMs = this.env.now + untilTasksRunMs;
     this.restart = null;
     if (this.cluster.taskManagers > neededTaskManagers) {
       // Idle TaskManagers go away after resourcemanager.taskmanager-timeout.

@@ -45,7 +45,14 @@ export interface AutoscalingOutcome {
   /** Runs of the scaling executor (scaling decisions evaluated). */
   readonly evaluations: number;
   readonly scalings: number;
-  readonly restarts: readonly { readonly decisionTimeMs: number; readonly actualMs: number | null; readonly restartTimeUsedMs: number; readonly kind: string }[];
+  /** Each restart: from the decision to RUNNING (what the autoscaler tracks), and to every task running (processing resumed). */
+  readonly restarts: readonly {
+    readonly decisionTimeMs: number;
+    readonly actualMs: number | null;
+    readonly untilProcessingMs: number | null;
+    readonly restartTimeUsedMs: number;
+    readonly kind: string;
+  }[];
   /** Restart time used at the first and at the last evaluation; null without evaluations. */
   readonly restartTimeUsedFirstMs: number | null;
   readonly restartTimeUsedLastMs: number | null;
@@ -67,6 +74,7 @@ export function buildSummary(run: RunOutcome) {
   const slots = run.taskManagers * run.slotsPerTaskManager;
   const a = run.autoscaling;
   const actuals = a.restarts.map((r) => r.actualMs).filter((x): x is number => x !== null);
+  const untilProcessing = a.restarts.map((r) => r.untilProcessingMs).filter((x): x is number => x !== null);
   return {
     scenario: run.scenario,
     variant: run.variant,
@@ -90,6 +98,8 @@ export function buildSummary(run: RunOutcome) {
       restarts: a.restarts.length,
       restart_actual_mean_s: actuals.length === 0 ? null : round(mean(actuals)! / 1000, 3),
       restart_actual_max_s: actuals.length === 0 ? null : round(max(actuals)! / 1000, 3),
+      restart_until_processing_mean_s: untilProcessing.length === 0 ? null : round(mean(untilProcessing)! / 1000, 3),
+      restart_until_processing_max_s: untilProcessing.length === 0 ? null : round(max(untilProcessing)! / 1000, 3),
       restart_time_used_first_s: a.restartTimeUsedFirstMs === null ? null : a.restartTimeUsedFirstMs / 1000,
       restart_time_used_last_s: a.restartTimeUsedLastMs === null ? null : a.restartTimeUsedLastMs / 1000,
       scalings_per_h: round(a.scalings / (durationS / 3600), 4),

@@ -43,7 +43,7 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
     autoscaling: {
       evaluations: 0,
       scalings: restartsMs.length,
-      restarts: restartsMs.map((ms, i) => ({ decisionTimeMs: i, actualMs: ms, restartTimeUsedMs: 0, kind: "in-place" })),
+      restarts: restartsMs.map((ms, i) => ({ decisionTimeMs: i, actualMs: ms, untilProcessingMs: ms + 2000, restartTimeUsedMs: 0, kind: "in-place" })),
       restartTimeUsedFirstMs: null,
       restartTimeUsedLastMs: null,
       scaleUps: 0,
