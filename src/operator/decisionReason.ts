@@ -31,7 +31,13 @@ export interface VertexDecision {
   readonly scaleDownAllowedAtMs: number | null;
 }
 
-const has = (trace: ExecutorRunTrace, text: string) => trace.messages.some((m) => m.includes(text));
+/** The run's messages as one text, joined once per trace (every vertex's checks search it). */
+const joined = new WeakMap<ExecutorRunTrace, string>();
+function has(trace: ExecutorRunTrace, text: string): boolean {
+  let all = joined.get(trace);
+  if (all === undefined) joined.set(trace, (all = trace.messages.join("\n")));
+  return all.includes(text);
+}
 const hasEvent = (trace: ExecutorRunTrace, reason: string, text = "") => trace.events.some((e) => e.reason === reason && e.message.includes(text));
 
 /** The reason, most specific first. */
