@@ -15,7 +15,7 @@ import type { CollectedMetricHistory } from "./metrics/CollectedMetricHistory.ts
 import type { CollectedMetrics } from "./metrics/CollectedMetrics.ts";
 import type { EvaluatedMetrics } from "./metrics/EvaluatedMetrics.ts";
 import { EvaluatedScalingMetric } from "./metrics/EvaluatedScalingMetric.ts";
-import type { ScalingMetric } from "./metrics/ScalingMetric.ts";
+import { requireVertexMetric, type ScalingMetric } from "./metrics/ScalingMetric.ts";
 import type { JobTopology } from "./topology/JobTopology.ts";
 import { getTargetProcessingCapacity } from "./utils/AutoScalerUtils.ts";
 import { instantToString } from "./utils/JavaCompat.ts";
@@ -158,12 +158,13 @@ export class ScalingMetricEvaluator {
       let sumAvgTargetRate = 0;
       let sumCatchUpDataRate = 0;
       for (const inputVertex of topology.get(vertex).inputs.keys()) {
+        // Evaluated already: inputs come first in topological order.
         const inputEvaluatedMetrics = alreadyEvaluated.get(inputVertex)!;
-        const inputTargetRate = inputEvaluatedMetrics.get("TARGET_DATA_RATE")!;
+        const inputTargetRate = requireVertexMetric(inputEvaluatedMetrics, "TARGET_DATA_RATE", inputVertex);
         const outputRatio = ScalingMetricEvaluator.computeEdgeOutputRatio(inputVertex, vertex, topology, metricsHistory);
         LOG.debug("Computed output ratio for edge ({} -> {}) : {}", inputVertex, vertex, outputRatio);
         sumAvgTargetRate += inputTargetRate.getAverage() * outputRatio;
-        sumCatchUpDataRate += inputEvaluatedMetrics.get("CATCH_UP_DATA_RATE")!.getCurrent() * outputRatio;
+        sumCatchUpDataRate += requireVertexMetric(inputEvaluatedMetrics, "CATCH_UP_DATA_RATE", inputVertex).getCurrent() * outputRatio;
       }
       out.set("TARGET_DATA_RATE", EvaluatedScalingMetric.avg(sumAvgTargetRate));
       out.set("CATCH_UP_DATA_RATE", EvaluatedScalingMetric.of(sumCatchUpDataRate));

@@ -10,6 +10,7 @@ import {
   computeBaselineProcessingRate,
   excludeVertexFromScaling,
   excludeVerticesFromScaling,
+  getTargetProcessingCapacity,
   optimizeLinearScalingCoefficient,
 } from "../../src/autoscaler/utils/AutoScalerUtils.ts";
 import { TreeMap } from "../../src/autoscaler/utils/TreeMap.ts";
@@ -111,6 +112,17 @@ describe("AutoScalerUtils beyond upstream's tests", () => {
     h.put(plus(3), summary(1, 70));
     h.put(plus(4), summary(1, 80));
     expect(computeBaselineProcessingRate(h)).toBe(80);
+  });
+
+  it("the target capacity is unknown without a catch-up rate (not Math.round(NaN) = 0)", () => {
+    const m = new Map<ScalingMetric, EvaluatedScalingMetric>([
+      ["CATCH_UP_DATA_RATE", EvaluatedScalingMetric.of(NaN)],
+      ["TARGET_DATA_RATE", EvaluatedScalingMetric.avg(100)],
+    ]);
+    expect(getTargetProcessingCapacity(m, new Configuration(), 0.5, true, 0)).toBeNaN();
+    // With one: 0 + 100 x 0 s / 1800 s + 100 / 0.5 = 200.
+    m.set("CATCH_UP_DATA_RATE", EvaluatedScalingMetric.of(0));
+    expect(getTargetProcessingCapacity(m, new Configuration(), 0.5, true, 0)).toBe(200);
   });
 
   it("the coefficient is 1 when nothing can be fitted", () => {

@@ -240,7 +240,11 @@ describe("ScalingMetrics fails on a Flink metric without the aggregate it reads,
   const dataRates = (flinkMetrics: [FlinkMetric, AggregatedMetric][], ioMetrics: typeof io | null = io, lag = 0) =>
     computeDataRateMetrics(source, new Map(flinkMetrics), new Map<ScalingMetric, number>([["LAG", lag]]), topology(ioMetrics), new Configuration(), () => 123);
 
-  it("a vertex without IO metrics in the job details (ScalingMetrics.java:84, dereferenced at :233)", () => {
+  it("a vertex without IO metrics in the job details (ScalingMetrics.java:53; :84, dereferenced at :233)", () => {
+    const busy: [FlinkMetric, AggregatedMetric][] = [["BUSY_TIME_PER_SEC", agg("busyTimeMsPerSecond", { max: 500 })]];
+    expect(() => computeLoadMetrics(source, new Map(busy), new Map(), null, new Configuration())).toThrow(
+      `No IO metrics (records in and out) of vertex ${source} in the job details`,
+    );
     expect(() => dataRates([], null)).toThrow(`No IO metrics (records in and out) of vertex ${source} in the job details`);
   });
 

@@ -552,13 +552,23 @@ describe("ScalingExecutor beyond upstream's tests", () => {
       }
     });
 
-    it("checks only the quota that is set", () => {
+    it("checks only the quota that is set, and logs as upstream", () => {
+      const quotaLines = (ctx: Ctx) => logLines(LOGGER, () => run(executor(), ctx, metrics(ctx), sameGroup)).filter((l) => l.includes("quota"));
       const ctx = quotaContext();
-      ctx.getConfiguration().setString(MEMORY_QUOTA.key, "3g");
-      expect(logLines(LOGGER, () => run(executor(), ctx, metrics(ctx), sameGroup)).filter((l) => l.includes("CPU"))).toEqual([]);
-      const ctx2 = quotaContext();
-      ctx2.getConfiguration().set(CPU_QUOTA, 3);
-      expect(logLines(LOGGER, () => run(executor(), ctx2, metrics(ctx2), sameGroup)).filter((l) => l.includes("Memory"))).toEqual([]);
+      ctx.getConfiguration().set(CPU_QUOTA, 3);
+      // 2 TaskManagers x 2 cores = 4 > 3.
+      expect(quotaLines(ctx)).toEqual(["DEBUG CPU resource quota is 3, checking limits", "INFO CPU resource quota reached with value: 4"]);
+      // Memory only: 2 x 2 GiB > 3 GiB (upstream prints these MemorySizes with a unit; here they are bytes).
+      const memoryOnly = quotaContext();
+      memoryOnly.getConfiguration().setString(MEMORY_QUOTA.key, "3g");
+      const lines = quotaLines(memoryOnly);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^DEBUG Memory resource quota is \S+, checking limits$/);
+      expect(lines[1]).toMatch(/^INFO Memory resource quota reached with value: \S+$/);
+      // CPU only, within it: no memory check.
+      const cpuOnly = quotaContext();
+      cpuOnly.getConfiguration().set(CPU_QUOTA, 5);
+      expect(quotaLines(cpuOnly)).toEqual(["DEBUG CPU resource quota is 5, checking limits"]);
     });
 
     it("reads the TaskManager memory from taskmanager.memory.process.size when set", () => {

@@ -19,11 +19,17 @@ export function computeLoadMetrics(
   jobVertexID: string,
   flinkMetrics: ReadonlyMap<FlinkMetric, AggregatedMetric>,
   scalingMetrics: Map<ScalingMetric, number>,
-  ioMetrics: IOMetrics,
+  ioMetrics: IOMetrics | null,
   conf: Configuration,
 ): void {
   scalingMetrics.set("LOAD", getBusyTimeMsPerSecond(flinkMetrics, conf, jobVertexID) / 1000);
-  scalingMetrics.set("ACCUMULATED_BUSY_TIME", ioMetrics.accumulatedBusyTime);
+  scalingMetrics.set("ACCUMULATED_BUSY_TIME", requireIoMetrics(ioMetrics, jobVertexID).accumulatedBusyTime);
+}
+
+/** A vertex's records and busy time from the job details; upstream dereferences them (a NullPointerException when absent). */
+function requireIoMetrics(ioMetrics: IOMetrics | null, jobVertexID: string): IOMetrics {
+  if (ioMetrics === null) throw new Error(`No IO metrics (records in and out) of vertex ${jobVertexID} in the job details`);
+  return ioMetrics;
 }
 
 function getBusyTimeMsPerSecond(flinkMetrics: ReadonlyMap<FlinkMetric, AggregatedMetric>, conf: Configuration, jobVertexId: string): number {
@@ -48,8 +54,7 @@ export function computeDataRateMetrics(
   observedTprAvg: () => number,
 ): void {
   const isSource = topology.isSource(jobVertexID);
-  const ioMetrics = topology.get(jobVertexID).getIoMetrics();
-  if (ioMetrics === null) throw new Error(`No IO metrics (records in and out) of vertex ${jobVertexID} in the job details`);
+  const ioMetrics = requireIoMetrics(topology.get(jobVertexID).getIoMetrics(), jobVertexID);
   const numRecordsIn = getNumRecordsInAccumulated(flinkMetrics, ioMetrics, jobVertexID, isSource);
   scalingMetrics.set("NUM_RECORDS_IN", numRecordsIn);
   scalingMetrics.set("NUM_RECORDS_OUT", ioMetrics.numRecordsOut);
