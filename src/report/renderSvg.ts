@@ -1,0 +1,45 @@
+/**
+ * A Vega-Lite chart rendered to an SVG string in Node (vega's headless SVG renderer, no
+ * DOM, no canvas), so that the page carries pictures and no script. Why Vega-Lite: see
+ * docs/report.md.
+ */
+import { parse, resetSVGDefIds, View } from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+
+/** Shared look: the page's font, quiet axes, no ARIA labels except on marks that carry a hover text. */
+const CONFIG = {
+  font: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+  background: "white",
+  padding: 4,
+  // Marks that carry a text set `aria: true` and a `description`; everything else stays unlabelled
+  // (vega labels every line with its first point otherwise, which hover would show).
+  aria: false,
+  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", titleColor: "#444", labelColor: "#444", gridColor: "#e8e8e8", domainColor: "#888", tickColor: "#888" },
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: "normal", orient: "bottom", direction: "horizontal", columns: 4, symbolStrokeWidth: 2, labelLimit: 320 },
+  title: { fontSize: 13, fontWeight: 600, anchor: "start", color: "#222", subtitleColor: "#555", subtitleFontSize: 11 },
+  view: { stroke: "#ddd" },
+  // A missing value breaks a line instead of being bridged (a restart, an Infinity rate).
+  mark: { invalid: "break-paths-filter-domains" },
+} as const;
+
+/**
+ * The SVG of one chart. Marks given a `description` get it as an SVG `<title>` child
+ * (a hover text in every browser, no script), moved out of vega's `aria-label`.
+ * Deterministic: vega's counters for clip and gradient ids are reset before each chart.
+ */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const compiled = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
+  resetSVGDefIds();
+  const view = new View(parse(compiled), { renderer: "none" });
+  const svg = await view.toSVG();
+  view.finalize();
+  return titlesFromAriaLabels(svg);
+}
+
+/**
+ * `<path aria-label="T" role="graphics-symbol" aria-roledescription="R" ...attrs/>` becomes
+ * `<path ...attrs><title>T</title></path>` (the label is already escaped for XML).
+ */
+export function titlesFromAriaLabels(svg: string): string {
+  return svg.replace(/<(path|rect|line) aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="[^"]*"([^>]*?)\/>/g, "<$1$3><title>$2</title></$1>");
+}
