@@ -30,6 +30,8 @@ interface Cli {
   readonly set: Record<string, string>;
   readonly quiet: boolean;
   readonly strict: boolean;
+  /** Write report.html files (--no-report: not). */
+  readonly report: boolean;
 }
 
 function parseCli(argv: string[]): Cli | "help" {
@@ -47,6 +49,7 @@ function parseCli(argv: string[]): Cli | "help" {
         set: { type: "string", multiple: true },
         quiet: { type: "boolean" },
         strict: { type: "boolean" },
+        "no-report": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -87,6 +90,7 @@ function parseCli(argv: string[]): Cli | "help" {
     set,
     quiet: values.quiet ?? false,
     strict: values.strict ?? false,
+    report: values["no-report"] !== true,
   };
 }
 
@@ -174,8 +178,14 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-function main(argv: string[]): number {
+/** Adds the report.html files to a folder's content before it is written (the report code loads only then). */
+async function addReports(content: Record<string, string | Record<string, string>>): Promise<void> {
+  await (await import("../src/report/folderReports.ts")).addReports(content);
+}
+
+async function main(argv: string[]): Promise<number> {
   if (argv[0] === "diff") return runDiff(argv.slice(1));
+  if (argv[0] === "report") return (await import("./report.ts")).runReport(argv.slice(1));
   let cli: Cli | "help";
   try {
     cli = parseCli(argv);
@@ -253,6 +263,7 @@ function main(argv: string[]): number {
     const content: Record<string, string | Record<string, string>> = {};
     for (const w of written) content[w.scenario.variant] = w.files;
     if (compared) content["comparison.csv"] = comparisonCsv(rows);
+    if (cli.report) await addReports(content);
     replaceFolder(scenarioDir, content);
     if (compared) comparisonFile = join(scenarioDir, "comparison.csv");
   } else {
@@ -261,6 +272,7 @@ function main(argv: string[]): number {
     const w = written[0]!;
     const files: Record<string, string> = { ...w.files };
     if (compared) files["comparison.csv"] = comparisonCsv(rows);
+    if (cli.report) await addReports(files);
     replaceFolder(join(scenarioDir, w.scenario.variant), files);
     rmSync(join(scenarioDir, "comparison.csv"), { force: true });
     if (compared) comparisonFile = join(scenarioDir, w.scenario.variant, "comparison.csv");
@@ -276,7 +288,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   process.stderr.write(`error: unexpected failure: ${(e as Error).message}\n`);
   if (process.env.FLINK_SIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);

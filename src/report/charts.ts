@@ -2,7 +2,7 @@
  * What every chart of a report shares: the time axis, the colours, the size, and the
  * downsampling of its series (with a record of what was reduced, for the page's note).
  */
-import { minMaxDownsample, type Point } from "./downsample.ts";
+import { bandEnvelope, minMaxDownsample, type BandPoint, type Point } from "./downsample.ts";
 
 /** Plot width in pixels; the page scales the SVG down on narrow screens. */
 export const CHART_WIDTH = 900;
@@ -30,10 +30,25 @@ export function timeAxis(durationS: number): TimeAxis {
   return { unit, perSecond, title: unit === "min" ? "minutes since the start" : "hours since the start", domain: [0, durationS * perSecond] };
 }
 
+/**
+ * A number rounded to `decimals` places, trailing zeros dropped, thousands separated by
+ * commas: 1365.5 -> "1,365.5". By hand, because toLocaleString goes through ICU and cost a
+ * second for the 11,000 decisions of a day's run.
+ */
+export function formatNumber(x: number, decimals = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  const f = 10 ** decimals;
+  const rounded = Math.round(Math.abs(x) * f) / f;
+  const [whole, fraction] = String(rounded).split(".");
+  // String() of a rounded double can use an exponent only beyond 1e21: not a simulated figure.
+  const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${x < 0 && rounded !== 0 ? "-" : ""}${grouped}${fraction === undefined ? "" : `.${fraction}`}`;
+}
+
 /** Seconds as the page writes them: "75 s", "1,365 s (22.8 min)". */
 export function formatSeconds(s: number): string {
-  const text = `${s.toLocaleString("en-US", { maximumFractionDigits: 3 })} s`;
-  return s >= 600 ? `${text} (${(s / 60).toLocaleString("en-US", { maximumFractionDigits: 1 })} min)` : text;
+  const text = `${formatNumber(s)} s`;
+  return s >= 600 ? `${text} (${formatNumber(s / 60, 1)} min)` : text;
 }
 
 /** A y value for a chart: null (a break in the line) where the series has no finite value. */
@@ -52,14 +67,24 @@ export class DownsampleLog {
     return r.points;
   }
 
+  /** A band reduced to its envelope over the run's time range; logged when rows were merged. */
+  band(chart: string, series: string, rows: readonly BandPoint[], range: readonly [number, number]): BandPoint[] {
+    const r = bandEnvelope(rows, SERIES_BUCKETS, range);
+    if (r.reduced) this.bands.push({ chart, series, from: rows.length, to: r.points.length });
+    return r.points;
+  }
+
+  readonly bands: { readonly chart: string; readonly series: string; readonly from: number; readonly to: number }[] = [];
+
   /** The page's sentence about it, or undefined when every point was drawn. */
   note(): string | undefined {
-    if (this.reduced.length === 0) return undefined;
-    const from = Math.max(...this.reduced.map((r) => r.from));
+    if (this.reduced.length === 0 && this.bands.length === 0) return undefined;
+    const from = Math.max(...this.reduced.map((r) => r.from), ...this.bands.map((r) => r.from));
     return (
-      `Long series are drawn downsampled: ${this.reduced.length} series of up to ${from.toLocaleString("en-US")} samples are drawn from the lowest and the highest ` +
-      `sample of each of ${SERIES_BUCKETS} equal spans of time (every peak and trough kept, the points between them left out). ` +
-      `Parallelism and restarts are drawn whole; the CSV files hold every sample.`
+      `Long series are drawn downsampled: ${this.reduced.length + this.bands.length} series of up to ${formatNumber(from)} samples are drawn from the lowest and the highest ` +
+      `sample of each of ${SERIES_BUCKETS} equal spans of time (every peak and trough kept, the points between them left out)` +
+      (this.bands.length === 0 ? "" : "; threshold bands from their lowest and highest bound in each span") +
+      `. Parallelism, decisions and restarts are drawn whole (see the note on decision markers); the CSV files hold every sample.`
     );
   }
 }

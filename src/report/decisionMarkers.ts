@@ -5,6 +5,7 @@
  * of time), which says how many it stands for. Executed decisions and recommendations
  * that were not executed are always drawn one by one.
  */
+import { formatNumber } from "./charts.ts";
 import { decisionReason, eventsFor, type DecisionKind } from "./decisionReasons.ts";
 import type { DecisionRow, EventRow } from "./runFiles.ts";
 
@@ -89,5 +90,5 @@ export function decisionMarkers(
 
 /** "t = 75 s". */
 function formatTime(s: number): string {
-  return `t = ${s.toLocaleString("en-US", { maximumFractionDigits: 3 })} s`;
+  return `t = ${formatNumber(s)} s`;
 }

@@ -84,3 +84,37 @@ export function stepChanges(series: readonly Point[]): Point[] {
   }
   return out;
 }
+
+/** A band at x: from lo to hi. */
+export type BandPoint = readonly [x: number, lo: number, hi: number];
+
+/**
+ * A band (the thresholds between which the autoscaler leaves a vertex alone) reduced to
+ * its outer envelope: in each of `buckets` equal spans of [x0, x1], the lowest lo and the
+ * highest hi, held from the span's first x to its last. Drawn, it covers every band the
+ * full series would draw. Rows with a non-finite bound are left out. Bands of at most
+ * 2 x `buckets` rows are returned whole.
+ */
+export function bandEnvelope(rows: readonly BandPoint[], buckets: number, range: readonly [number, number]): { points: BandPoint[]; reduced: boolean } {
+  const finite = rows.filter((r) => Number.isFinite(r[1]) && Number.isFinite(r[2]));
+  if (finite.length <= 2 * buckets) return { points: finite, reduced: false };
+  const width = (range[1] - range[0]) / buckets;
+  const bucketOf = (x: number) => (width > 0 ? Math.min(buckets - 1, Math.max(0, Math.floor((x - range[0]) / width))) : 0);
+  const out: BandPoint[] = [];
+  let i = 0;
+  while (i < finite.length) {
+    const b = bucketOf(finite[i]![0]);
+    const first = finite[i]!;
+    let last = first;
+    let lo = first[1];
+    let hi = first[2];
+    for (i++; i < finite.length && bucketOf(finite[i]![0]) === b; i++) {
+      last = finite[i]!;
+      lo = Math.min(lo, last[1]);
+      hi = Math.max(hi, last[2]);
+    }
+    out.push([first[0], lo, hi]);
+    if (last !== first) out.push([last[0], lo, hi]);
+  }
+  return { points: out, reduced: out.length < finite.length };
+}

@@ -3,7 +3,7 @@
  * DOM, no canvas), so that the page carries pictures and no script. Why Vega-Lite: see
  * docs/report.md.
  */
-import { parse, resetSVGDefIds, View } from "vega";
+import { parse, resetSVGDefIds, View, type LoggerInterface } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
 /** Shared look: the page's font, quiet axes, no ARIA labels except on marks that carry a hover text. */
@@ -23,14 +23,46 @@ const CONFIG = {
 } as const;
 
 /**
+ * Warnings of Vega-Lite's compiler and Vega's runtime about the charts rendered so far (a
+ * conflicting legend, a field without values): kept here rather than printed among the
+ * run's output; the tests require none.
+ */
+export const chartWarnings: string[] = [];
+
+/** A Vega logger that keeps warnings and errors in chartWarnings and prints nothing. */
+class CollectingLogger implements LoggerInterface {
+  private current = 2;
+  level(level?: number): number | LoggerInterface {
+    if (level === undefined) return this.current;
+    this.current = level;
+    return this;
+  }
+  error(...args: unknown[]): this {
+    chartWarnings.push(args.map(String).join(" "));
+    return this;
+  }
+  warn(...args: unknown[]): this {
+    chartWarnings.push(args.map(String).join(" "));
+    return this;
+  }
+  info(): this {
+    return this;
+  }
+  debug(): this {
+    return this;
+  }
+}
+
+/**
  * The SVG of one chart. Marks given a `description` get it as an SVG `<title>` child
  * (a hover text in every browser, no script), moved out of vega's `aria-label`.
  * Deterministic: vega's counters for clip and gradient ids are reset before each chart.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const compiled = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec).spec;
+  const logger = new CollectingLogger();
+  const compiled = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec, { logger }).spec;
   resetSVGDefIds();
-  const view = new View(parse(compiled), { renderer: "none" });
+  const view = new View(parse(compiled), { renderer: "none", logger });
   const svg = await view.toSVG();
   view.finalize();
   return titlesFromAriaLabels(svg);

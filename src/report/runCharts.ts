@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { CHART_WIDTH, colours, DownsampleLog, formatSeconds, yValue, type TimeAxis } from "./charts.ts";
 import type { DecisionMarker } from "./decisionMarkers.ts";
-import { stepChanges, type Point } from "./downsample.ts";
+import { stepChanges, type BandPoint, type Point } from "./downsample.ts";
 import type { DecisionRow, RestartRow, RunRecords, SampleRow } from "./runFiles.ts";
 
 /** The shapes of the decision markers, one legend for every chart that draws them. */
@@ -165,7 +165,8 @@ export function sourceVertices(run: RunRecords): string[] {
   return vertexNames(run).filter((v) => v.startsWith("Source:"));
 }
 
-const RATE_SERIES = ["source output rate", "target data rate", "true processing rate", "scale-up threshold", "scale-down threshold"] as const;
+const RATE_SERIES = ["source output rate", "target data rate", "true processing rate", "band between the thresholds"] as const;
+const RATE_COLOURS = ["#9d9d9d", "#f58518", "#e45756", "#54a24b"];
 
 /**
  * What the autoscaler compared for one vertex: its true processing rate against the band
@@ -181,31 +182,37 @@ export function ratesChart(run: RunRecords, vertex: string, axis: TimeAxis, log:
   const series = (name: (typeof RATE_SERIES)[number], points: Point[]) =>
     log.downsample(`rates ${vertex}`, name, points, range).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), series: name }));
   const of = (f: (d: DecisionRow) => number) => rows.map((d): Point => [d.timeS, f(d)]);
-  const values = [
+  const lines = [
     ...series("source output rate", [...bySample].map(([t, v]): Point => [t, v])),
     ...series("target data rate", of((d) => d.targetDataRate)),
     ...series("true processing rate", of((d) => d.trueProcessingRate)),
-    ...series("scale-up threshold", of((d) => d.scaleUpThreshold)),
-    ...series("scale-down threshold", of((d) => d.scaleDownThreshold)),
   ];
+  const band = log
+    .band(`rates ${vertex}`, "thresholds", rows.map((d): BandPoint => [d.timeS, d.scaleUpThreshold, d.scaleDownThreshold]), range)
+    .map(([t, lo, hi]) => ({ x: t * axis.perSecond, lo, hi, series: RATE_SERIES[3] }));
+  const colour = { field: "series", type: "nominal", scale: { domain: [...RATE_SERIES], range: RATE_COLOURS }, title: null, legend: { symbolOpacity: 1 } } as const;
   return {
     width: CHART_WIDTH,
     height: 200,
     title: {
       text: `Rates the autoscaler compared: ${vertex}`,
       subtitle: [
-        "scaled up when the true processing rate falls below the scale-up threshold, down when it rises above the scale-down threshold;",
+        "scaled up when the true processing rate falls below the band, down when it rises above it (decisions.csv);",
         "gaps: no finite true processing rate (Infinity: no busy time in the window)",
       ],
     },
-    data: { values },
-    mark: { type: "line", strokeWidth: 1.25 },
-    encoding: {
-      x: xEncoding(axis),
-      y: { field: "v", type: "quantitative", title: "records per second" },
-      color: { field: "series", type: "nominal", scale: { domain: [...RATE_SERIES], range: ["#9d9d9d", "#f58518", "#e45756", "#54a24b", "#4c78a8"] }, title: null },
-      strokeDash: { field: "series", type: "nominal", scale: { domain: [...RATE_SERIES], range: [[1, 0], [1, 0], [1, 0], [5, 3], [5, 3]] }, legend: null },
-    },
+    layer: [
+      {
+        data: { values: band },
+        mark: { type: "area", opacity: 0.22, interpolate: "step-after" },
+        encoding: { x: xEncoding(axis), y: { field: "lo", type: "quantitative", title: "records per second" }, y2: { field: "hi" }, color: colour },
+      },
+      {
+        data: { values: lines },
+        mark: { type: "line", strokeWidth: 1.4 },
+        encoding: { x: xEncoding(axis), y: { field: "v", type: "quantitative" }, color: colour },
+      },
+    ],
   } as TopLevelSpec;
 }
 

@@ -2,7 +2,7 @@
  * report.html of one run: its headline figures, charts and tables, from the run's files.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { DownsampleLog, formatSeconds, timeAxis } from "./charts.ts";
+import { DownsampleLog, formatNumber, formatSeconds, timeAxis } from "./charts.ts";
 import { comparisonTableHtml, replications } from "./comparisonTable.ts";
 import { decisionMarkers, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
 import { decisionReason, eventsFor, formatRate } from "./decisionReasons.ts";
@@ -40,12 +40,12 @@ function headline(run: RunRecords): string {
     { label: "time to final parallelism", value: sec(a.time_to_final_parallelism_s) },
     { label: "TaskManagers / slots at the end", value: `${s.task_managers} / ${s.slots}` },
     { label: "slot-hours", value: String(s.slot_hours) },
-    { label: "records produced", value: s.records_produced.toLocaleString("en-US") },
-    { label: "records delivered to sinks", value: s.records_delivered_to_sinks.toLocaleString("en-US") },
+    { label: "records produced", value: formatNumber(s.records_produced) },
+    { label: "records delivered to sinks", value: formatNumber(s.records_delivered_to_sinks) },
     { label: "sources back-pressured", value: percent(s.source_backpressured_share) },
     { label: "lag, max / mean (records)", value: `${s.lag_max ?? "-"} / ${s.lag_mean ?? "-"}` },
     { label: "autoscaler events", value: String(a.events) },
-    { label: "simulation events", value: s.events.toLocaleString("en-US") },
+    { label: "simulation events", value: formatNumber(s.events) },
   ]);
 }
 
