@@ -3,8 +3,8 @@
  * DOM, no canvas), so that the page carries pictures and no script. Why Vega-Lite: see
  * docs/report.md.
  */
-import { parse, resetSVGDefIds, View, type LoggerInterface } from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { LoggerInterface } from "vega";
+import type { TopLevelSpec } from "vega-lite";
 
 /** Shared look: the page's font, quiet axes, no ARIA labels except on marks that carry a hover text. */
 const CONFIG = {
@@ -59,6 +59,8 @@ class CollectingLogger implements LoggerInterface {
  * Deterministic: vega's counters for clip and gradient ids are reset before each chart.
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded at the first chart (about half a second): a command that fails on its arguments does not wait for it.
+  const [{ parse, resetSVGDefIds, View }, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const logger = new CollectingLogger();
   const compiled = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec, { logger }).spec;
   resetSVGDefIds();

@@ -86,7 +86,7 @@ function evaluationTable(run: RunRecords, maxParallelism: ReadonlyMap<string, nu
   const intro =
     rows.length === run.decisions.length
       ? `Every run of the scaling executor, one row per vertex (decisions.csv, ${run.decisions.length} rows). Executed decisions are highlighted.`
-      : `${rows.length} of decisions.csv's ${run.decisions.length} rows: every executed decision and every recommended change, and one in ${step} of the others. Executed decisions are highlighted.`;
+      : `${rows.length} of the ${run.decisions.length} rows of decisions.csv: every executed decision and every recommended change, and one in ${step} of the others. Executed decisions are highlighted.`;
   return [
     paragraph(intro),
     table(
