@@ -65,6 +65,11 @@ export function table(headers: readonly string[], rows: readonly (readonly Cell[
   return `<div class="table-wrap"><table${options.className === undefined ? "" : ` class="${options.className}"`}>${head}<tbody>\n${body}\n</tbody></table></div>`;
 }
 
+/** Content shown when the reader opens it (no script: the browser's own disclosure widget); closed, a long table costs no layout. */
+export function details(summary: string, html: string): string {
+  return `<details><summary>${escapeHtml(summary)}</summary>\n${html}\n</details>`;
+}
+
 /** Headline figures as label / value tiles. */
 export function figures(items: readonly { readonly label: string; readonly value: string }[]): string {
   return `<dl class="figures">${items.map((f) => `<div><dt>${escapeHtml(f.label)}</dt><dd>${escapeHtml(f.value)}</dd></div>`).join("")}</dl>`;
@@ -73,7 +78,7 @@ export function figures(items: readonly { readonly label: string; readonly value
 const STYLE = `
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #222; background: #fafafa; }
-main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 60px; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 60px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 36px 0 10px; padding-top: 8px; border-top: 1px solid #ddd; }
 .subtitle { color: #555; margin: 0 0 12px; }
@@ -92,6 +97,10 @@ th, td { border: 1px solid #e3e3e3; padding: 3px 7px; text-align: left; vertical
 th { background: #f1f1f1; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.executed td { background: #fff3d6; }
+table.changes td:last-child, table.evaluations td:last-child { min-width: 280px; }
+table.changes td:nth-child(2), table.evaluations td:nth-child(2) { min-width: 120px; }
+details { margin: 10px 0; }
+summary { cursor: pointer; color: #2a5d9f; font-size: 14px; }
 table.config td:first-child { font-family: ui-monospace, monospace; }
 `;
 

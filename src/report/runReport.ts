@@ -6,7 +6,7 @@ import { DownsampleLog, formatNumber, formatSeconds, timeAxis } from "./charts.t
 import { comparisonTableHtml, replications } from "./comparisonTable.ts";
 import { decisionMarkers, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
 import { decisionReason, eventsFor, formatRate } from "./decisionReasons.ts";
-import { chartFigure, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
+import { chartFigure, details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
 import { renderSvg } from "./renderSvg.ts";
 import { busyChart, evaluatedVertices, lagChart, lagSeries, parallelismChart, ratesChart, restartChart, vertexNames } from "./runCharts.ts";
 import { parseRunFiles, type DecisionRow, type FileContents, type RunRecords } from "./runFiles.ts";
@@ -30,20 +30,20 @@ export function evaluationRows(decisions: readonly DecisionRow[], max = MAX_EVAL
 function headline(run: RunRecords): string {
   const s = run.summary;
   const a = s.autoscaling;
-  const sec = (x: number | null) => (x === null ? "-" : `${x} s`);
+  const pair = (x: number | null, y: number | null) => (x === null && y === null ? "-" : `${x ?? "-"} / ${y ?? "-"} s`);
   return figures([
     { label: "evaluations", value: String(a.evaluations) },
     { label: "scalings", value: String(a.scalings) },
     { label: "restarts", value: String(a.restarts) },
-    { label: "actual restart, mean / max", value: `${sec(a.restart_actual_mean_s)} / ${sec(a.restart_actual_max_s)}` },
-    { label: "restart time used, first / last", value: `${sec(a.restart_time_used_first_s)} / ${sec(a.restart_time_used_last_s)}` },
-    { label: "time to final parallelism", value: sec(a.time_to_final_parallelism_s) },
+    { label: "actual restart, mean / max", value: pair(a.restart_actual_mean_s, a.restart_actual_max_s) },
+    { label: "restart time used, first / last", value: pair(a.restart_time_used_first_s, a.restart_time_used_last_s) },
+    { label: "time to final parallelism", value: a.time_to_final_parallelism_s === null ? "-" : formatSeconds(a.time_to_final_parallelism_s) },
     { label: "TaskManagers / slots at the end", value: `${s.task_managers} / ${s.slots}` },
     { label: "slot-hours", value: String(s.slot_hours) },
     { label: "records produced", value: formatNumber(s.records_produced) },
     { label: "records delivered to sinks", value: formatNumber(s.records_delivered_to_sinks) },
     { label: "sources back-pressured", value: percent(s.source_backpressured_share) },
-    { label: "lag, max / mean (records)", value: `${s.lag_max ?? "-"} / ${s.lag_mean ?? "-"}` },
+    { label: "lag, max / mean (records)", value: s.lag_max === null ? "none reported" : `${formatNumber(s.lag_max)} / ${formatNumber(s.lag_mean ?? NaN)}` },
     { label: "autoscaler events", value: String(a.events) },
     { label: "simulation events", value: formatNumber(s.events) },
   ]);
@@ -68,9 +68,22 @@ function vertexTable(run: RunRecords): string {
   );
 }
 
+const EVALUATION_HEADERS = [
+  "time (s)",
+  "vertex",
+  "parallelism → recommended",
+  "true processing rate",
+  "target data rate",
+  "catch-up data rate",
+  "scale-up threshold",
+  "scale-down threshold",
+  "restart time used (s)",
+  "executed",
+  "reason",
+];
+
 function evaluationTable(run: RunRecords, maxParallelism: ReadonlyMap<string, number>): string[] {
-  const { rows, step } = evaluationRows(run.decisions);
-  const body = rows.map((d) => [
+  const cells = (d: DecisionRow): Cell[] => [
     d.timeS,
     d.vertex,
     `${d.currentParallelism} → ${d.newParallelism}`,
@@ -82,17 +95,21 @@ function evaluationTable(run: RunRecords, maxParallelism: ReadonlyMap<string, nu
     d.restartTimeUsedS,
     d.executed ? "yes" : "no",
     decisionReason(d, eventsFor(d, run.events), maxParallelism.get(d.vertex)).text,
-  ]);
+  ];
+  const numeric = [0, 3, 4, 5, 6, 7, 8];
+  const changes = run.decisions.filter((d) => d.executed || d.newParallelism !== d.currentParallelism);
+  const { rows, step } = evaluationRows(run.decisions);
   const intro =
     rows.length === run.decisions.length
-      ? `Every run of the scaling executor, one row per vertex (decisions.csv, ${run.decisions.length} rows). Executed decisions are highlighted.`
-      : `${rows.length} of the ${run.decisions.length} rows of decisions.csv: every executed decision and every recommended change, and one in ${step} of the others. Executed decisions are highlighted.`;
+      ? `Every run of the scaling executor, one row per vertex (decisions.csv, ${run.decisions.length} rows); executed decisions highlighted.`
+      : `${rows.length} of the ${run.decisions.length} rows of decisions.csv: every executed decision and every recommended change, and one in ${step} of the others; executed decisions highlighted.`;
   return [
+    paragraph(`The decisions that executed a scaling or recommended one (${changes.length} of ${run.decisions.length}):`),
+    changes.length === 0 ? paragraph("None.") : table(EVALUATION_HEADERS, changes.map(cells), { numeric, className: "changes" }),
     paragraph(intro),
-    table(
-      ["time (s)", "vertex", "parallelism → recommended", "true processing rate", "target data rate", "catch-up data rate", "scale-up threshold", "scale-down threshold", "restart time used (s)", "executed", "reason"],
-      body,
-      { numeric: [0, 3, 4, 5, 6, 7, 8], className: "evaluations", rowClass: (r) => (r[9] === "yes" ? "executed" : undefined) },
+    details(
+      `Show the evaluation table (${rows.length} rows)`,
+      table(EVALUATION_HEADERS, rows.map(cells), { numeric, className: "evaluations", rowClass: (r) => (r[9] === "yes" ? "executed" : undefined) }),
     ),
   ];
 }

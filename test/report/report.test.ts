@@ -67,7 +67,7 @@ describe("report.html of a run and of a comparison", () => {
     const html = files["report.html"]!;
     expect(html).toContain(`<dt>scalings</dt><dd>${summary.autoscaling.scalings}</dd>`);
     expect(html).toContain(`<dt>evaluations</dt><dd>${summary.autoscaling.evaluations}</dd>`);
-    expect(html).toContain(`<dt>restart time used, first / last</dt><dd>${summary.autoscaling.restart_time_used_first_s} s / ${summary.autoscaling.restart_time_used_last_s} s</dd>`);
+    expect(html).toContain(`<dt>restart time used, first / last</dt><dd>${summary.autoscaling.restart_time_used_first_s} / ${summary.autoscaling.restart_time_used_last_s} s</dd>`);
     for (const [key, value] of Object.entries(summary.effective_configuration as Record<string, string>)) expect(html).toContain(`<td>${key}</td><td>${value}</td>`);
   });
 
