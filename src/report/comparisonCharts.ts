@@ -52,7 +52,7 @@ export function parallelismComparisonChart(runs: readonly VariantRun[], vertex: 
         text: `${variant}, t = ${formatSeconds(d.timeS)}: ${d.currentParallelism} → ${d.newParallelism} (restart time used ${d.restartTimeUsedS} s)`,
       })),
   );
-  const maxP = Math.max(1, ...runs.flatMap(({ run }) => run.summary.vertices.filter((v) => v.name === vertex).map((v) => v.max_parallelism)), ...lines.map((l) => l.p));
+  const maxP = Math.max(1, ...lines.map((l) => l.p), ...executed.map((e) => e.p));
   return {
     width: CHART_WIDTH,
     height: 220,

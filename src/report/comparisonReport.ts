@@ -5,8 +5,8 @@
 import { DownsampleLog, formatSeconds, timeAxis } from "./charts.ts";
 import { changingVertices, lagComparisonChart, parallelismComparisonChart, restartComparisonChart, type VariantRun } from "./comparisonCharts.ts";
 import { comparedVariants, comparisonTableHtml, replications } from "./comparisonTable.ts";
-import { chartFigure, escapeHtml, paragraph, renderPage, table, type Section } from "./page.ts";
-import { renderSvg } from "./renderSvg.ts";
+import { escapeHtml, paragraph, renderPage, table, type Section } from "./page.ts";
+import { renderChartFigure } from "./renderSvg.ts";
 import { parseComparisonCsv, parseRunFiles, ReportInputError, type FileContents } from "./runFiles.ts";
 
 export interface ComparisonInputs {
@@ -38,7 +38,7 @@ export async function comparisonReportHtml(inputs: ComparisonInputs): Promise<st
 
   const parallelism: string[] = [];
   const vertices = changingVertices(runs);
-  for (const v of vertices) parallelism.push(chartFigure(`parallelism ${v}`, await renderSvg(parallelismComparisonChart(runs, v, axis))));
+  for (const v of vertices) parallelism.push(await renderChartFigure(`parallelism ${v}`, parallelismComparisonChart(runs, v, axis)));
   if (vertices.length === 0) parallelism.push(paragraph("No vertex changed its parallelism in any variant."));
   const executedCounts = runs.map(({ variant, run }) => `${variant}: ${run.decisions.filter((d) => d.executed).length}`).join(", ");
   parallelism.unshift(paragraph(`Executed scalings (decisions.csv of each variant): ${executedCounts}.`));
@@ -62,12 +62,12 @@ export async function comparisonReportHtml(inputs: ComparisonInputs): Promise<st
     {
       id: "restarts",
       heading: "Restarts",
-      blocks: anyRestart ? [chartFigure("restarts", await renderSvg(restartComparisonChart(runs)))] : [paragraph("No variant rescaled.")],
+      blocks: anyRestart ? [await renderChartFigure("restarts", restartComparisonChart(runs))] : [paragraph("No variant rescaled.")],
     },
     {
       id: "lag",
       heading: "Pending records (lag)",
-      blocks: lagSpec === undefined ? [paragraph("No source of this job reports pendingRecords (only Kafka sources do), so there is no lag to draw.")] : [chartFigure("lag", await renderSvg(lagSpec))],
+      blocks: lagSpec === undefined ? [paragraph("No source of this job reports pendingRecords (only Kafka sources do), so there is no lag to draw.")] : [await renderChartFigure("lag", lagSpec)],
     },
     {
       id: "variants",

@@ -118,3 +118,19 @@ export function bandEnvelope(rows: readonly BandPoint[], buckets: number, range:
   }
   return { points: out, reduced: out.length < finite.length };
 }
+
+/**
+ * A series sampled at irregular instants (the autoscaler's evaluations) with a gap (a
+ * point of y NaN) wherever two samples lie more than `maxGap` apart, so that a line
+ * breaks across the time nothing was measured (a restart, the metric window filling
+ * again) instead of drawing a slope through it.
+ */
+export function breakLongGaps(series: readonly Point[], maxGap: number): Point[] {
+  const out: Point[] = [];
+  for (let i = 0; i < series.length; i++) {
+    const p = series[i]!;
+    if (i > 0 && p[0] - series[i - 1]![0] > maxGap) out.push([(series[i - 1]![0] + p[0]) / 2, NaN]);
+    out.push(p);
+  }
+  return out;
+}

@@ -31,9 +31,19 @@ export function paragraph(text: string, className?: string): string {
   return `<p${className === undefined ? "" : ` class="${className}"`}>${escapeHtml(text)}</p>`;
 }
 
-/** A chart: its SVG (rendered by renderSvg) in a figure the browser test finds by `figure.chart`. */
-export function chartFigure(name: string, svg: string): string {
-  return `<figure class="chart" data-chart="${escapeHtml(name)}">${svg}</figure>`;
+/** A chart's heading, in HTML above the picture (it wraps, and it is text a reader can select). */
+export interface ChartCaption {
+  readonly title: string;
+  readonly subtitle?: string;
+}
+
+/** A chart: its caption and its SVG (rendered by renderSvg) in a figure the browser test finds by `figure.chart`. */
+export function chartFigure(name: string, svg: string, caption?: ChartCaption): string {
+  const head =
+    caption === undefined
+      ? ""
+      : `<figcaption><strong>${escapeHtml(caption.title)}</strong>${caption.subtitle === undefined ? "" : `<br><span>${escapeHtml(caption.subtitle)}</span>`}</figcaption>`;
+  return `<figure class="chart" data-chart="${escapeHtml(name)}">${head}${svg}</figure>`;
 }
 
 export type Cell = string | number | null | undefined;
@@ -87,6 +97,8 @@ nav { font-size: 13px; margin: 10px 0 0; }
 nav a { margin-right: 12px; color: #2a5d9f; }
 figure.chart { margin: 14px 0; background: white; border: 1px solid #e3e3e3; border-radius: 4px; padding: 6px; overflow-x: auto; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
+figure.chart figcaption { font-size: 13px; margin: 2px 4px 6px; }
+figure.chart figcaption span { color: #555; font-size: 12px; }
 .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px; margin: 12px 0; }
 .figures div { background: white; border: 1px solid #e3e3e3; border-radius: 4px; padding: 8px 10px; }
 .figures dt { font-size: 12px; color: #666; }

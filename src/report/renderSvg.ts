@@ -5,6 +5,7 @@
  */
 import type { LoggerInterface } from "vega";
 import type { TopLevelSpec } from "vega-lite";
+import { chartFigure, type ChartCaption } from "./page.ts";
 
 /** Shared look: the page's font, quiet axes, no ARIA labels except on marks that carry a hover text. */
 const CONFIG = {
@@ -76,4 +77,34 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
  */
 export function titlesFromAriaLabels(svg: string): string {
   return svg.replace(/<(path|rect|line) aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="[^"]*"([^>]*?)\/>/g, "<$1$3><title>$2</title></$1>");
+}
+
+/** A chart spec's title and subtitle, as text. */
+function captionOf(spec: TopLevelSpec): ChartCaption | undefined {
+  const t = spec.title;
+  const text = (x: unknown) => (Array.isArray(x) ? x.join(" ") : String(x));
+  if (t === undefined) return undefined;
+  if (typeof t === "string" || Array.isArray(t)) return { title: text(t) };
+  return t.subtitle === undefined ? { title: text(t.text) } : { title: text(t.text), subtitle: text(t.subtitle) };
+}
+
+/**
+ * A chart as a figure of the page: the spec's title and subtitle become an HTML caption
+ * (vega, measuring text without a canvas, reckons 0.8 em a character and would widen the
+ * SVG for a long subtitle), the rest is rendered to SVG.
+ */
+export async function renderChartFigure(name: string, spec: TopLevelSpec): Promise<string> {
+  const caption = captionOf(spec);
+  const { title: _title, ...untitled } = spec as TopLevelSpec & { title?: unknown };
+  return chartFigure(name, scopeIds(await renderSvg(untitled as TopLevelSpec), name), caption);
+}
+
+/**
+ * Vega numbers its clip paths and gradients from 1 in every chart (clip1, gradient_0); in one
+ * page those ids would collide and a chart would clip with another's rectangle. Each chart's
+ * ids get a prefix made from its name (unique in a page).
+ */
+export function scopeIds(svg: string, name: string): string {
+  const prefix = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return svg.replace(/\b(id="|url\(#)((?:clip|gradient_|p_)[\w-]*)/g, `$1${prefix}-$2`);
 }

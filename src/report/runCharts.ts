@@ -5,9 +5,11 @@
  * rendering is renderSvg's job.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { CHART_WIDTH, colours, DownsampleLog, formatSeconds, yValue, type TimeAxis } from "./charts.ts";
+import { CHART_WIDTH, colours, DownsampleLog, formatNumber, formatSeconds, yValue, type TimeAxis } from "./charts.ts";
 import type { DecisionMarker } from "./decisionMarkers.ts";
-import { stepChanges, type BandPoint, type Point } from "./downsample.ts";
+import { formatRate } from "./decisionReasons.ts";
+import { median } from "d3-array";
+import { breakLongGaps, stepChanges, type BandPoint, type Point } from "./downsample.ts";
 import type { DecisionRow, RestartRow, RunRecords, SampleRow } from "./runFiles.ts";
 
 /** The shapes of the decision markers, one legend for every chart that draws them. */
@@ -62,7 +64,8 @@ export function parallelismChart(run: RunRecords, axis: TimeAxis, markers: reado
       description: { field: "text" },
     },
   });
-  const maxP = Math.max(1, ...run.summary.vertices.map((v) => v.max_parallelism), ...lines.map((l) => l.p));
+  // Up to the highest parallelism reached or recommended (the vertex table gives each max parallelism).
+  const maxP = Math.max(1, ...lines.map((l) => l.p), ...markers.map((m) => m.parallelism));
   return {
     width: CHART_WIDTH,
     height: 240,
@@ -181,7 +184,10 @@ export function ratesChart(run: RunRecords, vertex: string, axis: TimeAxis, log:
   for (const s of run.samples) if (sources.has(s.vertex)) bySample.set(s.timeS, (bySample.get(s.timeS) ?? 0) + s.recordsOutPerS);
   const series = (name: (typeof RATE_SERIES)[number], points: Point[]) =>
     log.downsample(`rates ${vertex}`, name, points, range).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), series: name }));
-  const of = (f: (d: DecisionRow) => number) => rows.map((d): Point => [d.timeS, f(d)]);
+  // Evaluations come a reconcile apart; much longer silences (a restart, the window filling again) break the lines.
+  const gaps = rows.slice(1).map((d, i) => d.timeS - rows[i]!.timeS);
+  const maxGap = 2.5 * (median(gaps) ?? Infinity);
+  const of = (f: (d: DecisionRow) => number) => breakLongGaps(rows.map((d): Point => [d.timeS, f(d)]), maxGap);
   const lines = [
     ...series("source output rate", [...bySample].map(([t, v]): Point => [t, v])),
     ...series("target data rate", of((d) => d.targetDataRate)),
@@ -190,27 +196,50 @@ export function ratesChart(run: RunRecords, vertex: string, axis: TimeAxis, log:
   const band = log
     .band(`rates ${vertex}`, "thresholds", rows.map((d): BandPoint => [d.timeS, d.scaleUpThreshold, d.scaleDownThreshold]), range)
     .map(([t, lo, hi]) => ({ x: t * axis.perSecond, lo, hi, series: RATE_SERIES[3] }));
+  const atScalings = rows
+    .filter((d) => d.executed)
+    .flatMap((d) =>
+      (["target data rate", "true processing rate"] as const).map((name) => {
+        const v = name === "target data rate" ? d.targetDataRate : d.trueProcessingRate;
+        return { x: d.timeS * axis.perSecond, v: yValue(v), series: name, text: `t = ${formatSeconds(d.timeS)}, scaled ${d.currentParallelism} → ${d.newParallelism}: ${name} ${formatRate(v)}, thresholds [${formatRate(d.scaleUpThreshold)}, ${formatRate(d.scaleDownThreshold)}]` };
+      }),
+    );
   const colour = { field: "series", type: "nominal", scale: { domain: [...RATE_SERIES], range: RATE_COLOURS }, title: null, legend: { symbolOpacity: 1 } } as const;
+  // A vertex that idles has a true processing rate orders of magnitude above its load (a source
+  // that is mostly idle: 500,000 records/s against 100): the chart then stops a quarter above
+  // everything else it draws, and says that the rate runs off the top.
+  const finite = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  const others = finite([...lines.filter((l) => l.series !== "true processing rate").map((l) => l.v), ...band.flatMap((b) => [b.lo, b.hi])]);
+  const top = 1.25 * Math.max(1, ...others);
+  const highest = Math.max(0, ...finite(lines.filter((l) => l.series === "true processing rate").map((l) => l.v)));
+  const cut = highest > 2 * top;
+  const y = (field: string, title?: string) => ({ field, type: "quantitative", ...(title === undefined ? {} : { title }), ...(cut ? { scale: { domain: [0, top], nice: false } } : {}) });
   return {
     width: CHART_WIDTH,
     height: 200,
     title: {
       text: `Rates the autoscaler compared: ${vertex}`,
-      subtitle: [
-        "scaled up when the true processing rate falls below the band, down when it rises above it (decisions.csv);",
-        "gaps: no finite true processing rate (Infinity: no busy time in the window)",
-      ],
+      subtitle:
+        "true processing rate against the band between the thresholds (decisions.csv); dots: the rates of each executed scaling" +
+        (cut ? `; the true processing rate runs off the top (up to ${formatNumber(highest)} records/s)` : ""),
     },
     layer: [
       {
         data: { values: band },
-        mark: { type: "area", opacity: 0.22, interpolate: "step-after" },
-        encoding: { x: xEncoding(axis), y: { field: "lo", type: "quantitative", title: "records per second" }, y2: { field: "hi" }, color: colour },
+        mark: { type: "area", opacity: 0.22, interpolate: "step-after", clip: cut },
+        encoding: { x: xEncoding(axis), y: y("lo", "records per second"), y2: { field: "hi" }, color: colour },
       },
       {
         data: { values: lines },
-        mark: { type: "line", strokeWidth: 1.4 },
-        encoding: { x: xEncoding(axis), y: { field: "v", type: "quantitative" }, color: colour },
+        mark: { type: "line", strokeWidth: 1.4, clip: cut },
+        encoding: { x: xEncoding(axis), y: y("v"), color: colour },
+      },
+      {
+        // The rates each executed scaling was decided on (a lone evaluation after a gap draws no line).
+        name: "rates_at_scaling",
+        data: { values: atScalings },
+        mark: { type: "point", filled: true, size: 45, opacity: 1, aria: true, clip: cut },
+        encoding: { x: xEncoding(axis), y: y("v"), color: colour, description: { field: "text" } },
       },
     ],
   } as TopLevelSpec;

@@ -6,8 +6,8 @@ import { DownsampleLog, formatNumber, formatSeconds, timeAxis } from "./charts.t
 import { comparisonTableHtml, replications } from "./comparisonTable.ts";
 import { decisionMarkers, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
 import { decisionReason, eventsFor, formatRate } from "./decisionReasons.ts";
-import { chartFigure, details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
-import { renderSvg } from "./renderSvg.ts";
+import { details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
+import { renderChartFigure } from "./renderSvg.ts";
 import { busyChart, evaluatedVertices, lagChart, lagSeries, parallelismChart, ratesChart, restartChart, vertexNames } from "./runCharts.ts";
 import { parseRunFiles, type DecisionRow, type FileContents, type RunRecords } from "./runFiles.ts";
 
@@ -152,7 +152,7 @@ export async function runReportFromRecords(run: RunRecords): Promise<string> {
   const log = new DownsampleLog();
   const maxParallelism = new Map(s.vertices.map((v) => [v.name, v.max_parallelism]));
   const markers = decisionMarkers(run.decisions, run.events, maxParallelism, s.duration_s);
-  const chart = async (name: string, spec: TopLevelSpec) => chartFigure(name, await renderSvg(spec));
+  const chart = (name: string, spec: TopLevelSpec) => renderChartFigure(name, spec);
 
   const executed = run.decisions.filter((d) => d.executed).length;
   const decisionsIntro =
@@ -184,7 +184,12 @@ export async function runReportFromRecords(run: RunRecords): Promise<string> {
 
   const evaluated = evaluatedVertices(run.decisions);
   const notEvaluated = vertexNames(run).filter((v) => !evaluated.includes(v));
-  const rates: string[] = [];
+  const rates: string[] = [
+    paragraph(
+      "The autoscaler scales a vertex up when its true processing rate falls below the scale-up threshold and down when it rises above the scale-down threshold. " +
+        "A gap in a line is time without an evaluation (a restart, the metric window filling again) or an evaluation without a finite rate (Infinity: no busy time in the window).",
+    ),
+  ];
   for (const v of evaluated) rates.push(await chart(`rates ${v}`, ratesChart(run, v, axis, log)));
   if (evaluated.length === 0) rates.push(paragraph("The autoscaler evaluated no vertex with a true processing rate."));
   if (notEvaluated.length > 0) rates.push(paragraph(`Not drawn: ${notEvaluated.join(", ")} (no finite true processing rate: no busy time, or never evaluated).`, "note"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandEnvelope, minMaxDownsample, stepChanges, type Point } from "../../src/report/downsample.ts";
+import { bandEnvelope, breakLongGaps, minMaxDownsample, stepChanges, type Point } from "../../src/report/downsample.ts";
 
 describe("minMaxDownsample", () => {
   // 12 samples over [0, 12): with 3 buckets of 4 s each, the lowest and highest of each bucket.
@@ -63,5 +63,13 @@ describe("bandEnvelope", () => {
   it("returns a short band whole", () => {
     const rows = [[0, 1, 2], [1, 1, 3]] as const;
     expect(bandEnvelope(rows, 2, [0, 2]).points).toEqual(rows);
+  });
+});
+
+describe("breakLongGaps", () => {
+  it("puts a gap between samples further apart than the limit, and only there", () => {
+    const p: Point[] = [[0, 1], [15, 2], [30, 3], [120, 4], [135, 5]];
+    const out = breakLongGaps(p, 37.5);
+    expect(out.map(([x, y]) => [x, Number.isNaN(y) ? "gap" : y])).toEqual([[0, 1], [15, 2], [30, 3], [75, "gap"], [120, 4], [135, 5]]);
   });
 });
