@@ -281,7 +281,7 @@ async function main(argv: string[]): Promise<number> {
     for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), Object.keys(w.files));
     if (comparisonFile !== undefined) {
       const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
-      process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${comparisonFile}\n`);
+      process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${comparisonFile}${cli.report ? ` and ${join(dirname(comparisonFile), "report.html")}` : ""}\n`);
     }
   }
   return 0;
