@@ -2,6 +2,7 @@
 
 export const HELP = `Usage: npm run sim -- <scenario.yaml> [options]
        npm run sim -- diff <runDirA> <runDirB> [--tolerance F]
+       npm run sim -- report <runDir | scenarioDir>
 
 Simulates the Flink job a scenario describes (a FlinkDeployment plus a simulation:
 block) on a virtual clock and writes what happened to out/<scenario>/<variant>/.
@@ -19,10 +20,12 @@ Options:
                      --set pipeline.max-parallelism=24
   --quiet            print nothing but errors and warnings
   --strict           treat warnings (a key close to one the simulator reads) as errors
+  --no-report        do not write the report.html files
   -h, --help         show this help
 
 Files written: timeseries.csv, decisions.csv, restarts.csv, events.csv,
-autoscaler.log and summary.json.
+autoscaler.log, summary.json and report.html (charts, one self-contained page to open
+in a browser); beside comparison.csv, a report.html comparing the variants.
 Exit status: 0 done, 2 bad scenario or arguments, 1 unexpected failure.
 
 Example:
@@ -33,4 +36,9 @@ export const DIFF_HELP = `diff <runDirA> <runDirB> [--tolerance F]
   Compares two run folders (out/<scenario>/<variant>/): headline figures of summary.json
   and the executed decisions of decisions.csv. Prints what changed; exit status 1 when a
   figure differs by more than the relative tolerance F (default 0) or a decision differs.
+
+report <runDir | scenarioDir>
+  Renders report.html again from the files a run wrote: in a run folder
+  (out/<scenario>/<variant>/), or in a scenario folder (out/<scenario>/: each run's
+  report and the comparison's). Exit status 2 when the folder holds no run.
 `;

@@ -31,6 +31,8 @@ interface Cli {
   readonly set: Record<string, string>;
   readonly quiet: boolean;
   readonly strict: boolean;
+  /** Write report.html files (--no-report: not). */
+  readonly report: boolean;
 }
 
 function parseCli(argv: string[]): Cli | "help" {
@@ -48,6 +50,7 @@ function parseCli(argv: string[]): Cli | "help" {
         set: { type: "string", multiple: true },
         quiet: { type: "boolean" },
         strict: { type: "boolean" },
+        "no-report": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -88,6 +91,7 @@ function parseCli(argv: string[]): Cli | "help" {
     set,
     quiet: values.quiet ?? false,
     strict: values.strict ?? false,
+    report: values["no-report"] !== true,
   };
 }
 
@@ -176,8 +180,14 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
+/** Renders report.html into a staged folder's run folders and comparison (the report code loads only then). */
+async function addReports(stagedDir: string): Promise<void> {
+  await (await import("../src/report/folderReports.ts")).rerenderReports(stagedDir);
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "diff") return runDiff(argv.slice(1));
+  if (argv[0] === "report") return (await import("./report.ts")).runReport(argv.slice(1));
   let cli: Cli | "help";
   try {
     cli = parseCli(argv);
@@ -276,14 +286,17 @@ async function main(argv: string[]): Promise<number> {
     const compared = runs.length > 1 || seeds.length > 1;
     const rows = compared ? compare(runs) : [];
     if (compared) writeFileSync(join(stage, "comparison.csv"), comparisonCsv(rows));
+    // Reports are drawn from the staged files, so they go into place with them.
+    if (cli.report) await addReports(stage);
     commitFolder(stage, target);
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });
     if (!cli.quiet) {
-      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), RUN_FILES);
+      const files = cli.report ? [...RUN_FILES, "report.html"] : RUN_FILES;
+      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files);
       if (compared) {
         const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
-        process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}\n`);
+        process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}${cli.report ? ` and ${join(target, "report.html")}` : ""}\n`);
       }
     }
     return 0;
