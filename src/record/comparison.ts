@@ -40,6 +40,15 @@ export function comparedFigures(example: Summary): ComparedFigure[] {
   return [...COMPARED_FIGURES, ...perVertex];
 }
 
+/** The label of a figure key of comparison.csv, per-vertex keys (`parallelism_final:<vertex>`) included. */
+export function figureLabel(key: string): string {
+  const fixed = COMPARED_FIGURES.find((f) => f.key === key);
+  if (fixed !== undefined) return fixed.label;
+  const m = /^(parallelism_final|parallelism_max_reached):(.*)$/.exec(key);
+  if (m === null) return key;
+  return `${m[1] === "parallelism_final" ? "final parallelism" : "max parallelism reached"}, ${m[2]}`;
+}
+
 /** Student's t quantile 0.975 for df 1..30, then interpolated in 1/df towards the normal 1.96. */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 const T975_TAIL: readonly [number, number][] = [

@@ -3,7 +3,7 @@
  * with replications) and the paired difference of each later variant from the first,
  * as the comparison computed them (src/record/comparison.ts); nothing is recomputed here.
  */
-import { COMPARED_FIGURES, type ComparisonRow } from "../record/comparison.ts";
+import { figureLabel, type ComparisonRow } from "../record/comparison.ts";
 import { table } from "./page.ts";
 
 function meanText(mean: number, ci: number): string {
@@ -26,7 +26,7 @@ export function comparisonTableHtml(rows: readonly ComparisonRow[]): string {
   const variants = comparedVariants(rows);
   const base = variants[0];
   const figures = [...new Set(rows.map((r) => r.figure))];
-  const label = (key: string) => COMPARED_FIGURES.find((f) => f.key === key)?.label ?? key;
+  const label = figureLabel;
   const headers = ["figure", ...variants, ...variants.slice(1).map((v) => `${v} − ${base}`)];
   const body = figures.map((figure) => {
     const of = (variant: string) => rows.find((r) => r.variant === variant && r.figure === figure);

@@ -33,3 +33,13 @@ describe("diffRuns", () => {
     expect(table.split("\n")).toEqual(["            baseline  this run  change", "slot-hours  10        12        16.7%", "restart 1   x         yy"]);
   });
 });
+
+describe("figureLabel", () => {
+  it("names fixed figures by their label and per-vertex figures by kind and vertex", async () => {
+    const { figureLabel } = await import("../../src/record/comparison.ts");
+    expect(figureLabel("slot_hours")).toBe("slot-hours");
+    expect(figureLabel("parallelism_final:Map -> Sink")).toBe("final parallelism, Map -> Sink");
+    expect(figureLabel("parallelism_max_reached:Source: a")).toBe("max parallelism reached, Source: a");
+    expect(figureLabel("unknown_key")).toBe("unknown_key");
+  });
+});
