@@ -13,6 +13,8 @@ import { DIFF_HELP, HELP } from "./help.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
 import { userPath } from "./paths.ts";
 import { RUN_FILES, ScenarioRun, type RunOutput } from "./runScenario.ts";
+import { OVERRIDES_FILE, overridesJson } from "../src/record/overridesFile.ts";
+import { carrySweeps } from "../src/sweep/carry.ts";
 
 
 class UsageError extends Error {}
@@ -31,6 +33,7 @@ interface Cli {
   readonly set: Record<string, string>;
   readonly quiet: boolean;
   readonly strict: boolean;
+  readonly keepRuns: boolean;
 }
 
 function parseCli(argv: string[]): Cli | "help" {
@@ -48,6 +51,7 @@ function parseCli(argv: string[]): Cli | "help" {
         set: { type: "string", multiple: true },
         quiet: { type: "boolean" },
         strict: { type: "boolean" },
+        "keep-runs": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -88,6 +92,7 @@ function parseCli(argv: string[]): Cli | "help" {
     set,
     quiet: values.quiet ?? false,
     strict: values.strict ?? false,
+    keepRuns: values["keep-runs"] ?? false,
   };
 }
 
@@ -178,6 +183,8 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "diff") return runDiff(argv.slice(1));
+  if (argv[0] === "sweep") return (await import("./sweep.ts")).runSweepCommand(argv.slice(1));
+  if (argv[0] === "merge") return (await import("./merge.ts")).runMergeCommand(argv.slice(1));
   let cli: Cli | "help";
   try {
     cli = parseCli(argv);
@@ -250,11 +257,13 @@ async function main(argv: string[]): Promise<number> {
       for (const seed of seeds) {
         const scenario = { ...base, seed };
         const wallStart = performance.now();
-        // The first seed's files are written in full; the other seeds keep only their summary.
+        // The first seed's files are written in full; the other seeds keep only their summary (--keep-runs: theirs too, in seed-<n>/).
         let output: RunOutput = { kind: "none" };
-        if (seed === seeds[0]) {
-          const dir = cli.variant === undefined ? join(stage, scenario.variant) : stage;
+        if (seed === seeds[0] || cli.keepRuns) {
+          const variantDir = cli.variant === undefined ? join(stage, scenario.variant) : stage;
+          const dir = seed === seeds[0] ? variantDir : join(variantDir, `seed-${seed}`);
           mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, OVERRIDES_FILE), overridesJson({ scenario: scenario.name, variant: scenario.variant, seed, duration: cli.duration ?? null, set: cli.set }));
           output = { kind: "folder", dir };
         }
         const run = new ScenarioRun(scenario, { variant: scenario.variant, output, onProgress: (t) => progress.update(doneMs + t) });
@@ -276,14 +285,20 @@ async function main(argv: string[]): Promise<number> {
     const compared = runs.length > 1 || seeds.length > 1;
     const rows = compared ? compare(runs) : [];
     if (compared) writeFileSync(join(stage, "comparison.csv"), comparisonCsv(rows));
+    // A sweep's folders live in the scenario's folder too, and are not this run's to replace.
+    if (cli.variant === undefined) carrySweeps(target, stage);
     commitFolder(stage, target);
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });
     if (!cli.quiet) {
-      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), RUN_FILES);
+      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), [...RUN_FILES, OVERRIDES_FILE]);
       if (compared) {
         const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
         process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}\n`);
+        if (seeds.length > 1) {
+          const others = seeds.length === 2 ? `seed ${seeds[1]}` : `seeds ${seeds[1]}..${seeds.at(-1)}`;
+          process.stdout.write(cli.keepRuns ? `every seed's files kept: ${others} in <variant>/seed-<n>/\n` : `${others}: only their figures are kept, in comparison.csv (--keep-runs keeps their files)\n`);
+        }
       }
     }
     return 0;
