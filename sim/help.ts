@@ -77,6 +77,7 @@ Options:
   --shard I/N           run only shard I of N (every N-th run, from the I-th) into
                         out/<scenario>/sweep-shard-I-of-N/; in a Kubernetes Indexed Job,
                         JOB_COMPLETION_INDEX (from 0) and SWEEP_SHARD_COUNT name it instead
+  --dry-run             check everything and say what would run, run nothing
   --quiet               print nothing but errors and warnings
   --strict              treat warnings as errors
   -h, --help            show this help

@@ -30,6 +30,7 @@ interface SweepCli {
   readonly shard: Shard | undefined;
   readonly quiet: boolean;
   readonly strict: boolean;
+  readonly dryRun: boolean;
 }
 
 const positiveInteger = (flag: string, text: string): number => {
@@ -57,6 +58,7 @@ function parseCli(argv: string[]): SweepCli | "help" {
         shard: { type: "string" },
         quiet: { type: "boolean" },
         strict: { type: "boolean" },
+        "dry-run": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -93,6 +95,7 @@ function parseCli(argv: string[]): SweepCli | "help" {
     shard: values.shard !== undefined ? parseShard(values.shard) : shardFromEnvironment(process.env),
     quiet: values.quiet ?? false,
     strict: values.strict ?? false,
+    dryRun: values["dry-run"] ?? false,
   };
 }
 
@@ -176,6 +179,10 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
   for (const w of plan.warnings) process.stderr.write(`warning: ${w}\n`);
   const target = join(cli.outDir, plan.scenario, sweepFolderName(plan.shard));
   const jobs = Math.max(1, Math.min(cli.jobs ?? availableParallelism(), plan.runs.length));
+  if (cli.dryRun) {
+    process.stdout.write(`${plan.scenario}: ${describePlan(plan, jobs)}; would write ${target}/ (--dry-run: nothing run)\n`);
+    return 0;
+  }
   const progress = progressReporter(plan.scenario, cli.quiet);
   const abort = new AbortController();
   let signal: NodeJS.Signals | undefined;

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { commitFolder, stageFolder } from "../record/writeRunFiles.ts";
+import { commitFolder } from "../record/writeRunFiles.ts";
+import { sweepStage } from "./stage.ts";
 import { cellsOf, runsOfShard, type GridAxis, type Shard } from "./grid.ts";
 import type { SweepPlan } from "./plan.ts";
 import { sweepFiles, sweepFolderName } from "./layout.ts";
@@ -144,7 +145,7 @@ export function mergeShards(args: readonly string[], out?: string): MergeResult 
   const { files, cells } = sweepFiles(plan, rows as RunRow[]);
   if (out === undefined) return { plan, cells, files, dir: undefined };
   const target = join(out, plan.scenario, sweepFolderName(undefined));
-  const stage = stageFolder(target);
+  const stage = sweepStage(target);
   try {
     for (const [file, text] of Object.entries(files)) writeFileSync(join(stage, file), text);
     if (plan.keepRuns) {

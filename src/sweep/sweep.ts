@@ -2,7 +2,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { overridesJson } from "../record/overridesFile.ts";
-import { commitFolder, stageFolder } from "../record/writeRunFiles.ts";
+import { commitFolder } from "../record/writeRunFiles.ts";
+import { sweepStage } from "./stage.ts";
 import { cellLabel } from "./grid.ts";
 import { sweepFiles, runFolder, sweepFolderName } from "./layout.ts";
 import { cellOverrides, planSweep, runAt, type SweepPlan, type SweepRequest } from "./plan.ts";
@@ -82,7 +83,7 @@ function taskOf(plan: SweepPlan, run: number, stage: string | undefined): RunTas
 export async function runSweep(plan: SweepPlan, options: Omit<SweepOptions, keyof SweepRequest> = {}): Promise<SweepResult> {
   if (plan.keepRuns && options.out === undefined) throw new Error("keepRuns needs an output folder (out)");
   const target = options.out === undefined ? undefined : join(options.out, plan.scenario, sweepFolderName(plan.shard));
-  const stage = target === undefined ? undefined : stageFolder(target);
+  const stage = target === undefined ? undefined : sweepStage(target);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), plan.runs.length));
   const pool = createPool(jobs);
   const rows = new Map<number, RunRow>();
