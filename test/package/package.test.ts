@@ -79,7 +79,7 @@ describe("the package, installed in another folder and imported by its name", ()
     expect(readdirSync(consumer).sort()).toEqual(["node_modules", "package.json", "use.mjs"]);
   }, 120_000);
 
-  it("has types: a program using it type-checks but for its one wrong use", () => {
+  it("has types: a program using it type-checks but for its one wrong use, and so does the README's example", () => {
     const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
     const check = (source: string) => {
       writeFileSync(join(consumer, "check.ts"), source);
@@ -89,6 +89,12 @@ describe("the package, installed in another folder and imported by its name", ()
     // One deliberate mistake: it is the only error, so the rest type-checks (and the types are no any).
     const r = check(`${TYPED}const wrong: string = runScenario(scenario).summary.seed;\nvoid wrong;\n`);
     expect(r.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^check\.ts\(7,7\): error TS2322: Type 'number' is not assignable to type 'string'\.$/)]);
+    // The README's example, as written.
+    const readme = readFileSync("README.md", "utf8");
+    const example = /## The simulator as a library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    const r2 = check(example);
+    expect(r2.stdout + r2.stderr).toBe("");
+    expect(r2.status).toBe(0);
   }, 60_000);
 
   it("runs as a command with npx from the folder it is installed in, writing under that folder", () => {
