@@ -126,9 +126,10 @@ function progressReporter(name: string, quiet: boolean) {
 /** A few headline figures per cell, mean ± 95% CI and the paired difference from the baseline. */
 function cellTable(result: SweepResult): string {
   const plan = result.plan;
-  const shown = ["scalings", "restart_time_used_last_s", "slot_hours", "time_to_final_parallelism_s", "lag_max"]
+  // Those of these the comparison has (its list grows) and some cell has a value of.
+  const shown = ["scalings", "restart_time_used_last_s", "slot_hours", "records_processed", "lag_max"]
     .map((k) => FIGURE_KEYS.indexOf(k))
-    .filter((f) => result.cells.some((c) => c.figures[f]!.mean !== null));
+    .filter((f) => f >= 0 && result.cells.some((c) => c.figures[f]!.mean !== null));
   const fmt = (m: number | null, ci: number | null) => (m === null ? "-" : `${round(m, 3)}${ci === null ? "" : ` ± ${round(ci, 3)}`}`);
   const header = ["cell", ...plan.axes.map((a) => a.key), ...shown.map((f) => FIGURE_KEYS[f]!), ...shown.map((f) => `Δ ${FIGURE_KEYS[f]}`)];
   const body = result.cells.slice(0, 40).map((c) => [

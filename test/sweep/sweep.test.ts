@@ -59,7 +59,7 @@ describe("a sweep's tables", () => {
   });
 
   it("gives each cell's mean and 95% CI as computed by hand from runs.csv (t = 3.182 for 3 degrees of freedom)", () => {
-    for (const figure of ["slot_hours", "records_processed", "time_to_final_parallelism_s"]) {
+    for (const figure of ["slot_hours", "records_processed", "scalings"]) {
       for (const cell of ["1", "2"]) {
         const xs = runs.filter((r) => r.cell === cell).map((r) => Number(r[figure]));
         const row = cells.find((c) => c.cell === cell)!;
