@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { diffRuns } from "../src/record/diffRuns.ts";
+import { diffRuns, formatDifferences, type ComparableRun } from "../src/record/diffRuns.ts";
 import { userPath } from "./paths.ts";
 import type { Summary } from "../src/record/summary.ts";
 
 
-function readRun(dir: string): { summary: Summary; decisions: string } | string {
+function readRun(dir: string): ComparableRun | string {
   for (const f of ["summary.json", "decisions.csv"]) if (!existsSync(join(dir, f))) return `${dir}: no ${f} (is it a run folder, out/<scenario>/<variant>/?)`;
   let summary: unknown;
   try {
@@ -19,7 +19,8 @@ function readRun(dir: string): { summary: Summary; decisions: string } | string 
   if (s === null || typeof s !== "object" || typeof s.autoscaling !== "object" || s.autoscaling === null || !Array.isArray(s.vertices)) {
     return `${dir}: summary.json is not a run's summary (no autoscaling figures or vertices)`;
   }
-  return { summary: s as Summary, decisions: readFileSync(join(dir, "decisions.csv"), "utf8") };
+  const restarts = join(dir, "restarts.csv");
+  return { summary: s as Summary, decisions: readFileSync(join(dir, "decisions.csv"), "utf8"), ...(existsSync(restarts) ? { restarts: readFileSync(restarts, "utf8") } : {}) };
 }
 
 /** npm run sim -- diff A B: exit 0 same, 1 different, 2 bad arguments. */
@@ -54,7 +55,7 @@ export function runDiff(argv: string[]): number {
     process.stdout.write(`no differences beyond a relative tolerance of ${tolerance}\n`);
     return 0;
   }
-  for (const d of diffs) process.stdout.write(`${d.what}: ${d.a} -> ${d.b}${d.relative < 1 ? ` (${(100 * d.relative).toFixed(1)}%)` : ""}\n`);
+  process.stdout.write(`${formatDifferences(diffs, positionals[0], positionals[1])}\n`);
   process.stdout.write(`${diffs.length} difference(s) beyond a relative tolerance of ${tolerance}\n`);
   return 1;
 }

@@ -83,6 +83,8 @@ export class ScenarioRun {
   private lastEvaluationMs = NaN;
   private restartTimeUsedFirstMs: number | null = null;
   private restartTimeUsedLastMs: number | null = null;
+  private scaleUps = 0;
+  private scaleDowns = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -99,7 +101,9 @@ export class ScenarioRun {
     this.vertexName = new Map(cluster.graph.vertices.map((v) => [v.id, v.name]));
     this.rest = new RestApi(cluster, () => env.now, scenario.cluster.metricFetcherUpdateIntervalMs, scenario.fetcherServesPreviousFetch);
     // The timeseries is the one file written at every sample: the hand-written CSV writer (see README, Performance).
-    this.timeseries = new TimeseriesRecorder(csvLineWriter(this.sinks.sink("timeseries.csv"), TIMESERIES_COLUMNS), this.output.kind === "memory");
+    const topics = [...cluster.topics.values()];
+    const arrivalRate = topics.length === 0 ? null : (t: number) => topics.reduce((sum, topic) => sum + topic.produceRate(t), 0);
+    this.timeseries = new TimeseriesRecorder(csvLineWriter(this.sinks.sink("timeseries.csv"), TIMESERIES_COLUMNS), this.output.kind === "memory", arrivalRate);
     const decisions = csvStreamWriter(this.sinks.sink("decisions.csv"), DECISION_COLUMNS);
     this.operator = new FlinkOperator(env, streams, cluster, this.rest, {
       namespace: scenario.namespace,
@@ -113,6 +117,10 @@ export class ScenarioRun {
       onDecision: (d) => {
         if (this.output.kind !== "none") decisions.row(decisionCells({ ...d, vertex: this.vertexName.get(d.vertexId) ?? d.vertexId }));
         // The decisions of one executor run share its time: one evaluation each.
+        if (d.executed) {
+          if (d.newParallelism > d.currentParallelism) this.scaleUps++;
+          else this.scaleDowns++;
+        }
         if (d.timeMs !== this.lastEvaluationMs) {
           this.evaluations++;
           this.lastEvaluationMs = d.timeMs;
@@ -215,12 +223,14 @@ export class ScenarioRun {
         restarts: operator.restarts.map((r) => ({
           decisionTimeMs: r.decisionTimeMs,
           actualMs: r.runningTimeMs === null ? null : r.runningTimeMs - r.decisionTimeMs,
+          untilProcessingMs: r.tasksRunningTimeMs === null ? null : r.tasksRunningTimeMs - r.decisionTimeMs,
           restartTimeUsedMs: r.restartTimeUsedMs,
           kind: r.kind,
         })),
         restartTimeUsedFirstMs: this.restartTimeUsedFirstMs,
         restartTimeUsedLastMs: this.restartTimeUsedLastMs,
-        lastRescaleRunningMs: operator.restarts.at(-1)?.runningTimeMs ?? null,
+        scaleUps: this.scaleUps,
+        scaleDowns: this.scaleDowns,
         events: operator.events.events.length,
       },
     });
@@ -229,7 +239,7 @@ export class ScenarioRun {
     if (this.output.kind !== "memory") operator.log.end();
     const restarts = csvStreamWriter(this.sinks.sink("restarts.csv"), RESTART_COLUMNS);
     for (const r of operator.restarts) {
-      restarts.row(restartCells({ decisionTimeMs: r.decisionTimeMs, runningTimeMs: r.runningTimeMs, restartTimeUsedMs: r.restartTimeUsedMs, kind: r.kind, phases: r.plan.phases }));
+      restarts.row(restartCells({ decisionTimeMs: r.decisionTimeMs, runningTimeMs: r.runningTimeMs, tasksRunningTimeMs: r.tasksRunningTimeMs, restartTimeUsedMs: r.restartTimeUsedMs, kind: r.kind, phases: r.plan.phases }));
     }
     restarts.end();
     const events = csvStreamWriter(this.sinks.sink("events.csv"), EVENT_COLUMNS);

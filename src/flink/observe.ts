@@ -13,7 +13,7 @@ export interface VertexSample {
   readonly busyTimeMsPerSecond: number;
   readonly backPressuredTimeMsPerSecond: number;
   readonly idleTimeMsPerSecond: number;
-  /** Sum of pendingRecords; undefined when the source does not report it (datagen, non-sources). */
+  /** Sum of pendingRecords; during a restart a Kafka topic's backlog; undefined for datagen and non-sources. */
   readonly pendingRecords: number | undefined;
   readonly jobStatus: string;
 }
@@ -41,6 +41,14 @@ export function sampleVertices(cluster: FlinkCluster, _nowMs: number): VertexSam
       idle += m.idleTime.getValue();
       const p = m.sourceMetrics?.().get("pendingRecords");
       if (p !== undefined) pending = (pending ?? 0) + p;
+    }
+    // No reader reports it (the job is restarting): the topic's backlog, as a consumer-lag
+    // exporter outside the job would show it; it keeps growing while the job is down.
+    if (pending === undefined && v.isSource) {
+      for (const op of v.operators) {
+        const topic = cluster.topics.get(op.id);
+        if (topic !== undefined) pending = (pending ?? 0) + topic.totalBacklog();
+      }
     }
     const n = tasks.length;
     return {

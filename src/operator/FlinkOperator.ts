@@ -1,3 +1,4 @@
+import { SCALE_DOWN_INTERVAL, VERTEX_MAX_PARALLELISM, VERTEX_MIN_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration } from "../autoscaler/config/Configuration.ts";
 import type { DelayedScaleDown } from "../autoscaler/DelayedScaleDown.ts";
 import type { AutoScalerEventHandler } from "../autoscaler/event/AutoScalerEventHandler.ts";
@@ -25,6 +26,7 @@ import { OperatorLog } from "./OperatorLog.ts";
 import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 import type { TextSink } from "../record/TextSink.ts";
+import { decisionReason, type ExecutorRunTrace } from "./decisionReason.ts";
 
 export interface OperatorOptions {
   readonly namespace: string;
@@ -55,6 +57,8 @@ export interface DecisionRecord {
   readonly scaleDownThreshold: number;
   readonly restartTimeUsedMs: number;
   readonly executed: boolean;
+  /** Why the parallelism changed or not (decisionReason). */
+  readonly reason: string;
 }
 
 /** One rescale, from the decision to RUNNING again. */
@@ -66,6 +70,8 @@ export interface RestartRecord {
   readonly plan: RestartPlan;
   /** Flink's RUNNING timestamp at the target parallelism (what the autoscaler measures). */
   runningTimeMs: number | null;
+  /** When every task runs again at the target parallelism: processing resumes. */
+  tasksRunningTimeMs: number | null;
   readonly parallelism: ReadonlyMap<string, number>;
   /** Job restarts it took: more than one when new slots arrived in batches. */
   restarts: number;
@@ -73,14 +79,37 @@ export interface RestartRecord {
 
 type Ctx = JobAutoScalerContext<string>;
 
-/** Records what the scaling executor saw and decided at each run (a ScalingExecutor with a tap). */
+/** What the recording executor hands on after each run of the scaling executor. */
+interface ExecutorRun {
+  readonly nowEpoch: number;
+  readonly metrics: EvaluatedMetrics;
+  readonly executed: boolean;
+  readonly restartTimeMs: number;
+  readonly trace: ExecutorRunTrace;
+  readonly configuration: Configuration;
+  readonly delayedScaleDown: DelayedScaleDown;
+}
+
+/**
+ * Records what the scaling executor saw and decided at each run (a ScalingExecutor with a
+ * tap): the evaluated metrics, and what it logged and which events it raised meanwhile,
+ * from which each vertex's reason is read.
+ */
 class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
+  private capture: { messages: string[]; events: { reason: string; message: string }[] } | null = null;
+
   constructor(
     handler: AutoScalerEventHandler<string, Ctx>,
     store: AutoScalerStateStore<string, Ctx>,
-    private readonly onRun: (now: number, metrics: EvaluatedMetrics, executed: boolean, restartTimeMs: number) => void,
+    private readonly onRun: (run: ExecutorRun) => void,
   ) {
-    super(handler, store);
+    const tee: AutoScalerEventHandler<string, Ctx> = {
+      handleEvent: (context, type, reason, message, messageKey, interval) => {
+        this.capture?.events.push({ reason, message });
+        handler.handleEvent(context, type, reason, message, messageKey, interval);
+      },
+    };
+    super(tee, store);
   }
 
   override scaleResource(
@@ -93,8 +122,21 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
     delayedScaleDown: DelayedScaleDown,
   ): boolean {
     const restartTime = scalingTracking.getMaxRestartTimeOrDefault(context.getConfiguration());
-    const executed = super.scaleResource(context, evaluatedMetrics, scalingHistory, scalingTracking, now, jobTopology, delayedScaleDown);
-    this.onRun(now, evaluatedMetrics, executed, restartTime);
+    const capture = { messages: [] as string[], events: [] as { reason: string; message: string }[] };
+    this.capture = capture;
+    const logTo = setLogSink(() => {});
+    setLogSink((record) => {
+      capture.messages.push(record.message);
+      logTo(record);
+    });
+    let executed: boolean;
+    try {
+      executed = super.scaleResource(context, evaluatedMetrics, scalingHistory, scalingTracking, now, jobTopology, delayedScaleDown);
+    } finally {
+      setLogSink(logTo);
+      this.capture = null;
+    }
+    this.onRun({ nowEpoch: now, metrics: evaluatedMetrics, executed, restartTimeMs: restartTime, trace: { ...capture, executed }, configuration: context.getConfiguration(), delayedScaleDown });
     return executed;
   }
 }
@@ -151,7 +193,7 @@ export class FlinkOperator {
     this.autoscaler = new JobAutoScalerImpl<string, Ctx>(
       new RestApiMetricsCollector(),
       new ScalingMetricEvaluator(),
-      new RecordingScalingExecutor(this.events, stateStore, (now, metrics, executed, restartTime) => this.recordDecision(now, metrics, executed, restartTime)),
+      new RecordingScalingExecutor(this.events, stateStore, (run) => this.recordDecision(run)),
       this.events,
       realizer,
       stateStore,
@@ -188,22 +230,44 @@ export class FlinkOperator {
     }
   }
 
-  private recordDecision(nowEpoch: number, metrics: EvaluatedMetrics, executed: boolean, restartTimeMs: number): void {
+  private recordDecision(run: ExecutorRun): void {
+    const { metrics, executed, configuration: conf } = run;
+    const startEpochMs = this.cluster.options.startEpochMs;
     for (const [vertexId, m] of metrics.vertexMetrics) {
       const current = m.get("PARALLELISM")!.getCurrent();
       const recommended = m.get("RECOMMENDED_PARALLELISM")?.getCurrent() ?? current;
+      const trueProcessingRate = m.get("TRUE_PROCESSING_RATE")!.getAverage();
+      const scaleUpThreshold = m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent();
+      const scaleDownThreshold = m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent();
+      const pendingScaleDown = run.delayedScaleDown.getDelayedVertices().get(vertexId);
+      const reason = decisionReason(
+        {
+          vertexId,
+          currentParallelism: current,
+          newParallelism: recommended,
+          trueProcessingRate,
+          scaleUpThreshold,
+          scaleDownThreshold,
+          // JobVertexScaler#computeScaleTargetParallelism's bounds.
+          maxParallelism: Math.min(m.get("MAX_PARALLELISM")!.getCurrent(), Math.max(current, conf.get(VERTEX_MAX_PARALLELISM))),
+          minParallelism: Math.min(current, conf.get(VERTEX_MIN_PARALLELISM)),
+          scaleDownAllowedAtMs: pendingScaleDown === undefined ? null : pendingScaleDown.getFirstTriggerTime() + conf.get(SCALE_DOWN_INTERVAL) - startEpochMs,
+        },
+        run.trace,
+      );
       const decision: DecisionRecord = {
-        timeMs: nowEpoch - this.cluster.options.startEpochMs,
+        timeMs: run.nowEpoch - startEpochMs,
         vertexId,
         currentParallelism: current,
         newParallelism: recommended,
-        trueProcessingRate: m.get("TRUE_PROCESSING_RATE")!.getAverage(),
+        trueProcessingRate,
         targetDataRate: m.get("TARGET_DATA_RATE")!.getAverage(),
         catchUpDataRate: m.get("CATCH_UP_DATA_RATE")!.getCurrent(),
-        scaleUpThreshold: m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent(),
-        scaleDownThreshold: m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent(),
-        restartTimeUsedMs: restartTimeMs,
+        scaleUpThreshold,
+        scaleDownThreshold,
+        restartTimeUsedMs: run.restartTimeMs,
         executed: executed && recommended !== current,
+        reason,
       };
       this.lastDecision = decision;
       if (this.options.keepDecisions !== false) this.decisions.push(decision);
@@ -239,6 +303,7 @@ export class FlinkOperator {
       restartTimeUsedMs: decision?.restartTimeUsedMs ?? NaN,
       plan: { kind, phases: [] },
       runningTimeMs: null,
+      tasksRunningTimeMs: null,
       parallelism: new Map(parallelism),
       restarts: 0,
     };
@@ -253,28 +318,34 @@ export class FlinkOperator {
     else this.redeploy(record, neededTaskManagers);
   }
 
-  /** A full redeploy: the cluster goes down and comes up with the new parallelism, phase after phase. */
+  /**
+   * A full redeploy: the cluster goes down and a new JobManager comes up and schedules the
+   * job with the new parallelism. The job is RUNNING as soon as it is scheduled
+   * (DefaultScheduler#startSchedulingInternal calls transitionToRunning before the
+   * scheduling strategy deploys anything, flink-runtime release-1.18.1); in native
+   * Kubernetes mode its TaskManager pods are requested only then, and its tasks deploy and
+   * restore once their slots arrive. So the RUNNING timestamp the autoscaler tracks comes
+   * before the pods, the deployment and the state restore; processing resumes after them.
+   */
   private redeploy(record: RestartRecord, neededTaskManagers: number): void {
     const plan = this.restartModel.planRedeploy();
     record.plan.phases.push(...plan.phases);
     record.restarts = 1;
     this.cluster.cancelTasks("CANCELLING");
-    let t = 0;
-    for (const phase of plan.phases) {
-      t += phase.ms;
-      if (phase.name === "shutdown") {
-        this.env.schedule(t, () => {
-          this.cluster.setJobStatus("CANCELED");
-          this.setTaskManagers(0);
-        });
-      }
-      if (phase.name === "jobManagerStart") this.env.schedule(t, () => this.cluster.setJobStatus("INITIALIZING"));
-      if (phase.name === "podStart") this.env.schedule(t, () => this.setTaskManagers(neededTaskManagers));
-    }
-    this.env.schedule(t, () => {
-      this.cluster.redeployJob(record.parallelism);
-      this.finishRescale(record, neededTaskManagers);
+    const phase = (name: string) => plan.phases.find((p) => p.name === name)?.ms ?? 0;
+    const down = phase("shutdown");
+    const scheduled = down + phase("jobManagerStart");
+    this.env.schedule(down, () => {
+      this.cluster.setJobStatus("CANCELED");
+      this.setTaskManagers(0);
     });
+    const untilTasksRun = phase("podStart") + phase("deploy") + phase("restore");
+    this.env.schedule(scheduled, () => {
+      this.cluster.setJobStatus("INITIALIZING");
+      this.cluster.redeployJob(record.parallelism, untilTasksRun);
+      this.finishRescale(record, neededTaskManagers, untilTasksRun);
+    });
+    this.env.schedule(scheduled + phase("podStart"), () => this.setTaskManagers(neededTaskManagers));
   }
 
   /**
@@ -337,7 +408,7 @@ export class FlinkOperator {
       const deploy = this.restartModel.draw("in-place", "deploy", spec.inPlace.deploy);
       const restore = this.restartModel.draw("in-place", "restore", spec.inPlace.restore);
       this.cluster.redeployJob(parallelism, deploy + restore);
-      if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers);
+      if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers, deploy + restore);
     };
     for (let i = 0; i < newPods; i++) {
       const ms = this.restartModel.draw("in-place", "podStart", spec.inPlace.podStart);
@@ -350,9 +421,13 @@ export class FlinkOperator {
     maybeRescale();
   }
 
-  /** The job runs with the target parallelism again: the rescale is over; surplus TaskManagers go idle. */
-  private finishRescale(record: RestartRecord, neededTaskManagers: number): void {
+  /**
+   * The job is RUNNING with the target parallelism again (its tasks run `untilTasksRunMs`
+   * later): the rescale is over; surplus TaskManagers go idle.
+   */
+  private finishRescale(record: RestartRecord, neededTaskManagers: number, untilTasksRunMs: number): void {
     record.runningTimeMs = this.env.now;
+    record.tasksRunningTimeMs = this.env.now + untilTasksRunMs;
     this.restart = null;
     if (this.cluster.taskManagers > neededTaskManagers) {
       // Idle TaskManagers go away after resourcemanager.taskmanager-timeout.

@@ -36,12 +36,15 @@ export const TIMESERIES_COLUMNS = [
 export class TimeseriesRecorder {
   /** Every row so far when `keepRows`, else empty. */
   readonly rows: TimeseriesRow[] = [];
-  readonly stats = new TimeseriesStats();
+  readonly stats: TimeseriesStats;
 
   constructor(
     private readonly writer: CsvWriter,
     private readonly keepRows: boolean,
-  ) {}
+    arrivalRate: ((timeMs: number) => number) | null = null,
+  ) {
+    this.stats = new TimeseriesStats(arrivalRate);
+  }
 
   /** Every vertex's row at one instant. */
   recordSample(rows: readonly TimeseriesRow[]): void {

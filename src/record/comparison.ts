@@ -2,21 +2,43 @@ import { deviation, mean } from "d3-array";
 import { round, toCsv } from "./csv.ts";
 import type { Summary } from "./summary.ts";
 
-/** The figures a comparison shows, each read from a run's summary (null when the run has none). */
-export const COMPARED_FIGURES: readonly { readonly key: string; readonly label: string; readonly of: (s: Summary) => number | null }[] = [
+/** A figure a comparison shows, read from a run's summary (null when the run has none). */
+export interface ComparedFigure {
+  readonly key: string;
+  readonly label: string;
+  readonly of: (s: Summary) => number | null;
+}
+
+/** The figures every comparison shows. */
+export const COMPARED_FIGURES: readonly ComparedFigure[] = [
   { key: "scalings", label: "scalings", of: (s) => s.autoscaling.scalings },
   { key: "restarts", label: "restarts", of: (s) => s.autoscaling.restarts },
   { key: "restart_actual_mean_s", label: "actual restart, mean (s)", of: (s) => s.autoscaling.restart_actual_mean_s },
   { key: "restart_actual_max_s", label: "actual restart, max (s)", of: (s) => s.autoscaling.restart_actual_max_s },
+  { key: "restart_until_processing_mean_s", label: "until processing resumed, mean (s)", of: (s) => s.autoscaling.restart_until_processing_mean_s },
+  { key: "restart_until_processing_max_s", label: "until processing resumed, max (s)", of: (s) => s.autoscaling.restart_until_processing_max_s },
   { key: "restart_time_used_first_s", label: "restart time used, first (s)", of: (s) => s.autoscaling.restart_time_used_first_s },
   { key: "restart_time_used_last_s", label: "restart time used, last (s)", of: (s) => s.autoscaling.restart_time_used_last_s },
-  { key: "time_to_final_parallelism_s", label: "time to final parallelism (s)", of: (s) => s.autoscaling.time_to_final_parallelism_s },
+  { key: "scale_ups", label: "vertex scale ups", of: (s) => s.autoscaling.scale_ups },
+  { key: "scale_downs", label: "vertex scale downs", of: (s) => s.autoscaling.scale_downs },
   { key: "source_backpressured_share", label: "share of time back-pressured", of: (s) => s.source_backpressured_share },
   { key: "slot_hours", label: "slot-hours", of: (s) => s.slot_hours },
   { key: "records_processed", label: "records processed", of: (s) => s.records_delivered_to_sinks },
   { key: "lag_max", label: "lag, max (records)", of: (s) => s.lag_max },
   { key: "lag_mean", label: "lag, mean (records)", of: (s) => s.lag_mean },
+  { key: "lag_s_max", label: "lag, max (s behind)", of: (s) => s.lag_s_max },
+  { key: "lag_s_mean", label: "lag, mean (s behind)", of: (s) => s.lag_s_mean },
+  { key: "time_lag_above_60s_s", label: "time lag > 60 s (s)", of: (s) => s.time_lag_above_60s_s },
 ];
+
+/** COMPARED_FIGURES and, per vertex of `example` (a run of the scenario), its final and highest parallelism. */
+export function comparedFigures(example: Summary): ComparedFigure[] {
+  const perVertex = example.vertices.flatMap((v): ComparedFigure[] => [
+    { key: `parallelism_final:${v.name}`, label: `final parallelism, ${v.name}`, of: (s) => s.vertices.find((x) => x.name === v.name)?.parallelism ?? null },
+    { key: `parallelism_max_reached:${v.name}`, label: `max parallelism reached, ${v.name}`, of: (s) => s.vertices.find((x) => x.name === v.name)?.parallelism_max_reached ?? null },
+  ]);
+  return [...COMPARED_FIGURES, ...perVertex];
+}
 
 /** Student's t quantile 0.975 for df 1..30, then interpolated in 1/df towards the normal 1.96. */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
@@ -73,8 +95,9 @@ const finite = (xs: readonly (number | null)[]) => xs.filter((x): x is number =>
 export function compare(runs: readonly VariantRuns[]): ComparisonRow[] {
   const base = runs[0]!;
   const rows: ComparisonRow[] = [];
+  const figures = comparedFigures(base.summaries[0]!);
   for (const r of runs) {
-    for (const f of COMPARED_FIGURES) {
+    for (const f of figures) {
       const values = r.summaries.map(f.of);
       const stats = meanWithInterval(finite(values));
       let diff = { mean: NaN, halfWidth: NaN };
@@ -102,7 +125,7 @@ export function comparisonCsv(rows: readonly ComparisonRow[]): string {
 export function comparisonTable(runs: readonly VariantRuns[], rows: readonly ComparisonRow[]): string {
   const fmt = (m: number, ci: number) => (Number.isNaN(m) ? "-" : `${round(m, 3)}${Number.isNaN(ci) ? "" : ` ± ${round(ci, 3)}`}`);
   const header = ["", ...runs.map((r) => r.variant), ...runs.slice(1).map((r) => `${r.variant} - ${runs[0]!.variant}`)];
-  const body = COMPARED_FIGURES.map((f) => {
+  const body = comparedFigures(runs[0]!.summaries[0]!).map((f) => {
     const cells = runs.map((r) => {
       const row = rows.find((x) => x.variant === r.variant && x.figure === f.key)!;
       return fmt(row.mean, row.ci95);

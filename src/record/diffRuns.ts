@@ -15,7 +15,14 @@ export interface RunDifference {
  * The headline figures and the decisions of two runs, compared: numbers within
  * `tolerance` (relative) are equal; any other change counts in full.
  */
-export function diffRuns(a: { summary: Summary; decisions: string }, b: { summary: Summary; decisions: string }, tolerance: number): RunDifference[] {
+/** What of a run is compared: its summary, decisions.csv and, when at hand, restarts.csv. */
+export interface ComparableRun {
+  readonly summary: Summary;
+  readonly decisions: string;
+  readonly restarts?: string;
+}
+
+export function diffRuns(a: ComparableRun, b: ComparableRun, tolerance: number): RunDifference[] {
   const out: RunDifference[] = [];
   for (const f of COMPARED_FIGURES) {
     const x = f.of(a.summary);
@@ -35,5 +42,21 @@ export function diffRuns(a: { summary: Summary; decisions: string }, b: { summar
   for (let i = 0; i < Math.max(da.length, db.length); i++) {
     if (da[i] !== db[i]) out.push({ what: `executed decision ${i + 1}`, a: da[i] ?? "(none)", b: db[i] ?? "(none)", relative: 1 });
   }
+  if (a.restarts !== undefined && b.restarts !== undefined) {
+    const restarts = (csv: string) =>
+      (parse(csv, { columns: true }) as Record<string, string>[]).map((r) => `${r.decision_time_s}s ${r.kind}: ${r.actual_s} s to RUNNING, ${r.restart_time_used_s} s used`);
+    const ra = restarts(a.restarts);
+    const rb = restarts(b.restarts);
+    for (let i = 0; i < Math.max(ra.length, rb.length); i++) {
+      if (ra[i] !== rb[i]) out.push({ what: `restart ${i + 1}`, a: ra[i] ?? "(none)", b: rb[i] ?? "(none)", relative: 1 });
+    }
+  }
   return out;
+}
+
+/** The differences as an aligned table: what, the first run's value, the second's, the relative change. */
+export function formatDifferences(diffs: readonly RunDifference[], first = "a", second = "b"): string {
+  const rows = [["", first, second, "change"], ...diffs.map((d) => [d.what, d.a, d.b, d.relative < 1 ? `${(100 * d.relative).toFixed(1)}%` : ""])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }

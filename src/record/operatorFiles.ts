@@ -13,11 +13,14 @@ export interface DecisionRow {
   readonly scaleDownThreshold: number;
   readonly restartTimeUsedMs: number;
   readonly executed: boolean;
+  readonly reason: string;
 }
 
 export interface RestartRow {
   readonly decisionTimeMs: number;
   readonly runningTimeMs: number | null;
+  /** When every task ran again (processing resumed). */
+  readonly tasksRunningTimeMs: number | null;
   readonly restartTimeUsedMs: number;
   readonly kind: string;
   /** The drawn phases, in order: name and ms. */
@@ -49,6 +52,7 @@ export const DECISION_COLUMNS = [
   "scale_down_threshold",
   "restart_time_used_s",
   "executed",
+  "reason",
 ] as const;
 
 /** A row of decisions.csv, as its cells. */
@@ -65,10 +69,11 @@ export function decisionCells(r: DecisionRow): CsvCell[] {
     rate(r.scaleDownThreshold),
     s(r.restartTimeUsedMs),
     r.executed,
+    r.reason,
   ];
 }
 
-export const RESTART_COLUMNS = ["decision_time_s", "running_time_s", "actual_s", "restart_time_used_s", "kind", "phases"] as const;
+export const RESTART_COLUMNS = ["decision_time_s", "running_time_s", "actual_s", "restart_time_used_s", "kind", "phases", "tasks_running_time_s", "processing_resumed_s"] as const;
 
 /** A row of restarts.csv, as its cells. */
 export function restartCells(r: RestartRow): CsvCell[] {
@@ -79,6 +84,8 @@ export function restartCells(r: RestartRow): CsvCell[] {
     s(r.restartTimeUsedMs),
     r.kind,
     r.phases.map((p) => `${p.name}=${s(p.ms)}`).join(" "),
+    r.tasksRunningTimeMs === null ? undefined : s(r.tasksRunningTimeMs),
+    r.tasksRunningTimeMs === null ? undefined : s(r.tasksRunningTimeMs - r.decisionTimeMs),
   ];
 }
 

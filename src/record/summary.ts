@@ -45,12 +45,20 @@ export interface AutoscalingOutcome {
   /** Runs of the scaling executor (scaling decisions evaluated). */
   readonly evaluations: number;
   readonly scalings: number;
-  readonly restarts: readonly { readonly decisionTimeMs: number; readonly actualMs: number | null; readonly restartTimeUsedMs: number; readonly kind: string }[];
+  /** Each restart: from the decision to RUNNING (what the autoscaler tracks), and to every task running (processing resumed). */
+  readonly restarts: readonly {
+    readonly decisionTimeMs: number;
+    readonly actualMs: number | null;
+    readonly untilProcessingMs: number | null;
+    readonly restartTimeUsedMs: number;
+    readonly kind: string;
+  }[];
   /** Restart time used at the first and at the last evaluation; null without evaluations. */
   readonly restartTimeUsedFirstMs: number | null;
   readonly restartTimeUsedLastMs: number | null;
-  /** When the last parallelism change became effective (RUNNING again), ms. */
-  readonly lastRescaleRunningMs: number | null;
+  /** Executed vertex parallelism changes, up and down (one scaling may move several vertices). */
+  readonly scaleUps: number;
+  readonly scaleDowns: number;
   readonly events: number;
 }
 
@@ -66,6 +74,7 @@ export function buildSummary(run: RunOutcome) {
   const slots = run.taskManagers * run.slotsPerTaskManager;
   const a = run.autoscaling;
   const actuals = a.restarts.map((r) => r.actualMs).filter((x): x is number => x !== null);
+  const untilProcessing = a.restarts.map((r) => r.untilProcessingMs).filter((x): x is number => x !== null);
   return {
     scenario: run.scenario,
     variant: run.variant,
@@ -82,16 +91,20 @@ export function buildSummary(run: RunOutcome) {
     records_produced: sources.reduce((a, v) => a + v.recordsOut, 0),
     records_delivered_to_sinks: sinks.reduce((a, v) => a + v.recordsIn, 0),
     source_backpressured_share: sources.length === 0 ? 0 : round(mean(sources, (v) => share(v.backPressuredMs, v)) ?? 0, 4),
-    ...lagFigures(run.timeseries),
+    ...lagFigures(run.timeseries, run.sampleIntervalMs),
     autoscaling: {
       evaluations: a.evaluations,
       scalings: a.scalings,
       restarts: a.restarts.length,
       restart_actual_mean_s: actuals.length === 0 ? null : round(mean(actuals)! / 1000, 3),
       restart_actual_max_s: actuals.length === 0 ? null : round(max(actuals)! / 1000, 3),
+      restart_until_processing_mean_s: untilProcessing.length === 0 ? null : round(mean(untilProcessing)! / 1000, 3),
+      restart_until_processing_max_s: untilProcessing.length === 0 ? null : round(max(untilProcessing)! / 1000, 3),
       restart_time_used_first_s: a.restartTimeUsedFirstMs === null ? null : a.restartTimeUsedFirstMs / 1000,
       restart_time_used_last_s: a.restartTimeUsedLastMs === null ? null : a.restartTimeUsedLastMs / 1000,
-      time_to_final_parallelism_s: a.lastRescaleRunningMs === null ? 0 : round(a.lastRescaleRunningMs / 1000, 3),
+      scalings_per_h: round(a.scalings / (durationS / 3600), 4),
+      scale_ups: a.scaleUps,
+      scale_downs: a.scaleDowns,
       events: a.events,
     },
     vertices: run.vertices.map((v) => {
@@ -99,6 +112,9 @@ export function buildSummary(run: RunOutcome) {
         id: v.id,
         name: v.name,
         parallelism: v.parallelism,
+        // The highest parallelism the vertex ran at, and how long it ran at each (from the samples).
+        parallelism_max_reached: Math.max(v.parallelism, run.timeseries.maxParallelism(v.name)),
+        time_at_parallelism_s: Object.fromEntries(run.timeseries.samplesAtParallelism(v.name).map(([p, n]) => [String(p), round((n * run.sampleIntervalMs) / 1000, 3)])),
         max_parallelism: v.maxParallelism,
         records_in: v.recordsIn,
         records_out: v.recordsOut,
@@ -117,8 +133,20 @@ export function buildSummary(run: RunOutcome) {
 
 export type Summary = ReturnType<typeof buildSummary>;
 
-/** Max and mean of the summed pending records over samples; null when no source reports them. */
-function lagFigures(stats: TimeseriesStats): { lag_max: number | null; lag_mean: number | null } {
+/**
+ * Lag over the samples: pending records summed over the sources (max, mean), the same in
+ * seconds of production (pending / the topics' produce rate: max, mean), and the time above
+ * LAG_THRESHOLD_S (60 s); null when no source reports pending records.
+ */
+function lagFigures(stats: TimeseriesStats, sampleIntervalMs: number) {
   const lag = stats.lag();
-  return lag === null ? { lag_max: null, lag_mean: null } : { lag_max: lag.max, lag_mean: round(lag.mean, 3) };
+  const seconds = stats.lagSeconds();
+  return {
+    lag_max: lag === null ? null : lag.max,
+    lag_mean: lag === null ? null : round(lag.mean, 3),
+    lag_s_max: seconds === null ? null : round(seconds.max, 3),
+    lag_s_mean: seconds === null ? null : round(seconds.mean, 3),
+    // Named after LAG_THRESHOLD_S (60).
+    time_lag_above_60s_s: seconds === null ? null : round((seconds.samplesAbove * sampleIntervalMs) / 1000, 3),
+  };
 }

@@ -146,3 +146,31 @@ describe("trace load profiles", () => {
     expect(() => loadScenario(join(dir, "s.yaml"))).toThrow(/simulation\.job\.operators\[0\]\.source\.load\.file: trace 'load\.csv' row 3: time_s must increase/);
   });
 });
+
+describe("lag in the timeseries while the job restarts", () => {
+  it("is the topic's backlog when no reader reports pendingRecords, and grows by what is produced meanwhile", () => {
+    const scenario = loadScenario("scenarios/kafka-backlog.yaml", { duration: "20min" });
+    const down: { timeS: number; backlog: number; produced: number; consumed: number }[] = [];
+    const result = runScenario(scenario, {
+      onSample: (cluster, now) => {
+        if (cluster.allTasksRunning()) return;
+        const topic = [...cluster.topics.values()][0]!;
+        down.push({ timeS: now / 1000, backlog: topic.totalBacklog(), produced: topic.totalProduced(), consumed: topic.totalConsumed() });
+      },
+    });
+    expect(down.length).toBeGreaterThan(0);
+    const source = result.timeseries.rows.filter((r) => r.vertex.startsWith("Source"));
+    for (const d of down) expect(source.find((x) => x.timeS === d.timeS)!.pendingRecords).toBe(d.backlog);
+    // Between two samples with nothing read, the backlog grows by what was produced (each partition's whole records: within 1 per partition).
+    const partitions = [...result.cluster.topics.values()][0]!.partitions;
+    let pairs = 0;
+    for (let i = 1; i < down.length; i++) {
+      const [a, b] = [down[i - 1]!, down[i]!];
+      if (b.consumed !== a.consumed) continue;
+      pairs++;
+      expect(b.produced).toBeGreaterThan(a.produced);
+      expect(Math.abs(b.backlog - a.backlog - (b.produced - a.produced))).toBeLessThanOrEqual(partitions);
+    }
+    expect(pairs).toBeGreaterThan(0);
+  });
+});

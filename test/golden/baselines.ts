@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { runScenario } from "../../sim/runScenario.ts";
+import { diffRuns, formatDifferences } from "../../src/record/diffRuns.ts";
+import type { Summary } from "../../src/record/summary.ts";
 import { loadScenarioVariants } from "../../src/scenario/loadScenario.ts";
 
 export const GOLDEN_DIR = "test/golden";
 /** The files of a run that are kept as its baseline. */
-export const BASELINE_FILES = ["summary.json", "decisions.csv"] as const;
+export const BASELINE_FILES = ["summary.json", "decisions.csv", "restarts.csv"] as const;
 
 /** Every scenario file in scenarios/. */
 export function scenarioFiles(): string[] {
@@ -48,6 +50,23 @@ export function differencesFromBaseline(files: Record<string, string>, dir: stri
     }
   }
   return out;
+}
+
+/**
+ * The differences as `sim diff` shows them (headline figures, executed decisions, restarts:
+ * baseline against this run), for a failure a reader takes in at a glance.
+ */
+export function differenceTable(files: Record<string, string>, dir: string): string {
+  const read = (name: string) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), "utf8") : undefined);
+  const summary = read("summary.json");
+  const decisions = read("decisions.csv");
+  if (summary === undefined || decisions === undefined) return "(no baseline to compare with)";
+  const diffs = diffRuns(
+    { summary: JSON.parse(summary) as Summary, decisions, restarts: read("restarts.csv") },
+    { summary: JSON.parse(files["summary.json"]!) as Summary, decisions: files["decisions.csv"]!, restarts: files["restarts.csv"] },
+    0,
+  );
+  return diffs.length === 0 ? "(headline figures, executed decisions and restarts agree; other lines differ)" : formatDifferences(diffs, "baseline", "this run");
 }
 
 export function writeBaselines(file: string, runs: Map<string, Record<string, string>>, root = GOLDEN_DIR): void {

@@ -110,7 +110,7 @@ describe("the closed loop on the seed scenario", () => {
       expect(formatDuration(r.restartTimeUsedMs)).toBe(line.text);
     }
     const csv = result.files["restarts.csv"]!.trim().split("\n");
-    expect(csv[0]).toBe("decision_time_s,running_time_s,actual_s,restart_time_used_s,kind,phases");
+    expect(csv[0]).toBe("decision_time_s,running_time_s,actual_s,restart_time_used_s,kind,phases,tasks_running_time_s,processing_resumed_s");
     expect(csv).toHaveLength(result.operator.restarts.length + 1);
     // restarts.csv's phases column, e.g. `pods=9.737 cancel=0.929 resources=0`, for the rescales with one job restart.
     csv.slice(1).forEach((row, i) => {
@@ -145,6 +145,16 @@ describe("the closed loop on the seed scenario", () => {
     // A redeploy takes the cluster down and up: slower than an in-place rescale at the same draws' scale.
     const mean = (rs: typeof inPlace.operator.restarts) => rs.reduce((a, r) => a + r.runningTimeMs! - r.decisionTimeMs, 0) / rs.length;
     expect(mean(redeploy.operator.restarts)).toBeGreaterThan(mean(inPlace.operator.restarts));
+    // The new JobManager schedules the job, RUNNING at once (DefaultScheduler#startSchedulingInternal);
+    // pods, deployment and restore follow, and only then do the tasks process again.
+    for (const r of redeploy.operator.restarts) {
+      const ms = (name: string) => r.plan.phases.find((p) => p.name === name)!.ms;
+      expect(r.runningTimeMs! - r.decisionTimeMs).toBe(ms("shutdown") + ms("jobManagerStart"));
+      expect(r.tasksRunningTimeMs! - r.runningTimeMs!).toBe(ms("podStart") + ms("deploy") + ms("restore"));
+      // Between the two the job reads RUNNING with no task running (the effective status is CREATED).
+      const between = redeploy.timeseries.rows.filter((x) => x.timeS * 1000 > r.runningTimeMs! && x.timeS * 1000 < r.tasksRunningTimeMs!);
+      expect(between.every((x) => x.jobStatus === "RUNNING" && Number.isNaN(x.busyMsPerS))).toBe(true);
+    }
     const rows = inPlace.timeseries.rows;
     const mapRows = rows.filter((r) => r.vertex.startsWith("Map"));
     let before = 1;

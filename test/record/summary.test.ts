@@ -43,10 +43,11 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
     autoscaling: {
       evaluations: 0,
       scalings: restartsMs.length,
-      restarts: restartsMs.map((ms, i) => ({ decisionTimeMs: i, actualMs: ms, restartTimeUsedMs: 0, kind: "in-place" })),
+      restarts: restartsMs.map((ms, i) => ({ decisionTimeMs: i, actualMs: ms, untilProcessingMs: ms + 2000, restartTimeUsedMs: 0, kind: "in-place" })),
       restartTimeUsedFirstMs: null,
       restartTimeUsedLastMs: null,
-      lastRescaleRunningMs: null,
+      scaleUps: 0,
+      scaleDowns: 0,
       events: 0,
     },
   };
@@ -91,6 +92,36 @@ describe("TimeseriesStats", () => {
     stats.addSample([row("a", 1, 3), row("b", 2, undefined)]); // 3
     // (15 + 30 + 3) / 3 = 16, max 30
     expect(stats.lag()).toEqual({ max: 30, mean: 16 });
+  });
+
+  it("gives lag in seconds of production: pending over the producers' rate at the sample, and the time above 60 s", () => {
+    // 100 records/s produced until t = 20 s, 50 records/s after.
+    const stats = new TimeseriesStats((t) => (t < 20_000 ? 100 : 50));
+    const at = (timeS: number, pending: number | undefined) => ({ ...row("k", 0, pending), timeS });
+    stats.addSample([at(10, 5000)]); // 50 s
+    stats.addSample([at(20, 4000)]); // 80 s (50/s from t = 20 s)
+    stats.addSample([at(30, undefined)]); // not a sample of lag
+    stats.addSample([at(40, 7000)]); // 140 s
+    const lag = stats.lagSeconds()!;
+    expect(lag.max).toBe(140);
+    expect(lag.mean).toBeCloseTo((50 + 80 + 140) / 3, 12);
+    expect(lag.samplesAbove).toBe(2);
+    // Without producers (datagen) there are no seconds to give.
+    const none = new TimeseriesStats();
+    none.addSample([at(10, 5000)]);
+    expect(none.lagSeconds()).toBeNull();
+  });
+
+  it("counts samples at each parallelism and the highest parallelism per vertex", () => {
+    const stats = new TimeseriesStats();
+    for (const p of [1, 1, 2, 4, 4, 4, 2]) stats.addSample([{ ...row("m", 0, undefined), parallelism: p }]);
+    expect(stats.samplesAtParallelism("m")).toEqual([
+      [1, 2],
+      [2, 2],
+      [4, 3],
+    ]);
+    expect(stats.maxParallelism("m")).toBe(4);
+    expect(stats.maxParallelism("other")).toBe(0);
   });
 
   it("keeps each vertex's highest busy time, skipping NaN; 0 for a vertex never sampled", () => {

@@ -50,6 +50,11 @@ export class KafkaTopic {
     this.env.schedule(this.tickMs, tick);
   }
 
+  /** Records/s the producers write at virtual time `tMs` (the load profile). */
+  produceRate(tMs: number): number {
+    return this.load.rate(tMs);
+  }
+
   backlog(partition: number): number {
     return this.produced[partition]! - this.consumed[partition]!;
   }
