@@ -131,12 +131,14 @@ function cellTable(result: SweepResult): string {
     .map((k) => FIGURE_KEYS.indexOf(k))
     .filter((f) => f >= 0 && result.cells.some((c) => c.figures[f]!.mean !== null));
   const fmt = (m: number | null, ci: number | null) => (m === null ? "-" : `${round(m, 3)}${ci === null ? "" : ` ± ${round(ci, 3)}`}`);
-  const header = ["cell", ...plan.axes.map((a) => a.key), ...shown.map((f) => FIGURE_KEYS[f]!), ...shown.map((f) => `Δ ${FIGURE_KEYS[f]}`)];
+  // Differences only when there is another cell to differ.
+  const diffs = result.cells.length > 1 ? shown : [];
+  const header = ["cell", ...plan.axes.map((a) => a.key), ...shown.map((f) => FIGURE_KEYS[f]!), ...diffs.map((f) => `Δ ${FIGURE_KEYS[f]}`)];
   const body = result.cells.slice(0, 40).map((c) => [
     `${c.cell}${c.baseline ? "*" : ""}`,
     ...c.values,
     ...shown.map((f) => fmt(c.figures[f]!.mean, c.figures[f]!.ci95)),
-    ...shown.map((f) => (c.baseline ? "baseline" : fmt(c.figures[f]!.diffMean, c.figures[f]!.diffCi95))),
+    ...diffs.map((f) => (c.baseline ? "baseline" : fmt(c.figures[f]!.diffMean, c.figures[f]!.diffCi95))),
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((l) => l[i]!.length)));
   const lines = [header, ...body].map((l) => l.map((x, i) => (i <= plan.axes.length ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  "));
@@ -203,7 +205,7 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
       const seconds = (performance.now() - started) / 1000;
       const out = [
         `${plan.scenario}: ${describePlan(plan, jobs)}, in ${seconds.toFixed(1)} s (${(plan.runs.length / seconds).toFixed(1)} runs/s)`,
-        ...(result.cells.length > 0 ? ["mean ± 95% CI; Δ: difference from the baseline cell (*), paired by seed", cellTable(result)] : []),
+        ...(result.cells.length > 0 ? [result.cells.length > 1 ? "mean ± 95% CI; Δ: difference from the baseline cell (*), paired by seed" : "mean ± 95% CI", cellTable(result)] : []),
         `wrote ${Object.keys(result.files).sort().join(", ")} to ${target}/`,
         plan.keepRuns ? `and every run's files to ${target}/runs/cell-<n>/seed-<s>/` : "runs keep only their row in runs.csv; --keep-runs keeps every run's files",
       ];
