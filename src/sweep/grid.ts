@@ -45,11 +45,16 @@ export function parseGridArg(arg: string): GridAxis {
   const eq = arg.indexOf("=");
   const key = arg.slice(0, Math.max(eq, 0)).trim();
   if (eq <= 0 || key === "") throw new SweepError(`--grid expects KEY=V1,V2,..., got '${arg}'`);
-  const values = splitTopLevel(arg.slice(eq + 1));
-  if (values.some((v) => v === "")) throw new SweepError(`--grid ${key}: an empty value in '${arg.slice(eq + 1)}'`);
+  return gridAxis(key, splitTopLevel(arg.slice(eq + 1)));
+}
+
+/** An axis from a key and its values (the library's `{key: values}`), each value given once and not empty. */
+export function gridAxis(key: string, values: readonly string[]): GridAxis {
+  if (key.trim() === "") throw new SweepError("--grid: a key may not be empty");
+  if (values.length === 0 || values.some((v) => v.trim() === "")) throw new SweepError(`--grid ${key}: an empty value in '${values.join(",")}'`);
   const dup = values.find((v, i) => values.indexOf(v) !== i);
   if (dup !== undefined) throw new SweepError(`--grid ${key}: the value '${dup}' is given twice`);
-  return { key, values };
+  return { key: key.trim(), values: values.map((v) => v.trim()) };
 }
 
 /** Axes checked against each other and the fixed settings: each key once, no key both fixed and swept. */

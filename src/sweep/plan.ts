@@ -4,7 +4,7 @@ import { parseDocument } from "yaml";
 import { loadScenario, variantNames, type ScenarioOverrides } from "../scenario/loadScenario.ts";
 import { ScenarioError, suggestion } from "../scenario/ScenarioError.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
-import { cellLabel, cellsOf, checkAxes, parseGridArg, resolveBaseline, runsOfShard, VARIANT_AXIS, type Cell, type GridAxis, type Shard } from "./grid.ts";
+import { cellLabel, cellsOf, checkAxes, gridAxis, parseGridArg, resolveBaseline, runsOfShard, VARIANT_AXIS, type Cell, type GridAxis, type Shard } from "./grid.ts";
 import { SweepError } from "./SweepError.ts";
 
 /** What a sweep is asked: the library's sweep() options that decide its results and files. */
@@ -58,8 +58,8 @@ const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 function axesOf(grid: SweepRequest["grid"]): GridAxis[] {
   if (grid === undefined) return [];
-  if (Array.isArray(grid)) return grid.map((a: string | GridAxis) => (typeof a === "string" ? parseGridArg(a) : { key: a.key, values: a.values.map(String) }));
-  return Object.entries(grid as Record<string, readonly (string | number | boolean)[]>).map(([key, values]) => parseGridArg(`${key}=${values.map(String).join(",")}`));
+  if (Array.isArray(grid)) return grid.map((a: string | GridAxis) => (typeof a === "string" ? parseGridArg(a) : gridAxis(a.key, a.values.map(String))));
+  return Object.entries(grid as Record<string, readonly (string | number | boolean)[]>).map(([key, values]) => gridAxis(key, values.map(String)));
 }
 
 /** A cell's overrides (without the seed): the fixed --set, its grid values, its variant. */

@@ -9,6 +9,7 @@ import { sweepFiles, runFolder, sweepFolderName } from "./layout.ts";
 import { cellOverrides, planSweep, runAt, type SweepPlan, type SweepRequest } from "./plan.ts";
 import { createPool } from "./pool.ts";
 import { FIGURE_KEYS, type CellStats, type RunRow } from "./tables.ts";
+import { SweepError } from "./SweepError.ts";
 import type { RunTask } from "./worker.ts";
 
 export interface SweepOptions extends SweepRequest {
@@ -81,7 +82,7 @@ function taskOf(plan: SweepPlan, run: number, stage: string | undefined): RunTas
  * whole; an error or an abort leaves the previous folder as it was.
  */
 export async function runSweep(plan: SweepPlan, options: Omit<SweepOptions, keyof SweepRequest> = {}): Promise<SweepResult> {
-  if (plan.keepRuns && options.out === undefined) throw new Error("keepRuns needs an output folder (out)");
+  if (plan.keepRuns && options.out === undefined) throw new SweepError("keepRuns needs an output folder (out) to keep the runs' files in");
   const target = options.out === undefined ? undefined : join(options.out, plan.scenario, sweepFolderName(plan.shard));
   const stage = target === undefined ? undefined : sweepStage(target);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), plan.runs.length));

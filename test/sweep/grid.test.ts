@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellsOf, checkAxes, parseGridArg, parseShard, resolveBaseline, runsOfShard, shardFromEnvironment, splitTopLevel } from "../../src/sweep/grid.ts";
+import { cellsOf, checkAxes, gridAxis, parseGridArg, parseShard, resolveBaseline, runsOfShard, shardFromEnvironment, splitTopLevel } from "../../src/sweep/grid.ts";
 
 describe("sweep grids", () => {
   it("splits values at top-level commas only, so a flow mapping keeps its commas", () => {
@@ -8,6 +8,11 @@ describe("sweep grids", () => {
       key: "simulation.job.operators[map].cost",
       values: ["1s", "{distribution: uniform, min: 1s, max: 3s}"],
     });
+  });
+
+  it("takes the library's values as they are, commas and all", () => {
+    expect(gridAxis("simulation.job.name", ["Orders, v2", "Orders"])).toEqual({ key: "simulation.job.name", values: ["Orders, v2", "Orders"] });
+    expect(() => gridAxis("k", [])).toThrow("--grid k: an empty value");
   });
 
   it("is the cartesian product, the first axis varying slowest", () => {
