@@ -52,7 +52,9 @@ function inThisThread(): RunPool {
  * it has no dependencies; see README, Sweeps.)
  */
 function onWorkers(jobs: number): RunPool {
-  const pool = new Tinypool({ filename: workerModule(), minThreads: jobs, maxThreads: jobs, idleTimeout: 0 });
+  // Two tasks per worker: the next run waits in the worker's queue, so a worker never idles
+  // on the main thread (busy or descheduled) between runs; they still run one at a time.
+  const pool = new Tinypool({ filename: workerModule(), minThreads: jobs, maxThreads: jobs, idleTimeout: 0, concurrentTasksPerWorker: 2 });
   return {
     run: (task) => pool.run(task) as Promise<RunTaskResult>,
     close: () => pool.destroy(),
