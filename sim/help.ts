@@ -4,6 +4,7 @@ export const HELP = `Usage: npm run sim -- <scenario.yaml> [options]
        npm run sim -- sweep <scenario.yaml> --grid KEY=V1,V2,... [options]  (sweep --help)
        npm run sim -- merge <shardDir>... [--out DIR]                       (merge --help)
        npm run sim -- diff <runDirA> <runDirB> [--tolerance F]
+       npm run sim -- report <runDir | scenarioDir>
        (installed as a package: npx flink-autoscaler-sim ...)
 
 Simulates the Flink job a scenario describes (a FlinkDeployment plus a simulation:
@@ -29,11 +30,13 @@ Options:
                      --set 'simulation.job.operators[map].cost=3s'  (operator by id)
   --quiet            print nothing but errors and warnings
   --strict           treat warnings (a key close to one the simulator reads) as errors
+  --no-report        do not write the report.html files
   -h, --help         show this help
 
 Files written: timeseries.csv, decisions.csv, restarts.csv, events.csv,
-autoscaler.log, summary.json and overrides.json (the variant, seed, --duration and
-every --set that made the run).
+autoscaler.log, summary.json, overrides.json (the variant, seed, --duration and
+every --set that made the run) and report.html (charts, one self-contained page to
+open in a browser); beside comparison.csv, a report.html comparing the variants.
 Exit status: 0 done, 2 bad scenario or arguments, 1 unexpected failure.
 
 Example:
@@ -44,6 +47,11 @@ export const DIFF_HELP = `diff <runDirA> <runDirB> [--tolerance F]
   Compares two run folders (out/<scenario>/<variant>/): headline figures of summary.json
   and the executed decisions of decisions.csv. Prints what changed; exit status 1 when a
   figure differs by more than the relative tolerance F (default 0) or a decision differs.
+
+report <runDir | scenarioDir>
+  Renders report.html again from the files a run wrote: in a run folder
+  (out/<scenario>/<variant>/), or in a scenario folder (out/<scenario>/: each run's
+  report and the comparison's). Exit status 2 when the folder holds no run.
 `;
 
 export const SWEEP_HELP = `Usage: npm run sim -- sweep <scenario.yaml> --grid KEY=V1,V2,... [--grid ...] [options]

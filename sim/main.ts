@@ -34,6 +34,8 @@ interface Cli {
   readonly quiet: boolean;
   readonly strict: boolean;
   readonly keepRuns: boolean;
+  /** Write report.html files (--no-report: not). */
+  readonly report: boolean;
 }
 
 function parseCli(argv: string[]): Cli | "help" {
@@ -52,6 +54,7 @@ function parseCli(argv: string[]): Cli | "help" {
         quiet: { type: "boolean" },
         strict: { type: "boolean" },
         "keep-runs": { type: "boolean" },
+        "no-report": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -93,6 +96,7 @@ function parseCli(argv: string[]): Cli | "help" {
     quiet: values.quiet ?? false,
     strict: values.strict ?? false,
     keepRuns: values["keep-runs"] ?? false,
+    report: values["no-report"] !== true,
   };
 }
 
@@ -181,8 +185,14 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
+/** Renders report.html into a staged folder's run folders and comparison (the report code loads only then). */
+async function addReports(stagedDir: string): Promise<void> {
+  await (await import("../src/report/folderReports.ts")).rerenderReports(stagedDir);
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "diff") return runDiff(argv.slice(1));
+  if (argv[0] === "report") return (await import("./report.ts")).runReport(argv.slice(1));
   if (argv[0] === "sweep") return (await import("./sweep.ts")).runSweepCommand(argv.slice(1));
   if (argv[0] === "merge") return (await import("./merge.ts")).runMergeCommand(argv.slice(1));
   let cli: Cli | "help";
@@ -285,16 +295,19 @@ async function main(argv: string[]): Promise<number> {
     const compared = runs.length > 1 || seeds.length > 1;
     const rows = compared ? compare(runs) : [];
     if (compared) writeFileSync(join(stage, "comparison.csv"), comparisonCsv(rows));
+    // Reports are drawn from the staged files, so they go into place with them.
+    if (cli.report) await addReports(stage);
     // A sweep's folders live in the scenario's folder too, and are not this run's to replace.
     if (cli.variant === undefined) carrySweeps(target, stage);
     commitFolder(stage, target);
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });
     if (!cli.quiet) {
-      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), [...RUN_FILES, OVERRIDES_FILE]);
+      const files = [...RUN_FILES, OVERRIDES_FILE, ...(cli.report ? ["report.html"] : [])];
+      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files);
       if (compared) {
         const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
-        process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}\n`);
+        process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}${cli.report ? ` and ${join(target, "report.html")}` : ""}\n`);
         if (seeds.length > 1) {
           const others = seeds.length === 2 ? `seed ${seeds[1]}` : `seeds ${seeds[1]}..${seeds.at(-1)}`;
           process.stdout.write(cli.keepRuns ? `every seed's files kept: ${others} in <variant>/seed-<n>/\n` : `${others}: only their figures are kept, in comparison.csv (--keep-runs keeps their files)\n`);

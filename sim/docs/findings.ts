@@ -6,6 +6,7 @@
  *
  *   npm run findings              writes docs/findings.md (and the runs under out/findings/)
  *   npm run findings -- --seeds 5 fewer seeds, for a quick look (not for the committed page)
+ *   npm run findings -- --reuse   the page again from the runs already under out/findings/
  *
  * Runs go through the command line (`sim/main.ts --replications N`), one child process a
  * scenario, as many at once as the machine has cores.
@@ -73,14 +74,14 @@ interface ComparisonRow {
   diff_vs_first_ci95: string;
 }
 
-function args(): { seeds: number } {
+function args(): { seeds: number; reuse: boolean } {
   const i = process.argv.indexOf("--seeds");
   const seeds = i < 0 ? 30 : Number(process.argv[i + 1]);
   if (!Number.isInteger(seeds) || seeds < 2) {
     process.stderr.write("error: --seeds expects an integer of at least 2\n");
     process.exit(2);
   }
-  return { seeds };
+  return { seeds, reuse: process.argv.includes("--reuse") };
 }
 
 /** Runs one scenario's variants with `seeds` replications through the command line. */
@@ -127,9 +128,33 @@ function clear(row: ComparisonRow): boolean {
   return row.diff_vs_first_mean !== "" && row.diff_vs_first_ci95 !== "" && Math.abs(m) > ci;
 }
 
+function comparisonRows(file: string): ComparisonRow[] {
+  return parse(readFileSync(join(RUNS, nameOf(file), "comparison.csv"), "utf8"), { columns: true }) as ComparisonRow[];
+}
+
+/** The overview: one row per scenario, the paired difference off − on of the figures people ask about first. */
+function overview(): string {
+  const keys: readonly (readonly [string, string])[] = [
+    ["scalings", "scalings"],
+    ["slot_hours", "slot-hours"],
+    ["lag_max", "lag, max (records)"],
+    ["time_lag_above_60s_s", "time with lag > 60 s (s)"],
+    ["restart_time_used_last_s", "restart time used, last (s)"],
+  ];
+  const cell = (r: ComparisonRow | undefined) => (r === undefined || r.diff_vs_first_mean === "" ? "-" : `${fmt(r.diff_vs_first_mean, r.diff_vs_first_ci95)}${clear(r) ? " **clear**" : ""}`);
+  return [
+    `| Scenario | ${keys.map(([, label]) => label).join(" | ")} |`,
+    `| --- | ${keys.map(() => "---").join(" | ")} |`,
+    ...CATALOGUE.map((f) => {
+      const rows = comparisonRows(f);
+      return `| ${nameOf(f)} | ${keys.map(([key]) => cell(rows.find((r) => r.variant === "tracking-off" && r.figure === key))).join(" | ")} |`;
+    }),
+  ].join("\n");
+}
+
 function section(index: number, file: string, seeds: number): string {
   const name = nameOf(file);
-  const rows = parse(readFileSync(join(RUNS, name, "comparison.csv"), "utf8"), { columns: true }) as ComparisonRow[];
+  const rows = comparisonRows(file);
   const get = (variant: string, figure: string) => rows.find((r) => r.variant === variant && r.figure === figure);
   const table = [
     "| Figure | tracking-on | tracking-off | off − on (paired) | clear? |",
@@ -181,9 +206,9 @@ function section(index: number, file: string, seeds: number): string {
 }
 
 async function main(): Promise<void> {
-  const { seeds } = args();
+  const { seeds, reuse } = args();
   mkdirSync(RUNS, { recursive: true });
-  await runAll(CATALOGUE, seeds, availableParallelism());
+  if (!reuse) await runAll(CATALOGUE, seeds, availableParallelism());
   const page = [
     "# What restart-time tracking changes",
     "",
@@ -200,6 +225,12 @@ async function main(): Promise<void> {
     "Rates are a hundredth of production's with costs a hundred times higher (so the utilization",
     "the autoscaler sees is the same) until the aggregate execution mode of issue #14 makes",
     "production rates cheap to simulate.",
+    "",
+    "## Overview",
+    "",
+    "Tracking off minus tracking on, paired by seed, mean ± 95% CI; **clear** where the interval excludes 0.",
+    "",
+    overview(),
     "",
     ...CATALOGUE.map((f, i) => section(i + 1, f, seeds)),
   ].join("\n");

@@ -19,12 +19,12 @@ import type { DelayedScaleDown } from "./DelayedScaleDown.ts";
 import type { AutoScalerEventHandler } from "./event/AutoScalerEventHandler.ts";
 import type { JobAutoScalerContext } from "./JobAutoScalerContext.ts";
 import { EvaluatedScalingMetric } from "./metrics/EvaluatedScalingMetric.ts";
-import type { ScalingMetric } from "./metrics/ScalingMetric.ts";
+import { requireMetric, requireVertexMetric, type ScalingMetric } from "./metrics/ScalingMetric.ts";
 import type { ScalingSummary } from "./ScalingSummary.ts";
 import type { ShipStrategy } from "./topology/ShipStrategy.ts";
 import { computeBaselineProcessingRate, getTargetProcessingCapacity, optimizeLinearScalingCoefficient } from "./utils/AutoScalerUtils.ts";
 import { UNSET_CLOCK, type Clock } from "./utils/Clock.ts";
-import { INTEGER_MAX_VALUE, intDiv, javaDoubleToString, setScale, toInt } from "./utils/JavaCompat.ts";
+import { INTEGER_MAX_VALUE, instantToString, intDiv, javaDoubleToString, setScale, toInt } from "./utils/JavaCompat.ts";
 import { getLogger } from "./utils/Logger.ts";
 import type { TreeMap } from "./utils/TreeMap.ts";
 
@@ -110,8 +110,8 @@ export class JobVertexScaler<KEY, Context extends JobAutoScalerContext<KEY>> {
     delayedScaleDown: DelayedScaleDown,
   ): ParallelismChange {
     const conf = context.getConfiguration();
-    const currentParallelism = toInt(evaluatedMetrics.get("PARALLELISM")!.getCurrent());
-    const averageTrueProcessingRate = evaluatedMetrics.get("TRUE_PROCESSING_RATE")!.getAverage();
+    const currentParallelism = toInt(requireVertexMetric(evaluatedMetrics, "PARALLELISM", vertex).getCurrent());
+    const averageTrueProcessingRate = requireVertexMetric(evaluatedMetrics, "TRUE_PROCESSING_RATE", vertex).getAverage();
     if (Number.isNaN(averageTrueProcessingRate)) {
       LOG.warn("True processing rate is not available for {}, cannot compute new parallelism", vertex);
       return ParallelismChange.noChange(currentParallelism);
@@ -147,8 +147,8 @@ export class JobVertexScaler<KEY, Context extends JobAutoScalerContext<KEY>> {
       vertex,
       currentParallelism,
       inputShipStrategies,
-      toInt(evaluatedMetrics.get("NUM_SOURCE_PARTITIONS")!.getCurrent()),
-      toInt(evaluatedMetrics.get("MAX_PARALLELISM")!.getCurrent()),
+      toInt(requireVertexMetric(evaluatedMetrics, "NUM_SOURCE_PARTITIONS", vertex).getCurrent()),
+      toInt(requireVertexMetric(evaluatedMetrics, "MAX_PARALLELISM", vertex).getCurrent()),
       scaleFactor,
       Math.min(currentParallelism, conf.get(VERTEX_MIN_PARALLELISM)),
       Math.max(currentParallelism, conf.get(VERTEX_MAX_PARALLELISM)),
@@ -176,8 +176,8 @@ export class JobVertexScaler<KEY, Context extends JobAutoScalerContext<KEY>> {
     if (Number.isNaN(baselineProcessingRate)) return 1.0;
     const parallelismList: number[] = [];
     const processingRateList: number[] = [];
-    for (const summary of history.values()) {
-      const processingRate = summary.metrics.get("TRUE_PROCESSING_RATE")!.getAverage();
+    for (const [ts, summary] of history) {
+      const processingRate = requireMetric(summary.metrics, "TRUE_PROCESSING_RATE", `the scaling summary of ${instantToString(ts)}`).getAverage();
       if (Number.isNaN(processingRate)) {
         LOG.warn("True processing rate is not available in scaling history. Cannot compute scaling coefficient.");
         return 1.0;
@@ -225,9 +225,9 @@ export class JobVertexScaler<KEY, Context extends JobAutoScalerContext<KEY>> {
   }
 
   private static outsideUtilizationBound(vertex: string, metrics: ReadonlyMap<ScalingMetric, EvaluatedScalingMetric>): boolean {
-    const trueProcessingRate = metrics.get("TRUE_PROCESSING_RATE")!.getAverage();
-    const scaleUpRateThreshold = metrics.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent();
-    const scaleDownRateThreshold = metrics.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent();
+    const trueProcessingRate = requireVertexMetric(metrics, "TRUE_PROCESSING_RATE", vertex).getAverage();
+    const scaleUpRateThreshold = requireVertexMetric(metrics, "SCALE_UP_RATE_THRESHOLD", vertex).getCurrent();
+    const scaleDownRateThreshold = requireVertexMetric(metrics, "SCALE_DOWN_RATE_THRESHOLD", vertex).getCurrent();
     if (trueProcessingRate < scaleUpRateThreshold || trueProcessingRate > scaleDownRateThreshold) {
       LOG.debug("Vertex {} processing rate {} is outside ({}, {})", vertex, trueProcessingRate, scaleUpRateThreshold, scaleDownRateThreshold);
       return true;
@@ -274,9 +274,10 @@ export class JobVertexScaler<KEY, Context extends JobAutoScalerContext<KEY>> {
     evaluatedMetrics: ReadonlyMap<ScalingMetric, EvaluatedScalingMetric>,
     lastSummary: ScalingSummary,
   ): boolean {
-    const lastProcRate = lastSummary.metrics.get("TRUE_PROCESSING_RATE")!.getAverage();
-    const lastExpectedProcRate = lastSummary.metrics.get("EXPECTED_PROCESSING_RATE")!.getCurrent();
-    const currentProcRate = evaluatedMetrics.get("TRUE_PROCESSING_RATE")!.getAverage();
+    const lastScaling = `the last scaling summary of vertex ${vertex}`;
+    const lastProcRate = requireMetric(lastSummary.metrics, "TRUE_PROCESSING_RATE", lastScaling).getAverage();
+    const lastExpectedProcRate = requireMetric(lastSummary.metrics, "EXPECTED_PROCESSING_RATE", lastScaling).getCurrent();
+    const currentProcRate = requireVertexMetric(evaluatedMetrics, "TRUE_PROCESSING_RATE", vertex).getAverage();
 
     // The share of the expected increase that happened; below the threshold the scaling was ineffective.
     const expectedIncrease = lastExpectedProcRate - lastProcRate;

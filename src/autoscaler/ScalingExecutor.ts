@@ -24,7 +24,7 @@ import type { JobAutoScalerContext } from "./JobAutoScalerContext.ts";
 import { JobVertexScaler } from "./JobVertexScaler.ts";
 import type { EvaluatedMetrics } from "./metrics/EvaluatedMetrics.ts";
 import { EvaluatedScalingMetric } from "./metrics/EvaluatedScalingMetric.ts";
-import type { ScalingMetric } from "./metrics/ScalingMetric.ts";
+import { requireMetric, requireVertexMetric, type ScalingMetric } from "./metrics/ScalingMetric.ts";
 import { addToScalingHistoryAndStore } from "./metrics/ScalingHistoryUtils.ts";
 import { NoopResourceCheck, type ResourceCheck } from "./resources/ResourceCheck.ts";
 import { ScalingRecord } from "./ScalingRecord.ts";
@@ -40,6 +40,7 @@ import { estimateNumTaskSlotsAfterRescale } from "./utils/ResourceCheckUtils.ts"
 import { TreeMap } from "./utils/TreeMap.ts";
 
 const LOG = getLogger("org.apache.flink.autoscaler.ScalingExecutor");
+const GLOBAL_METRICS = "the evaluated global metrics";
 
 export const GC_PRESSURE_MESSAGE = (gcPressure: string) =>
   `GC Pressure ${gcPressure} is above the allowed limit for scaling operations. Please adjust the available memory manually.`;
@@ -151,7 +152,7 @@ export class ScalingExecutor<KEY, Context extends JobAutoScalerContext<KEY>> {
         LOG.debug("Vertex {} is part of `vertex.exclude.ids` config, Ignoring it for scaling", v);
         continue;
       }
-      const currentParallelism = toInt(metrics.get("PARALLELISM")!.getCurrent());
+      const currentParallelism = toInt(requireVertexMetric(metrics, "PARALLELISM", v).getCurrent());
       const parallelismChange = this.jobVertexScaler.computeScaleTargetParallelism(
         context,
         v,
@@ -175,13 +176,13 @@ export class ScalingExecutor<KEY, Context extends JobAutoScalerContext<KEY>> {
   }
 
   private isJobUnderMemoryPressure(ctx: Context, evaluatedMetrics: ReadonlyMap<ScalingMetric, EvaluatedScalingMetric>): boolean {
-    const gcPressure = evaluatedMetrics.get("GC_PRESSURE")!.getCurrent();
+    const gcPressure = requireMetric(evaluatedMetrics, "GC_PRESSURE", GLOBAL_METRICS).getCurrent();
     const conf = ctx.getConfiguration();
     if (gcPressure > conf.get(GC_PRESSURE_THRESHOLD)) {
       this.autoScalerEventHandler.handleEvent(ctx, "Normal", "MemoryPressure", GC_PRESSURE_MESSAGE(javaDoubleToString(gcPressure)), "gcPressure", conf.get(SCALING_EVENT_INTERVAL));
       return true;
     }
-    const heapUsage = evaluatedMetrics.get("HEAP_MAX_USAGE_RATIO")!.getAverage();
+    const heapUsage = requireMetric(evaluatedMetrics, "HEAP_MAX_USAGE_RATIO", GLOBAL_METRICS).getAverage();
     if (heapUsage > conf.get(HEAP_USAGE_THRESHOLD)) {
       this.autoScalerEventHandler.handleEvent(ctx, "Normal", "MemoryPressure", HEAP_USAGE_MESSAGE(javaDoubleToString(heapUsage)), "heapUsage", conf.get(SCALING_EVENT_INTERVAL));
       return true;
@@ -307,7 +308,7 @@ function getVertexParallelismOverrides(
   const overrides = new Map<string, string>();
   for (const [id, metrics] of evaluatedMetrics) {
     const summary = summaries.get(id);
-    overrides.set(id, String(summary !== undefined ? summary.newParallelism : toInt(metrics.get("PARALLELISM")!.getCurrent())));
+    overrides.set(id, String(summary !== undefined ? summary.newParallelism : toInt(requireVertexMetric(metrics, "PARALLELISM", id).getCurrent())));
   }
   return overrides;
 }

@@ -177,7 +177,7 @@ export abstract class ScalingMetricCollector<KEY, Context extends JobAutoScalerC
       const vertexScalingMetrics = new Map<ScalingMetric, number>();
       out.set(jobVertexID, vertexScalingMetrics);
       if (jobTopology.isSource(jobVertexID)) computeLagMetrics(vertexFlinkMetrics, vertexScalingMetrics);
-      computeLoadMetrics(jobVertexID, vertexFlinkMetrics, vertexScalingMetrics, jobTopology.get(jobVertexID).getIoMetrics()!, conf);
+      computeLoadMetrics(jobVertexID, vertexFlinkMetrics, vertexScalingMetrics, jobTopology.get(jobVertexID).getIoMetrics(), conf);
       const metricHistory = this.histories.get(jobKey) ?? new TreeMap<CollectedMetrics>();
       const minObservations = conf.get(OBSERVED_TRUE_PROCESSING_RATE_MIN_OBSERVATIONS);
       computeDataRateMetrics(jobVertexID, vertexFlinkMetrics, vertexScalingMetrics, jobTopology, conf, () =>

@@ -15,9 +15,10 @@ import type { CollectedMetricHistory } from "./metrics/CollectedMetricHistory.ts
 import type { CollectedMetrics } from "./metrics/CollectedMetrics.ts";
 import type { EvaluatedMetrics } from "./metrics/EvaluatedMetrics.ts";
 import { EvaluatedScalingMetric } from "./metrics/EvaluatedScalingMetric.ts";
-import type { ScalingMetric } from "./metrics/ScalingMetric.ts";
+import { requireVertexMetric, type ScalingMetric } from "./metrics/ScalingMetric.ts";
 import type { JobTopology } from "./topology/JobTopology.ts";
 import { getTargetProcessingCapacity } from "./utils/AutoScalerUtils.ts";
+import { instantToString } from "./utils/JavaCompat.ts";
 import { getLogger } from "./utils/Logger.ts";
 import type { TreeMap } from "./utils/TreeMap.ts";
 
@@ -47,12 +48,13 @@ export class ScalingMetricEvaluator {
 
   /** Whether any source's lag exceeds backlog-processing.lag-threshold seconds of its input. */
   static isProcessingBacklog(topology: JobTopology, metricsHistory: History, conf: Configuration): boolean {
-    const lastMetrics = metricsHistory.get(metricsHistory.lastKey())!.vertexMetrics;
+    const lastTs = metricsHistory.lastKey();
+    const last = metricsHistory.get(lastTs)!;
     return topology
       .getVerticesInTopologicalOrder()
       .filter((v) => topology.isSource(v))
       .some((vertex) => {
-        const lag = lastMetrics.get(vertex)!.get("LAG") ?? 0;
+        const lag = metricsAt(lastTs, last, vertex).get("LAG") ?? 0;
         const inputRateAvg = ScalingMetricEvaluator.getRate("NUM_RECORDS_IN", vertex, metricsHistory);
         if (Number.isNaN(inputRateAvg)) return false;
         const lagSeconds = lag / inputRateAvg;
@@ -73,7 +75,8 @@ export class ScalingMetricEvaluator {
     processingBacklog: boolean,
     restartTime: number,
   ): Evaluated {
-    const latestVertexMetrics = metricsHistory.get(metricsHistory.lastKey())!.vertexMetrics.get(vertex)!;
+    const lastTs = metricsHistory.lastKey();
+    const latestVertexMetrics = metricsAt(lastTs, metricsHistory.get(lastTs)!, vertex);
     const vertexInfo = topology.get(vertex);
     const inputRateAvg = ScalingMetricEvaluator.getRate("NUM_RECORDS_IN", vertex, metricsHistory);
 
@@ -155,12 +158,13 @@ export class ScalingMetricEvaluator {
       let sumAvgTargetRate = 0;
       let sumCatchUpDataRate = 0;
       for (const inputVertex of topology.get(vertex).inputs.keys()) {
+        // Evaluated already: inputs come first in topological order.
         const inputEvaluatedMetrics = alreadyEvaluated.get(inputVertex)!;
-        const inputTargetRate = inputEvaluatedMetrics.get("TARGET_DATA_RATE")!;
+        const inputTargetRate = requireVertexMetric(inputEvaluatedMetrics, "TARGET_DATA_RATE", inputVertex);
         const outputRatio = ScalingMetricEvaluator.computeEdgeOutputRatio(inputVertex, vertex, topology, metricsHistory);
         LOG.debug("Computed output ratio for edge ({} -> {}) : {}", inputVertex, vertex, outputRatio);
         sumAvgTargetRate += inputTargetRate.getAverage() * outputRatio;
-        sumCatchUpDataRate += inputEvaluatedMetrics.get("CATCH_UP_DATA_RATE")!.getCurrent() * outputRatio;
+        sumCatchUpDataRate += requireVertexMetric(inputEvaluatedMetrics, "CATCH_UP_DATA_RATE", inputVertex).getCurrent() * outputRatio;
       }
       out.set("TARGET_DATA_RATE", EvaluatedScalingMetric.avg(sumAvgTargetRate));
       out.set("CATCH_UP_DATA_RATE", EvaluatedScalingMetric.of(sumCatchUpDataRate));
@@ -168,7 +172,8 @@ export class ScalingMetricEvaluator {
   }
 
   static evaluateGlobalMetrics(metricHistory: History): Evaluated {
-    const latest = metricHistory.get(metricHistory.lastKey())!.globalMetrics ?? new Map<ScalingMetric, number>();
+    const lastTs = metricHistory.lastKey();
+    const latest = metricsAt(lastTs, metricHistory.get(lastTs)!, null);
     const out: Evaluated = new Map();
     out.set("GC_PRESSURE", EvaluatedScalingMetric.of(latest.get("GC_PRESSURE") ?? NaN));
     for (const m of ["HEAP_MAX_USAGE_RATIO", "HEAP_MEMORY_USED", "MANAGED_MEMORY_USED", "METASPACE_MEMORY_USED"] as const) {
@@ -179,13 +184,13 @@ export class ScalingMetricEvaluator {
   }
 
   /** Per second change of an accumulated metric between its first and last valid samples. */
-  static getRate(metric: ScalingMetric, jobVertexId: string | null, metricsHistory: History): number {
+  static getRate(metric: ScalingMetric, jobVertexId: string, metricsHistory: History): number {
     let firstTs = 0;
     let first = NaN;
     let lastTs = 0;
     let last = NaN;
     for (const [ts, collected] of metricsHistory) {
-      const value = metricsOf(collected, jobVertexId)?.get(metric) ?? NaN;
+      const value = metricsAt(ts, collected, jobVertexId).get(metric) ?? NaN;
       if (!Number.isNaN(value)) {
         if (Number.isNaN(first)) {
           first = value;
@@ -206,8 +211,8 @@ export class ScalingMetricEvaluator {
     let sum = 0;
     let n = 0;
     let anyInfinite = false;
-    for (const collected of metricsHistory.values()) {
-      const num = metricsOf(collected, jobVertexId)?.get(metric) ?? NaN;
+    for (const [ts, collected] of metricsHistory) {
+      const num = metricsAt(ts, collected, jobVertexId).get(metric) ?? NaN;
       if (Number.isNaN(num)) continue;
       if (!Number.isFinite(num)) {
         anyInfinite = true;
@@ -259,8 +264,13 @@ export class ScalingMetricEvaluator {
   }
 }
 
-function metricsOf(collected: CollectedMetrics, jobVertexId: string | null): ReadonlyMap<ScalingMetric, number> | null | undefined {
-  return jobVertexId !== null ? collected.vertexMetrics.get(jobVertexId) : collected.globalMetrics;
+/** A sample's metrics of a vertex, or its global ones for null; upstream reads them at once (a NullPointerException when absent). */
+function metricsAt(ts: number, collected: CollectedMetrics, jobVertexId: string | null): ReadonlyMap<ScalingMetric, number> {
+  const metrics = jobVertexId !== null ? collected.vertexMetrics.get(jobVertexId) : collected.globalMetrics;
+  if (metrics === undefined || metrics === null) {
+    throw new Error(`No ${jobVertexId !== null ? `metrics of vertex ${jobVertexId}` : "global metrics"} in the metric history at ${instantToString(ts)}`);
+  }
+  return metrics;
 }
 
 function computeTprFromBusyTime(busyMsPerSecond: number, rate: number): number {
@@ -283,8 +293,8 @@ function selectTprMetric(jobVertexID: string, conf: Configuration, busyTimeTprAv
 }
 
 function populateMetric(metric: ScalingMetric, metricHistory: History, out: Evaluated): void {
-  const latestMetrics = metricHistory.get(metricHistory.lastKey())!.globalMetrics;
-  const latestObservation = latestMetrics?.get(metric) ?? NaN;
+  const lastTs = metricHistory.lastKey();
+  const latestObservation = metricsAt(lastTs, metricHistory.get(lastTs)!, null).get(metric) ?? NaN;
   const value = ScalingMetricEvaluator.getAverage(metric, null, metricHistory);
   out.set(metric, new EvaluatedScalingMetric(latestObservation, value));
 }

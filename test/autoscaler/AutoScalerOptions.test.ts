@@ -41,6 +41,58 @@ describe("Configuration", () => {
     expect(conf.get(Options.UTILIZATION_MAX)).toBeUndefined();
   });
 
+  it("has upstream's default for every option (AutoScalerOptions.java, release-1.15.0)", () => {
+    const MIN = 60_000;
+    // Transcribed from the Java source: defaultValue(...), or undefined for noDefaultValue().
+    const upstream: Record<string, unknown> = {
+      enabled: false,
+      "scaling.enabled": true,
+      "metrics.window": 15 * MIN, // Duration.ofMinutes(15)
+      "stabilization.interval": 5 * MIN,
+      "excluded.periods": [], // defaultValues()
+      "utilization.target": 0.7,
+      "target.utilization.boundary": 0.3,
+      "utilization.max": undefined,
+      "utilization.min": undefined,
+      "scale-down.interval": 60 * MIN, // Duration.ofHours(1)
+      "vertex.min-parallelism": 1,
+      "vertex.max-parallelism": 200,
+      "scale-down.max-factor": 0.6,
+      "scale-up.max-factor": 100000,
+      "catch-up.duration": 30 * MIN,
+      "restart.time": 5 * MIN,
+      "restart.time-tracking.enabled": false,
+      "restart.time-tracking.limit": 15 * MIN,
+      "backlog-processing.lag-threshold": 5 * MIN,
+      "observed-true-processing-rate.lag-threshold": 30_000, // Duration.ofSeconds(30)
+      "observed-true-processing-rate.switch-threshold": 0.15,
+      "observed-true-processing-rate.min-observations": 2,
+      "scaling.effectiveness.detection.enabled": false,
+      "scaling.effectiveness.threshold": 0.1,
+      "memory.gc-pressure.threshold": 1,
+      "memory.heap-usage.threshold": 1,
+      "memory.tuning.enabled": false,
+      "memory.tuning.scale-down-compensation.enabled": true,
+      "memory.tuning.overhead": 0.2,
+      "memory.tuning.maximize-managed-memory": false,
+      "history.max.count": 3,
+      "history.max.age": 24 * 60 * MIN, // Duration.ofHours(24)
+      "metrics.busy-time.aggregator": "MAX",
+      "vertex.exclude.ids": [],
+      "scaling.event.interval": 30 * MIN,
+      "flink.rest-client.timeout": 10_000, // Duration.ofSeconds(10)
+      "quota.memory": undefined,
+      "quota.cpu": undefined,
+      "scaling.key-group.partitions.adjust.mode": "EVENLY_SPREAD",
+      "observed-scalability.enabled": false,
+      "observed-scalability.min-observations": 3,
+      "observed-scalability.coefficient-min": 0.5,
+    };
+    const conf = new Configuration();
+    const actual = Object.fromEntries(ALL_OPTIONS.map((o) => [o.key.slice("job.autoscaler.".length), conf.get(o)]));
+    expect(actual).toStrictEqual(upstream);
+  });
+
   it("reads the key, then fallback keys, then deprecated keys (Flink's ConfigOption: withFallbackKeys first, withDeprecatedKeys last)", () => {
     // Both a deprecated key (target.utilization) and a fallback key (the old operator prefix) set: the fallback wins.
     expect(

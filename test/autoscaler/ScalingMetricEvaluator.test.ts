@@ -23,7 +23,7 @@ import { ScalingTracking } from "../../src/autoscaler/ScalingTracking.ts";
 import { JobTopology } from "../../src/autoscaler/topology/JobTopology.ts";
 import { VertexInfo } from "../../src/autoscaler/topology/VertexInfo.ts";
 import { TreeMap } from "../../src/autoscaler/utils/TreeMap.ts";
-import { MINUTE, newJobVertexID, SECOND } from "./testing.ts";
+import { logLines, MINUTE, newJobVertexID, SECOND } from "./testing.ts";
 
 const evaluator = new ScalingMetricEvaluator();
 const collected = (vertices: [string, [ScalingMetric, number][]][], global: Map<ScalingMetric, number> | null = new Map()): CollectedMetrics => ({
@@ -281,5 +281,144 @@ describe("ScalingMetricEvaluatorTest", () => {
     expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source2, op1, topology, history)).toBe(0.5);
     expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source1, op2, topology, history)).toBe(2);
     expect(ScalingMetricEvaluator.computeEdgeOutputRatio(source2, op2, topology, history)).toBe(0.5);
+  });
+});
+
+// Cases upstream's ScalingMetricEvaluatorTest leaves open: boundaries, the edge data rate's
+// three cases told apart, upstream's log lines. Expected values are worked out by hand.
+describe("ScalingMetricEvaluator beyond upstream's tests", () => {
+  const LOGGER = "org.apache.flink.autoscaler.ScalingMetricEvaluator";
+  const history = (...samples: [number, CollectedMetrics][]) => new TreeMap<CollectedMetrics>(samples);
+
+  it("logs the evaluation as upstream", () => {
+    const [source, sink] = [newJobVertexID(), newJobVertexID()];
+    const topology = new JobTopology([VertexInfo.of(source, new Map(), 1, 1), VertexInfo.of(sink, new Map([[source, "REBALANCE"]]), 1, 1)]);
+    // Upstream's testLagBasedSourceScaling: 100 records/s in, lag 1000, 200 records/s into the sink.
+    const h = history(
+      [1000, collected([[source, [["LAG", 950], ["NUM_RECORDS_IN", 0], ["NUM_RECORDS_OUT", 0], ["LOAD", 0.8]]], [sink, [["NUM_RECORDS_IN", 0], ["LOAD", 0.4]]]])],
+      [2000, collected([[source, [["LAG", 1000], ["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 200], ["LOAD", 0.6]]], [sink, [["NUM_RECORDS_IN", 200], ["LOAD", 0.3]]]])],
+    );
+    const conf = new Configuration();
+    conf.set(CATCH_UP_DURATION, 2 * SECOND);
+    const evaluate = () => logLines(LOGGER, () => evaluator.evaluate(conf, new CollectedMetricHistory(topology, h, 0), 0));
+    expect(evaluate()).toEqual([
+      "DEBUG Restart time used in metrics evaluation: PT0S",
+      // 1000 lag / 2 s.
+      `DEBUG Extra backlog processing input rate for ${source} is 500`,
+      `DEBUG Computing edge (${source}, ${sink}) data rate for single input downstream task`,
+      `DEBUG Computed output ratio for edge (${source} -> ${sink}) : 2`,
+    ]);
+    // No catch-up: no extra rate, and nothing logged about it.
+    conf.set(CATCH_UP_DURATION, 0);
+    expect(evaluate().filter((l) => l.includes("Extra backlog"))).toEqual([]);
+  });
+
+  it("cannot evaluate a source without an ingestion rate (one sample)", () => {
+    const source = newJobVertexID();
+    const topology = new JobTopology([VertexInfo.of(source, new Map(), 1, 1)]);
+    const h = history([1000, collected([[source, [["LAG", 0], ["NUM_RECORDS_IN", 0], ["LOAD", 0.5]]]])]);
+    expect(() => evaluator.evaluate(new Configuration(), new CollectedMetricHistory(topology, h, 0), 0)).toThrow("Cannot evaluate metrics without ingestion rate information");
+  });
+
+  describe("isProcessingBacklog", () => {
+    const [s1, s2, op] = [newJobVertexID(), newJobVertexID(), newJobVertexID()];
+    const topology = new JobTopology([VertexInfo.of(s1, new Map(), 1, 1), VertexInfo.of(s2, new Map(), 1, 1), VertexInfo.of(op, new Map([[s1, "REBALANCE"], [s2, "REBALANCE"]]), 1, 1)]);
+    // Both sources read 100 records/s; lags as given in the last sample.
+    const lagged = (lag1: number, lag2: number, opLag = 0) =>
+      history(
+        [0, collected([[s1, [["NUM_RECORDS_IN", 0]]], [s2, [["NUM_RECORDS_IN", 0]]], [op, [["NUM_RECORDS_IN", 0]]]])],
+        [1000, collected([[s1, [["NUM_RECORDS_IN", 100], ["LAG", lag1]]], [s2, [["NUM_RECORDS_IN", 100], ["LAG", lag2]]], [op, [["NUM_RECORDS_IN", 200], ["LAG", opLag]]]])],
+      );
+    const conf = new Configuration(); // backlog-processing.lag-threshold 5 min: 300 s of input, 30000 records
+
+    it("is a lag of more than backlog-processing.lag-threshold seconds of input, at any source", () => {
+      expect(ScalingMetricEvaluator.isProcessingBacklog(topology, lagged(30_000, 0), conf)).toBe(false);
+      let backlog = false;
+      expect(logLines(LOGGER, () => (backlog = ScalingMetricEvaluator.isProcessingBacklog(topology, lagged(0, 30_100), conf)))).toEqual([
+        `INFO Currently processing backlog at source ${s2}`,
+      ]);
+      expect(backlog).toBe(true);
+    });
+
+    it("reads sources only, and needs their input rate", () => {
+      expect(ScalingMetricEvaluator.isProcessingBacklog(topology, lagged(0, 0, 1e9), conf)).toBe(false);
+      const oneSample = history([1000, collected([[s1, [["NUM_RECORDS_IN", 100], ["LAG", 1e9]]], [s2, [["NUM_RECORDS_IN", 100], ["LAG", 1e9]]], [op, []]])]);
+      expect(ScalingMetricEvaluator.isProcessingBacklog(topology, oneSample, conf)).toBe(false);
+    });
+  });
+
+  it("getRate spans the first and last samples having the metric", () => {
+    const v = newJobVertexID();
+    // 0 at 0 s, 100 at 1 s, none at 2 s: 100 records/s.
+    const h = history([0, collected([[v, [["NUM_RECORDS_IN", 0]]]])], [1000, collected([[v, [["NUM_RECORDS_IN", 100]]]])], [2000, collected([[v, []]])]);
+    expect(ScalingMetricEvaluator.getRate("NUM_RECORDS_IN", v, h)).toBe(100);
+  });
+
+  it("getAverage skips infinite values, and is infinite when all are", () => {
+    const v = newJobVertexID();
+    const h = (a: number, b: number) => history([0, collected([[v, [["OBSERVED_TPR", a]]]])], [1000, collected([[v, [["OBSERVED_TPR", b]]]])]);
+    expect(ScalingMetricEvaluator.getAverage("OBSERVED_TPR", v, h(Infinity, Infinity))).toBe(Infinity);
+    expect(ScalingMetricEvaluator.getAverage("OBSERVED_TPR", v, h(Infinity, 10))).toBe(10);
+  });
+
+  describe("edge data rates", () => {
+    const [a, b, c, t, u] = [newJobVertexID(), newJobVertexID(), newJobVertexID(), newJobVertexID(), newJobVertexID()];
+    // a and b feed t; c feeds t and u.
+    const topology = new JobTopology([
+      VertexInfo.of(a, new Map(), 1, 1),
+      VertexInfo.of(b, new Map(), 1, 1),
+      VertexInfo.of(c, new Map(), 1, 1),
+      VertexInfo.of(t, new Map([[a, "REBALANCE"], [b, "REBALANCE"], [c, "REBALANCE"]]), 1, 1),
+      VertexInfo.of(u, new Map([[c, "REBALANCE"]]), 1, 1),
+    ]);
+    const twoInputs = new JobTopology([
+      VertexInfo.of(a, new Map(), 1, 1),
+      VertexInfo.of(b, new Map(), 1, 1),
+      VertexInfo.of(t, new Map([[a, "REBALANCE"], [b, "REBALANCE"]]), 1, 1),
+    ]);
+    // Rates over 1 s: a in 100, out 500; b in 100, out 100; c in 100, out 50; t in 300.
+    const rates = (tIn = 300, aIn = 100) =>
+      history(
+        [0, collected([[a, [["NUM_RECORDS_IN", 0], ["NUM_RECORDS_OUT", 0]]], [b, [["NUM_RECORDS_IN", 0], ["NUM_RECORDS_OUT", 0]]], [c, [["NUM_RECORDS_IN", 0], ["NUM_RECORDS_OUT", 0]]], [t, [["NUM_RECORDS_IN", 0]]]])],
+        [1000, collected([[a, [["NUM_RECORDS_IN", aIn], ["NUM_RECORDS_OUT", 500]]], [b, [["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 100]]], [c, [["NUM_RECORDS_IN", 100], ["NUM_RECORDS_OUT", 50]]], [t, [["NUM_RECORDS_IN", tIn]]]])],
+      );
+
+    it("subtracts the other inputs' output when each has one output, else falls back to the upstream's output", () => {
+      let rate = 0;
+      // t's 300 minus b's 100: 200 (a's own output, 500, would be the fallback).
+      expect(logLines(LOGGER, () => (rate = ScalingMetricEvaluator.computeEdgeDataRate(twoInputs, rates(), a, t)))).toEqual([
+        `DEBUG Computing edge (${a}, ${t}) data rate by subtracting upstream input rates`,
+      ]);
+      expect(rate).toBe(200);
+      // c has two outputs: a's 500.
+      expect(logLines(LOGGER, () => (rate = ScalingMetricEvaluator.computeEdgeDataRate(topology, rates(), a, t)))).toEqual([
+        `DEBUG Computing edge (${a}, ${t}) data rate by falling back to from num records out`,
+      ]);
+      expect(rate).toBe(500);
+    });
+
+    it("an output ratio is 0 without input, and never negative", () => {
+      // a reads nothing.
+      expect(ScalingMetricEvaluator.computeEdgeOutputRatio(a, t, twoInputs, rates(300, 0))).toBe(0);
+      // t's 50 minus b's 100 is negative.
+      expect(ScalingMetricEvaluator.computeEdgeOutputRatio(a, t, twoInputs, rates(50))).toBe(0);
+      expect(ScalingMetricEvaluator.computeEdgeOutputRatio(a, t, twoInputs, rates())).toBe(2);
+    });
+  });
+
+  it("switches to the observed rate only when the busy-time rate exceeds it by more than the switch threshold", () => {
+    const v = newJobVertexID();
+    const conf = new Configuration();
+    conf.set(OBSERVED_TRUE_PROCESSING_RATE_SWITCH_THRESHOLD, 0.5);
+    // Observed 100 (two samples, the default minimum); busy 500 ms/s: 75 / 0.5 = 150 = 100 x 1.5, kept.
+    const h = history([0, collected([[v, [["OBSERVED_TPR", 100]]]])], [1000, collected([[v, [["OBSERVED_TPR", 100]]]])]);
+    let tpr = 0;
+    expect(logLines(LOGGER, () => (tpr = ScalingMetricEvaluator.computeTrueProcessingRate(500, 75, h, v, conf)))).toEqual([`DEBUG Using busy time based tpr 150 for ${v}.`]);
+    expect(tpr).toBe(150);
+    // 75.5 / 0.5 = 151: the observed 100.
+    expect(logLines(LOGGER, () => (tpr = ScalingMetricEvaluator.computeTrueProcessingRate(500, 75.5, h, v, conf)))).toEqual([
+      `DEBUG Using observed tpr 100 for ${v} as busy time based seems too large (151)`,
+    ]);
+    expect(tpr).toBe(100);
   });
 });

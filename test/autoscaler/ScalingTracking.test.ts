@@ -8,7 +8,7 @@ import { ScalingTracking } from "../../src/autoscaler/ScalingTracking.ts";
 import { JobTopology } from "../../src/autoscaler/topology/JobTopology.ts";
 import { VertexInfo } from "../../src/autoscaler/topology/VertexInfo.ts";
 import { TreeMap } from "../../src/autoscaler/utils/TreeMap.ts";
-import { DAY, HOUR, MINUTE, newJobVertexID, SECOND } from "./testing.ts";
+import { DAY, HOUR, logLines, MINUTE, newJobVertexID, SECOND } from "./testing.ts";
 
 describe("ScalingTrackingTest", () => {
   const configuredRestartTime = 5 * MINUTE;
@@ -122,5 +122,61 @@ describe("ScalingTracking restart time in whole seconds (seed scenario)", () => 
     expect(tracking.getMaxRestartTimeOrDefault(conf)).toBe(2 * MINUTE);
     tracking.addScalingRecord(0, new ScalingRecord(14_800));
     expect(tracking.getMaxRestartTimeOrDefault(conf)).toBe(14 * SECOND);
+  });
+});
+
+// Cases upstream's ScalingTrackingTest leaves open, with upstream's log lines.
+describe("ScalingTracking beyond upstream's tests", () => {
+  const LOGGER = "org.apache.flink.autoscaler.ScalingTracking";
+  const t0 = Date.parse("2024-05-16T17:00:00Z");
+  const [v1, v2] = [newJobVertexID(), newJobVertexID()];
+  const topology = new JobTopology([VertexInfo.of(v1, new Map(), 4, 4)]);
+  const historyOf = (entries: [string, number, number][]) =>
+    new Map(entries.map(([v, ts, p]) => [v, new TreeMap([[ts, new ScalingSummary(p - 1, p, new Map())]])] as [string, TreeMap<ScalingSummary>]));
+
+  it("records nothing without a scaling record", () => {
+    expect(new ScalingTracking().recordRestartDurationIfTrackedAndParallelismMatches(t0, topology, new Map())).toBe(false);
+  });
+
+  it("records the time from the decision to RUNNING once, in whole seconds in its log line", () => {
+    const tracking = new ScalingTracking();
+    tracking.addScalingRecord(t0, new ScalingRecord());
+    let recorded = false;
+    // v2 has no summary at the scaling's instant: not one of the rescaled vertices.
+    const history = historyOf([
+      [v1, t0, 4],
+      [v2, t0 - MINUTE, 7],
+    ]);
+    expect(logLines(LOGGER, () => (recorded = tracking.recordRestartDurationIfTrackedAndParallelismMatches(t0 + 14_700, topology, history)))).toEqual([
+      "DEBUG Recorded restart duration of 14 seconds (from 2024-05-16T17:00:00Z till 2024-05-16T17:00:14.700Z)",
+    ]);
+    expect(recorded).toBe(true);
+    expect(tracking.getLatestScalingRecordEntry()![1].restartDuration).toBe(14_700);
+    expect(logLines(LOGGER, () => (recorded = tracking.recordRestartDurationIfTrackedAndParallelismMatches(t0 + 20_000, topology, history)))).toEqual([
+      "DEBUG Cannot record restart duration because already set in the latest record: PT14.7S",
+    ]);
+    expect(recorded).toBe(false);
+    expect(tracking.getLatestScalingRecordEntry()![1].restartDuration).toBe(14_700);
+  });
+
+  it("a rescaled vertex missing from the topology does not match (actual parallelism -1)", () => {
+    const tracking = new ScalingTracking();
+    tracking.addScalingRecord(t0, new ScalingRecord());
+    let recorded = true;
+    expect(logLines(LOGGER, () => (recorded = tracking.recordRestartDurationIfTrackedAndParallelismMatches(t0 + SECOND, topology, historyOf([[v2, t0, 7]]))))).toEqual([
+      `DEBUG Vertex ${v2} actual parallelism -1 does not match target parallelism 7`,
+    ]);
+    expect(recorded).toBe(false);
+  });
+
+  it("records without a restart duration leave the configured restart time", () => {
+    const conf = new Configuration();
+    conf.set(PREFER_TRACKED_RESTART_TIME, true);
+    const tracking = new ScalingTracking();
+    tracking.addScalingRecord(t0, new ScalingRecord());
+    let restartTime = 0;
+    expect(logLines(LOGGER, () => (restartTime = tracking.getMaxRestartTimeOrDefault(conf)))).toEqual(["DEBUG Maximum tracked restart time: -1"]);
+    // restart.time's default, 5 min.
+    expect(restartTime).toBe(5 * MINUTE);
   });
 });

@@ -3,6 +3,7 @@ import { SCALING_ENABLED } from "../../src/autoscaler/config/AutoScalerOptions.t
 import { SCALING_REPORT_REASON, type AutoScalerEventHandler, type EventType } from "../../src/autoscaler/event/AutoScalerEventHandler.ts";
 import { JobAutoScalerContext } from "../../src/autoscaler/JobAutoScalerContext.ts";
 import type { RestClusterClient } from "../../src/autoscaler/RestClusterClient.ts";
+import { setLogSink, type LogRecord } from "../../src/autoscaler/utils/Logger.ts";
 
 let nextId = 1;
 
@@ -70,3 +71,18 @@ export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
+
+/**
+ * Runs `fn` with the autoscaler's log records collected; returns them as `LEVEL message`
+ * lines, keeping those of `logger` (upstream's class name) only.
+ */
+export function logLines(logger: string, fn: () => void): string[] {
+  const records: LogRecord[] = [];
+  const previous = setLogSink((r) => records.push(r));
+  try {
+    fn();
+  } finally {
+    setLogSink(previous);
+  }
+  return records.filter((r) => r.logger === logger).map((r) => `${r.level} ${r.message}`);
+}

@@ -135,7 +135,7 @@ describe("the compiled command line (dist/, built by npm ci's prepare script)", 
     const args = [SEED_SCENARIO, "--duration", "5min", "--variant", "tracking-on", "--quiet"];
     expect(compiled(...args, "--out", a).status).toBe(0);
     expect(sim(...args, "--out", b).status).toBe(0);
-    for (const f of ["timeseries.csv", "decisions.csv", "autoscaler.log", "summary.json"]) {
+    for (const f of ["timeseries.csv", "decisions.csv", "autoscaler.log", "summary.json", "report.html"]) {
       expect(readFileSync(join(a, "backpressure", "tracking-on", f), "utf8")).toBe(readFileSync(join(b, "backpressure", "tracking-on", f), "utf8"));
     }
   });

@@ -32,7 +32,9 @@ describe("output folders", () => {
       const comparison = readFileSync(join(dir, "comparison.csv"), "utf8");
       expect(comparison.split("\n").length).toBeGreaterThan(2);
       expect(readdirSync(out).filter((n) => n.startsWith("."))).toEqual([]);
-      expect(readdirSync(dir).sort()).toEqual(["comparison.csv", "tracking-off", "tracking-on"]);
+      expect(readdirSync(dir).sort()).toEqual(["comparison.csv", "report.html", "tracking-off", "tracking-on"]);
+      // Each variant's report is the one of its own run, written with it.
+      for (const v of ["tracking-on", "tracking-off"]) expect(readFileSync(join(dir, v, "report.html"), "utf8")).toContain(`<title>backpressure / ${v}: run report</title>`);
     }
   }, 120_000);
 
@@ -50,7 +52,7 @@ describe("output folders", () => {
       expect((await done).code).not.toBe(0);
       expect(readFileSync(join(out, "backpressure", "tracking-on", "summary.json"), "utf8")).toBe(before);
       expect(seedOf(join(out, "backpressure", "tracking-off"))).toBe(7);
-      expect(readdirSync(join(out, "backpressure")).sort()).toEqual(["comparison.csv", "tracking-off", "tracking-on"]);
+      expect(readdirSync(join(out, "backpressure")).sort()).toEqual(["comparison.csv", "report.html", "tracking-off", "tracking-on"]);
       expect(readdirSync(out)).toEqual(["backpressure"]);
     }
   }, 60_000);

@@ -7,6 +7,7 @@ export type MetricAggregator = MetricAggregatorName;
 export function getAggregate(aggregator: MetricAggregator, metric: AggregatedMetric | undefined): number {
   if (metric === undefined) return NaN;
   const value = aggregator === "AVG" ? metric.avg : aggregator === "MAX" ? metric.max : metric.min;
-  // A null Double unboxed in Java would throw; the REST view always sends all aggregates.
-  return value ?? NaN;
+  // Upstream unboxes the Double: a NullPointerException when Flink did not send the aggregate.
+  if (value === undefined) throw new Error(`Flink metric ${metric.id} has no ${aggregator.toLowerCase()}`);
+  return value;
 }

@@ -44,3 +44,19 @@ export const REPORTED_VERTEX_METRICS: ReadonlySet<ScalingMetric> = new Set<Scali
 export function isCalculateAverage(metric: ScalingMetric): boolean {
   return SCALING_METRICS[metric].calculateAverage;
 }
+
+/**
+ * `metrics.get(metric)` where upstream dereferences the result at once, which throws a
+ * NullPointerException when the metric is absent: here an error naming the metric and
+ * `where` it was looked for ("the evaluated metrics of vertex ...").
+ */
+export function requireMetric<V>(metrics: ReadonlyMap<ScalingMetric, V>, metric: ScalingMetric, where: string): V {
+  const value = metrics.get(metric);
+  if (value === undefined) throw new Error(`Missing metric ${metric} in ${where}`);
+  return value;
+}
+
+/** requireMetric on one vertex's evaluated metrics. */
+export function requireVertexMetric<V>(metrics: ReadonlyMap<ScalingMetric, V>, metric: ScalingMetric, vertex: string): V {
+  return requireMetric(metrics, metric, `the evaluated metrics of vertex ${vertex}`);
+}

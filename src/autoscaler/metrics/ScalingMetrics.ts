@@ -19,11 +19,17 @@ export function computeLoadMetrics(
   jobVertexID: string,
   flinkMetrics: ReadonlyMap<FlinkMetric, AggregatedMetric>,
   scalingMetrics: Map<ScalingMetric, number>,
-  ioMetrics: IOMetrics,
+  ioMetrics: IOMetrics | null,
   conf: Configuration,
 ): void {
   scalingMetrics.set("LOAD", getBusyTimeMsPerSecond(flinkMetrics, conf, jobVertexID) / 1000);
-  scalingMetrics.set("ACCUMULATED_BUSY_TIME", ioMetrics.accumulatedBusyTime);
+  scalingMetrics.set("ACCUMULATED_BUSY_TIME", requireIoMetrics(ioMetrics, jobVertexID).accumulatedBusyTime);
+}
+
+/** A vertex's records and busy time from the job details; upstream dereferences them (a NullPointerException when absent). */
+function requireIoMetrics(ioMetrics: IOMetrics | null, jobVertexID: string): IOMetrics {
+  if (ioMetrics === null) throw new Error(`No IO metrics (records in and out) of vertex ${jobVertexID} in the job details`);
+  return ioMetrics;
 }
 
 function getBusyTimeMsPerSecond(flinkMetrics: ReadonlyMap<FlinkMetric, AggregatedMetric>, conf: Configuration, jobVertexId: string): number {
@@ -48,7 +54,7 @@ export function computeDataRateMetrics(
   observedTprAvg: () => number,
 ): void {
   const isSource = topology.isSource(jobVertexID);
-  const ioMetrics = topology.get(jobVertexID).getIoMetrics()!;
+  const ioMetrics = requireIoMetrics(topology.get(jobVertexID).getIoMetrics(), jobVertexID);
   const numRecordsIn = getNumRecordsInAccumulated(flinkMetrics, ioMetrics, jobVertexID, isSource);
   scalingMetrics.set("NUM_RECORDS_IN", numRecordsIn);
   scalingMetrics.set("NUM_RECORDS_OUT", ioMetrics.numRecordsOut);
@@ -72,7 +78,8 @@ function getObservedTpr(
   // Catching up: the lag is worth at least lag-threshold seconds of input.
   const catchingUp = (scalingMetrics.get("LAG") ?? 0) >= seconds(conf.get(OBSERVE_TRUE_PROCESSING_RATE_LAG_THRESHOLD)) * numRecordsInPerSecond;
   if (!catchingUp) return undefined;
-  const observedTpr = computeObservedTprWithBackpressure(numRecordsInPerSecond, flinkMetrics.get("BACKPRESSURE_TIME_PER_SEC")!.avg!);
+  const backpressure = requireFlinkMetric(flinkMetrics, "BACKPRESSURE_TIME_PER_SEC");
+  const observedTpr = computeObservedTprWithBackpressure(numRecordsInPerSecond, requireAggregate(backpressure, "avg", "BACKPRESSURE_TIME_PER_SEC"));
   return Number.isNaN(observedTpr) ? undefined : observedTpr;
 }
 
@@ -99,24 +106,26 @@ export function computeGlobalMetrics(
     LOG.debug("Slot metrics and registered task managers not available");
   }
   const gcTime = collectedTmMetrics.get("TOTAL_GC_TIME_PER_SEC");
-  if (gcTime !== undefined) out.set("GC_PRESSURE", gcTime.max! / 1000);
+  if (gcTime !== undefined) out.set("GC_PRESSURE", requireAggregate(gcTime, "max", "TOTAL_GC_TIME_PER_SEC") / 1000);
   const heapMax = collectedTmMetrics.get("HEAP_MEMORY_MAX");
   const heapUsed = collectedTmMetrics.get("HEAP_MEMORY_USED");
   if (heapMax !== undefined && heapUsed !== undefined) {
-    out.set("HEAP_MEMORY_USED", heapUsed.max!);
-    out.set("HEAP_MAX_USAGE_RATIO", heapUsed.max! / heapMax.max!);
+    const used = requireAggregate(heapUsed, "max", "HEAP_MEMORY_USED");
+    out.set("HEAP_MEMORY_USED", used);
+    out.set("HEAP_MAX_USAGE_RATIO", used / requireAggregate(heapMax, "max", "HEAP_MEMORY_MAX"));
   }
   const managedMemory = collectedTmMetrics.get("MANAGED_MEMORY_USED");
-  if (managedMemory !== undefined) out.set("MANAGED_MEMORY_USED", managedMemory.max!);
+  // Upstream stores a null max here and fails at the next evaluation: failing now says which metric.
+  if (managedMemory !== undefined) out.set("MANAGED_MEMORY_USED", requireAggregate(managedMemory, "max", "MANAGED_MEMORY_USED"));
   const metaspaceMemory = collectedTmMetrics.get("METASPACE_MEMORY_USED");
-  if (metaspaceMemory !== undefined) out.set("METASPACE_MEMORY_USED", metaspaceMemory.max!);
+  if (metaspaceMemory !== undefined) out.set("METASPACE_MEMORY_USED", requireAggregate(metaspaceMemory, "max", "METASPACE_MEMORY_USED"));
   return out;
 }
 
 /** ScalingMetrics.computeLagMetrics: LAG is the summed pendingRecords, 0 without them. */
 export function computeLagMetrics(flinkMetrics: ReadonlyMap<FlinkMetric, AggregatedMetric>, scalingMetrics: Map<ScalingMetric, number>): void {
   const pendingRecords = flinkMetrics.get("PENDING_RECORDS");
-  scalingMetrics.set("LAG", pendingRecords !== undefined ? pendingRecords.sum! : 0);
+  scalingMetrics.set("LAG", pendingRecords !== undefined ? requireAggregate(pendingRecords, "sum", "PENDING_RECORDS") : 0);
 }
 
 function getSourceNumRecordsInPerSecond(flinkMetrics: ReadonlyMap<FlinkMetric, AggregatedMetric>, jobVertexID: string): number {
@@ -143,11 +152,11 @@ function getNumRecordsInInternal(
   let numRecords: AggregatedMetric | undefined = perSecond
     ? undefined
     : { id: "n", min: NaN, max: NaN, avg: NaN, sum: ioMetrics!.numRecordsIn, skew: NaN };
-  if (isSource && (numRecords === undefined || numRecords.sum === 0)) {
+  if (isSource && (numRecords === undefined || sumOf(numRecords) === 0)) {
     const sourceTaskIn = flinkMetrics.get(perSecond ? "SOURCE_TASK_NUM_RECORDS_IN_PER_SEC" : "SOURCE_TASK_NUM_RECORDS_IN");
     numRecords = sourceTaskIn ?? numRecords;
   }
-  if (isSource && (numRecords === undefined || numRecords.sum === 0)) {
+  if (isSource && (numRecords === undefined || sumOf(numRecords) === 0)) {
     const sourceTaskOut = flinkMetrics.get(perSecond ? "SOURCE_TASK_NUM_RECORDS_OUT_PER_SEC" : "SOURCE_TASK_NUM_RECORDS_OUT");
     numRecords = sourceTaskOut ?? numRecords;
   }
@@ -155,7 +164,28 @@ function getNumRecordsInInternal(
     LOG.debug("Received null input rate for {}. Returning NaN.", jobVertexID);
     return NaN;
   }
-  return Math.max(0, numRecords.sum!);
+  return Math.max(0, sumOf(numRecords));
+}
+
+/** The records-in metric's sum (a null Double unboxed upstream: a NullPointerException). */
+function sumOf(numRecords: AggregatedMetric): number {
+  return requireAggregate(numRecords, "sum", numRecords.id);
+}
+
+function requireFlinkMetric(flinkMetrics: ReadonlyMap<FlinkMetric, AggregatedMetric>, metric: FlinkMetric): AggregatedMetric {
+  const value = flinkMetrics.get(metric);
+  if (value === undefined) throw new Error(`Missing Flink metric ${metric}`);
+  return value;
+}
+
+/**
+ * An aggregate of a REST metric that upstream unboxes from a Double (a NullPointerException
+ * when Flink did not send it): an error naming the metric and the aggregate.
+ */
+export function requireAggregate(metric: AggregatedMetric, aggregate: "min" | "max" | "avg" | "sum", name: string): number {
+  const value = metric[aggregate];
+  if (value === undefined) throw new Error(`Flink metric ${name} has no ${aggregate}`);
+  return value;
 }
 
 /** Rounds to 3 decimals (HALF_UP), keeping values that would round to 0. */

@@ -1,9 +1,9 @@
 import { CATCH_UP_DURATION, VERTEX_EXCLUDE_IDS } from "../config/AutoScalerOptions.ts";
 import type { Configuration } from "../config/Configuration.ts";
 import type { EvaluatedScalingMetric } from "../metrics/EvaluatedScalingMetric.ts";
-import type { ScalingMetric } from "../metrics/ScalingMetric.ts";
+import { requireMetric, type ScalingMetric } from "../metrics/ScalingMetric.ts";
 import type { ScalingSummary } from "../ScalingSummary.ts";
-import { javaMathRound } from "./JavaCompat.ts";
+import { instantToString, javaMathRound } from "./JavaCompat.ts";
 import type { TreeMap } from "./TreeMap.ts";
 
 /**
@@ -17,12 +17,12 @@ export function getTargetProcessingCapacity(
   withRestart: boolean,
   restartTimeMs: number,
 ): number {
-  const lagCatchupTargetRate = evaluatedMetrics.get("CATCH_UP_DATA_RATE")!.getCurrent();
+  const lagCatchupTargetRate = requireMetric(evaluatedMetrics, "CATCH_UP_DATA_RATE", "the evaluated metrics").getCurrent();
   if (Number.isNaN(lagCatchupTargetRate)) return NaN;
   const catchUpTargetSec = Math.floor(conf.get(CATCH_UP_DURATION) / 1000);
   let utilization = Math.max(0, targetUtilization);
   utilization = Math.min(1, utilization);
-  const avgInputTargetRate = evaluatedMetrics.get("TARGET_DATA_RATE")!.getAverage();
+  const avgInputTargetRate = requireMetric(evaluatedMetrics, "TARGET_DATA_RATE", "the evaluated metrics").getAverage();
   if (Number.isNaN(avgInputTargetRate)) return NaN;
   if (utilization === 0) return Infinity;
   const restartCatchupRate = !withRestart || catchUpTargetSec === 0 ? 0 : (avgInputTargetRate * Math.floor(restartTimeMs / 1000)) / catchUpTargetSec;
@@ -59,6 +59,8 @@ export function optimizeLinearScalingCoefficient(
   let sum = 0;
   let squaredSum = 0;
   for (let i = 0; i < parallelismLevels.length; i++) {
+    // List#get: a shorter list of rates throws, as upstream.
+    if (i >= processingRates.length) throw new RangeError(`Index ${i} out of bounds for length ${processingRates.length} (processing rates)`);
     const parallelism = parallelismLevels[i]!;
     const processingRate = processingRates[i]!;
     sum += parallelism * processingRate;
@@ -71,12 +73,16 @@ export function optimizeLinearScalingCoefficient(
 
 /** The per-subtask processing rate at the lowest parallelism seen, latest first (1 if seen). */
 export function computeBaselineProcessingRate(history: TreeMap<ScalingSummary>): number {
-  let latestSmallest: ScalingSummary | undefined;
-  for (const summary of history.values().reverse()) {
-    const parallelism = summary.currentParallelism;
-    if (parallelism === 1) return summary.metrics.get("TRUE_PROCESSING_RATE")!.getAverage();
-    if (latestSmallest === undefined || parallelism < latestSmallest.currentParallelism) latestSmallest = summary;
+  let latestSmallest: [number, ScalingSummary] | undefined;
+  for (const entry of [...history].reverse()) {
+    const parallelism = entry[1].currentParallelism;
+    if (parallelism === 1) return trueProcessingRateOf(entry);
+    if (latestSmallest === undefined || parallelism < latestSmallest[1].currentParallelism) latestSmallest = entry;
   }
   if (latestSmallest === undefined) return NaN;
-  return latestSmallest.metrics.get("TRUE_PROCESSING_RATE")!.getAverage() / latestSmallest.currentParallelism;
+  return trueProcessingRateOf(latestSmallest) / latestSmallest[1].currentParallelism;
+}
+
+function trueProcessingRateOf([ts, summary]: [number, ScalingSummary]): number {
+  return requireMetric(summary.metrics, "TRUE_PROCESSING_RATE", `the scaling summary of ${instantToString(ts)}`).getAverage();
 }

@@ -1,0 +1,100 @@
+/**
+ * report.html of a comparison (the scenario's folder holding comparison.csv): the
+ * variants overlaid, the side-by-side table with intervals and paired differences.
+ */
+import { DownsampleLog, formatSeconds, timeAxis } from "./charts.ts";
+import { changingVertices, lagComparisonChart, parallelismComparisonChart, restartComparisonChart, type VariantRun } from "./comparisonCharts.ts";
+import { comparedVariants, comparisonTableHtml, replications } from "./comparisonTable.ts";
+import { escapeHtml, paragraph, renderPage, table, type Section } from "./page.ts";
+import { renderChartFigure } from "./renderSvg.ts";
+import { parseComparisonCsv, parseRunFiles, ReportInputError, type FileContents } from "./runFiles.ts";
+
+export interface ComparisonInputs {
+  /** comparison.csv's text. */
+  readonly comparisonCsv: string;
+  /** Each variant's folder contents, by variant name (the folder's name). */
+  readonly variants: Readonly<Record<string, FileContents>>;
+}
+
+export async function comparisonReportHtml(inputs: ComparisonInputs): Promise<string> {
+  const rows = parseComparisonCsv(inputs.comparisonCsv);
+  const names = comparedVariants(rows);
+  if (names.length === 0) throw new ReportInputError("comparison.csv has no rows");
+  const runs: VariantRun[] = names.map((variant) => {
+    const files = inputs.variants[variant];
+    if (files === undefined) throw new ReportInputError(`comparison.csv names variant '${variant}' but there is no folder ${variant}/ beside it`);
+    try {
+      return { variant, run: parseRunFiles(files) };
+    } catch (e) {
+      if (e instanceof ReportInputError) throw new ReportInputError(`${variant}/: ${e.message}`);
+      throw e;
+    }
+  });
+  const first = runs[0]!.run.summary;
+  const durationS = Math.max(...runs.map((r) => r.run.summary.duration_s));
+  const axis = timeAxis(durationS);
+  const log = new DownsampleLog();
+  const n = replications(rows);
+
+  const parallelism: string[] = [];
+  const vertices = changingVertices(runs);
+  for (const v of vertices) parallelism.push(await renderChartFigure(`parallelism ${v}`, parallelismComparisonChart(runs, v, axis)));
+  if (vertices.length === 0) parallelism.push(paragraph("No vertex changed its parallelism in any variant."));
+  const executedCounts = runs.map(({ variant, run }) => `${variant}: ${run.decisions.filter((d) => d.executed).length}`).join(", ");
+  parallelism.unshift(paragraph(`Executed scalings (decisions.csv of each variant): ${executedCounts}.`));
+
+  const anyRestart = runs.some(({ run }) => run.restarts.length > 0);
+  const lagSpec = lagComparisonChart(runs, durationS, axis, log);
+  const sections: Section[] = [
+    {
+      id: "table",
+      heading: n > 1 ? `Side by side: ${n} replications, mean ± 95% confidence interval` : "Side by side",
+      blocks: [
+        paragraph(
+          n > 1
+            ? `Each variant ran with ${n} seeds; the differences from ${names[0]} are paired seed by seed (comparison.csv).`
+            : `One run per variant on the same seed (common random numbers); the last columns are the differences from ${names[0]} (comparison.csv).`,
+        ),
+        comparisonTableHtml(rows),
+      ],
+    },
+    { id: "parallelism", heading: "Parallelism", blocks: parallelism },
+    {
+      id: "restarts",
+      heading: "Restarts",
+      blocks: anyRestart ? [await renderChartFigure("restarts", restartComparisonChart(runs))] : [paragraph("No variant rescaled.")],
+    },
+    {
+      id: "lag",
+      heading: "Pending records (lag)",
+      blocks: lagSpec === undefined ? [paragraph("No source of this job reports pendingRecords (only Kafka sources do), so there is no lag to draw.")] : [await renderChartFigure("lag", lagSpec)],
+    },
+    {
+      id: "variants",
+      heading: "Variants",
+      blocks: [
+        table(
+          ["variant", "seed", "duration", "scalings", "restart time used, first / last (s)", "slot-hours"],
+          runs.map(({ variant, run }) => {
+            const a = run.summary.autoscaling;
+            return [variant, run.summary.seed, formatSeconds(run.summary.duration_s), a.scalings, `${a.restart_time_used_first_s ?? "-"} / ${a.restart_time_used_last_s ?? "-"}`, run.summary.slot_hours];
+          }),
+          { numeric: [1, 3, 5] },
+        ),
+        `<p>Each variant's own report: ${names.map((v) => `<a href="${encodeURIComponent(v)}/report.html">${escapeHtml(v)}</a>`).join(", ")}.</p>`,
+      ],
+    },
+  ];
+  const downsampled = log.note();
+  return renderPage({
+    title: `${first.scenario}: comparison of ${names.length} variants`,
+    subtitle: `${first.deployment} · ${names.join(" vs ")} · ${formatSeconds(durationS)} of virtual time · ${n > 1 ? `${n} replications (seeds from ${first.seed})` : `seed ${first.seed}`}`,
+    notes: [
+      n > 1
+        ? `The table is over all ${n} replications; the charts show each variant's first seed (seed ${first.seed}), whose files are in its folder.`
+        : "Every variant ran on the same random streams, so the differences come from the configuration, not from noise.",
+      ...(downsampled === undefined ? [] : [downsampled]),
+    ],
+    sections,
+  });
+}

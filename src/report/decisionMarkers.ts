@@ -1,0 +1,94 @@
+/**
+ * The marks of the scaling decisions on the parallelism chart: one per row of
+ * decisions.csv, or, when a long run has too many to draw, one per run of like
+ * decisions that changed nothing (same vertex, parallelism and reason, within one span
+ * of time), which says how many it stands for. Executed decisions and recommendations
+ * that were not executed are always drawn one by one.
+ */
+import { formatNumber } from "./charts.ts";
+import { decisionReason, eventsFor, type DecisionKind } from "./decisionReasons.ts";
+import type { DecisionRow, EventRow } from "./runFiles.ts";
+
+export type MarkerOutcome = "scaled up" | "scaled down" | "recommended, not executed" | "kept";
+
+export interface DecisionMarker {
+  readonly timeS: number;
+  readonly vertex: string;
+  /** Where the marker sits: the new parallelism of an executed or recommended change, else the current one. */
+  readonly parallelism: number;
+  readonly outcome: MarkerOutcome;
+  readonly executed: boolean;
+  /** Rows of decisions.csv the marker stands for. */
+  readonly count: number;
+  /** The hover text. */
+  readonly text: string;
+}
+
+/** At most this many "kept" markers are drawn one by one; beyond, like ones are grouped. */
+export const MAX_KEPT_MARKERS = 800;
+/** Spans of the run within which like "kept" decisions are grouped. */
+export const KEPT_GROUP_SPANS = 240;
+
+function outcomeOf(kind: DecisionKind): MarkerOutcome {
+  if (kind === "scaled up" || kind === "scaled down") return kind;
+  return kind === "not executed" ? "recommended, not executed" : "kept";
+}
+
+export interface MarkerSet {
+  readonly markers: DecisionMarker[];
+  /** Whether "kept" decisions were grouped. */
+  readonly grouped: boolean;
+}
+
+export function decisionMarkers(
+  decisions: readonly DecisionRow[],
+  events: readonly EventRow[],
+  maxParallelism: ReadonlyMap<string, number>,
+  durationS: number,
+): MarkerSet {
+  const single: DecisionMarker[] = [];
+  const kept: { d: DecisionRow; kind: DecisionKind; text: string }[] = [];
+  for (const d of decisions) {
+    const reason = decisionReason(d, eventsFor(d, events), maxParallelism.get(d.vertex));
+    const outcome = outcomeOf(reason.kind);
+    const text = `${formatTime(d.timeS)} · ${d.vertex}: ${reason.text}`;
+    if (outcome === "kept") kept.push({ d, kind: reason.kind, text });
+    else single.push({ timeS: d.timeS, vertex: d.vertex, parallelism: d.newParallelism, outcome, executed: d.executed, count: 1, text });
+  }
+  if (kept.length <= MAX_KEPT_MARKERS) {
+    const markers = kept.map(({ d, text }): DecisionMarker => ({ timeS: d.timeS, vertex: d.vertex, parallelism: d.currentParallelism, outcome: "kept", executed: false, count: 1, text }));
+    return { markers: [...markers, ...single], grouped: false };
+  }
+  // Group like decisions: same vertex, parallelism and kind within one span; keyed in first-seen order.
+  const span = durationS / KEPT_GROUP_SPANS;
+  const groups = new Map<string, { first: DecisionRow; last: DecisionRow; kind: DecisionKind; count: number }>();
+  for (const { d, kind } of kept) {
+    const key = `${d.vertex}\u0000${Math.floor(d.timeS / span)}\u0000${d.currentParallelism}\u0000${kind}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { first: d, last: d, kind, count: 1 });
+    else {
+      g.last = d;
+      g.count++;
+    }
+  }
+  const markers = [...groups.values()].map(
+    (g): DecisionMarker => ({
+      timeS: g.first.timeS,
+      vertex: g.first.vertex,
+      parallelism: g.first.currentParallelism,
+      outcome: "kept",
+      executed: false,
+      count: g.count,
+      text:
+        g.count === 1
+          ? `${formatTime(g.first.timeS)} · ${g.first.vertex}: kept at ${g.first.currentParallelism} (${g.kind})`
+          : `${g.count} evaluations from ${formatTime(g.first.timeS)} to ${formatTime(g.last.timeS)} · ${g.first.vertex}: kept at ${g.first.currentParallelism} (${g.kind})`,
+    }),
+  );
+  return { markers: [...markers, ...single], grouped: true };
+}
+
+/** "t = 75 s". */
+function formatTime(s: number): string {
+  return `t = ${formatNumber(s)} s`;
+}

@@ -1,0 +1,136 @@
+/**
+ * Fewer points for long series, chosen so that the picture stays true: a chart a few
+ * hundred pixels wide cannot show 8,640 samples a day anyway, but it must still show
+ * every spike. Each bucket of time keeps its lowest and its highest sample (in time
+ * order), so every extreme survives and the drawn envelope is the one the full series
+ * would draw; step series (parallelism) lose nothing at all.
+ */
+
+/** A sample: x (time) and y. */
+export type Point = readonly [x: number, y: number];
+
+/** What a downsampling did, for the note on the page. */
+export interface DownsampleResult {
+  readonly points: Point[];
+  /** Finite samples given. */
+  readonly inputCount: number;
+  /** Whether points were dropped. */
+  readonly reduced: boolean;
+}
+
+/**
+ * The lowest and highest point of each of `buckets` equal spans of [x0, x1] (default: the
+ * series' own first and last x), in time order; a bucket with one point keeps it once.
+ * A point whose y is not finite (a gauge Flink did not report, an Infinity rate) is a gap:
+ * the output keeps one such point where each gap begins, so a chart breaks its line there
+ * instead of bridging it, and the extremes on either side of a gap stay on their side.
+ * Series of at most 2 x `buckets` finite points are returned whole.
+ */
+export function minMaxDownsample(series: readonly Point[], buckets: number, range?: readonly [number, number]): DownsampleResult {
+  const finiteCount = series.reduce((n, p) => (Number.isFinite(p[1]) ? n + 1 : n), 0);
+  if (finiteCount <= 2 * buckets) return { points: [...series], inputCount: finiteCount, reduced: false };
+  const x0 = range?.[0] ?? series[0]![0];
+  const x1 = range?.[1] ?? series[series.length - 1]![0];
+  const width = (x1 - x0) / buckets;
+  const bucketOf = (x: number) => (width > 0 ? Math.min(buckets - 1, Math.max(0, Math.floor((x - x0) / width))) : 0);
+  const out: Point[] = [];
+  let current = -1;
+  let low: Point | undefined;
+  let high: Point | undefined;
+  const flush = () => {
+    if (low === undefined || high === undefined) return;
+    if (low === high) out.push(low);
+    else if (low[0] <= high[0]) out.push(low, high);
+    else out.push(high, low);
+    low = high = undefined;
+  };
+  let inGap = false;
+  for (const p of series) {
+    if (!Number.isFinite(p[1])) {
+      if (!inGap) {
+        flush();
+        out.push(p);
+        inGap = true;
+      }
+      continue;
+    }
+    inGap = false;
+    const b = bucketOf(p[0]);
+    if (b !== current || low === undefined || high === undefined) {
+      flush();
+      current = b;
+      low = p;
+      high = p;
+    } else {
+      // Ties keep the earlier point: the same input always gives the same output.
+      if (p[1] < low[1]) low = p;
+      if (p[1] > high[1]) high = p;
+    }
+  }
+  flush();
+  return { points: out, inputCount: finiteCount, reduced: out.length < series.length };
+}
+
+/**
+ * A step series (a value that holds until the next change) reduced to its changes: the
+ * first point, each point whose value differs from the one before, and the last point so
+ * that the line reaches the end. Lossless for a chart drawn with step interpolation.
+ */
+export function stepChanges(series: readonly Point[]): Point[] {
+  const out: Point[] = [];
+  for (let i = 0; i < series.length; i++) {
+    const p = series[i]!;
+    if (i === 0 || i === series.length - 1 || p[1] !== series[i - 1]![1]) out.push(p);
+  }
+  return out;
+}
+
+/** A band at x: from lo to hi. */
+export type BandPoint = readonly [x: number, lo: number, hi: number];
+
+/**
+ * A band (the thresholds between which the autoscaler leaves a vertex alone) reduced to
+ * its outer envelope: in each of `buckets` equal spans of [x0, x1], the lowest lo and the
+ * highest hi, held from the span's first x to its last. Drawn, it covers every band the
+ * full series would draw. Rows with a non-finite bound are left out. Bands of at most
+ * 2 x `buckets` rows are returned whole.
+ */
+export function bandEnvelope(rows: readonly BandPoint[], buckets: number, range: readonly [number, number]): { points: BandPoint[]; reduced: boolean } {
+  const finite = rows.filter((r) => Number.isFinite(r[1]) && Number.isFinite(r[2]));
+  if (finite.length <= 2 * buckets) return { points: finite, reduced: false };
+  const width = (range[1] - range[0]) / buckets;
+  const bucketOf = (x: number) => (width > 0 ? Math.min(buckets - 1, Math.max(0, Math.floor((x - range[0]) / width))) : 0);
+  const out: BandPoint[] = [];
+  let i = 0;
+  while (i < finite.length) {
+    const b = bucketOf(finite[i]![0]);
+    const first = finite[i]!;
+    let last = first;
+    let lo = first[1];
+    let hi = first[2];
+    for (i++; i < finite.length && bucketOf(finite[i]![0]) === b; i++) {
+      last = finite[i]!;
+      lo = Math.min(lo, last[1]);
+      hi = Math.max(hi, last[2]);
+    }
+    out.push([first[0], lo, hi]);
+    if (last !== first) out.push([last[0], lo, hi]);
+  }
+  return { points: out, reduced: out.length < finite.length };
+}
+
+/**
+ * A series sampled at irregular instants (the autoscaler's evaluations) with a gap (a
+ * point of y NaN) wherever two samples lie more than `maxGap` apart, so that a line
+ * breaks across the time nothing was measured (a restart, the metric window filling
+ * again) instead of drawing a slope through it.
+ */
+export function breakLongGaps(series: readonly Point[], maxGap: number): Point[] {
+  const out: Point[] = [];
+  for (let i = 0; i < series.length; i++) {
+    const p = series[i]!;
+    if (i > 0 && p[0] - series[i - 1]![0] > maxGap) out.push([(series[i - 1]![0] + p[0]) / 2, NaN]);
+    out.push(p);
+  }
+  return out;
+}
