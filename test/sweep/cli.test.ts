@@ -100,7 +100,7 @@ describe("npm run sim -- merge", () => {
     }
     // A single run replaces out/<scenario>/ whole, but for the sweeps in it.
     expect(sim([SEED_SCENARIO, "--duration", "2min", "--out", out, "--quiet"]).status).toBe(0);
-    expect(readdirSync(join(out, "backpressure")).sort()).toEqual(["comparison.csv", "sweep", "sweep-shard-1-of-2", "sweep-shard-2-of-2", "tracking-off", "tracking-on"]);
+    expect(readdirSync(join(out, "backpressure")).sort()).toEqual(["comparison.csv", "report.html", "sweep", "sweep-shard-1-of-2", "sweep-shard-2-of-2", "tracking-off", "tracking-on"]);
     expect(existsSync(join(out, "backpressure", "sweep", "cells.csv"))).toBe(true);
   }, 90_000);
 });
