@@ -1,21 +1,69 @@
-// Compiles the command line into dist/ (run by npm's prepare script, so npm ci builds it):
-// one ES module per entry, the simulator in a chunk loaded only when a run needs it.
+// Compiles the package into dist/ (run by npm's prepare script, so npm ci builds it): one
+// ES module per entry (the command line, the library, the sweep's worker thread), the
+// simulator in chunks they share, and the library's type declarations (tsc) in dist/types/.
 // Dependencies stay external, resolved from node_modules at run time.
-import { rmSync } from "node:fs";
+// `node sim/build.mjs [--outdir DIR]`: the folder is built beside its target and renamed
+// into place, so a process running the old dist/ meanwhile never sees half a build.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
-rmSync("dist", { recursive: true, force: true });
+const { values } = parseArgs({ options: { outdir: { type: "string", default: "dist" } } });
+const target = resolve(values.outdir);
+const stage = join(dirname(target), `.${basename(target)}-build-${process.pid}`);
+rmSync(stage, { recursive: true, force: true });
 
-await build({
-  entryPoints: ["sim/cli.ts"],
-  outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "chunks/[name]-[hash]",
-  logLevel: "warning",
-});
+try {
+  await build({
+    entryPoints: { cli: "sim/cli.ts", index: "src/index.ts", worker: "src/sweep/worker.ts" },
+    outdir: stage,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    outExtension: { ".js": ".mjs" },
+    chunkNames: "chunks/[name]-[hash]",
+    logLevel: "warning",
+  });
+
+  // Declarations of the library (src/index.ts and what its types reach), from the project's tsc.
+  const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
+  const types = join(stage, "types");
+  const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.types.json", "--outDir", types], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`tsc (declarations) failed:\n${r.stdout}${r.stderr}`);
+  // The sources import with .ts extensions; declarations say .js, which every TypeScript resolves to the .d.ts beside.
+  const rewrite = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) rewrite(path);
+      else if (name.endsWith(".d.ts")) writeFileSync(path, readFileSync(path, "utf8").replace(/((?:from |import\()["']\.{1,2}\/[^"']*?)\.ts(["'])/g, "$1.js$2"));
+    }
+  };
+  rewrite(types);
+
+  // Into place; another build finishing at the same moment may put its own there first: move that aside and retry.
+  const olds = [];
+  for (let attempt = 0; ; attempt++) {
+    const old = join(dirname(target), `.${basename(target)}-old-${process.pid}-${attempt}`);
+    try {
+      renameSync(target, old);
+      olds.push(old);
+    } catch (e) {
+      if (e.code !== "ENOENT") throw e;
+    }
+    try {
+      renameSync(stage, target);
+      break;
+    } catch (e) {
+      if ((e.code !== "ENOTEMPTY" && e.code !== "EEXIST") || attempt >= 20) throw e;
+    }
+  }
+  for (const old of olds) rmSync(old, { recursive: true, force: true });
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}

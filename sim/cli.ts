@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The command's entry point: answers --help without loading the simulator (the compiled
  * CLI then starts in about a tenth of a second), and loads main.ts for everything else.

@@ -13,6 +13,8 @@ import { DIFF_HELP, HELP } from "./help.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
 import { userPath } from "./paths.ts";
 import { RUN_FILES, ScenarioRun, type RunOutput } from "./runScenario.ts";
+import { OVERRIDES_FILE, overridesJson } from "../src/record/overridesFile.ts";
+import { carrySweeps } from "../src/sweep/carry.ts";
 
 
 class UsageError extends Error {}
@@ -31,6 +33,7 @@ interface Cli {
   readonly set: Record<string, string>;
   readonly quiet: boolean;
   readonly strict: boolean;
+  readonly keepRuns: boolean;
   /** Write report.html files (--no-report: not). */
   readonly report: boolean;
 }
@@ -50,6 +53,7 @@ function parseCli(argv: string[]): Cli | "help" {
         set: { type: "string", multiple: true },
         quiet: { type: "boolean" },
         strict: { type: "boolean" },
+        "keep-runs": { type: "boolean" },
         "no-report": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -91,6 +95,7 @@ function parseCli(argv: string[]): Cli | "help" {
     set,
     quiet: values.quiet ?? false,
     strict: values.strict ?? false,
+    keepRuns: values["keep-runs"] ?? false,
     report: values["no-report"] !== true,
   };
 }
@@ -188,6 +193,8 @@ async function addReports(stagedDir: string): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === "diff") return runDiff(argv.slice(1));
   if (argv[0] === "report") return (await import("./report.ts")).runReport(argv.slice(1));
+  if (argv[0] === "sweep") return (await import("./sweep.ts")).runSweepCommand(argv.slice(1));
+  if (argv[0] === "merge") return (await import("./merge.ts")).runMergeCommand(argv.slice(1));
   let cli: Cli | "help";
   try {
     cli = parseCli(argv);
@@ -260,15 +267,19 @@ async function main(argv: string[]): Promise<number> {
       for (const seed of seeds) {
         const scenario = { ...base, seed };
         const wallStart = performance.now();
-        // The first seed's files are written in full; the other seeds keep only their summary.
+        // The first seed's files are written in full; the other seeds keep only their summary (--keep-runs: theirs too, in seed-<n>/).
         let output: RunOutput = { kind: "none" };
-        if (seed === seeds[0]) {
-          const dir = cli.variant === undefined ? join(stage, scenario.variant) : stage;
+        if (seed === seeds[0] || cli.keepRuns) {
+          const variantDir = cli.variant === undefined ? join(stage, scenario.variant) : stage;
+          const dir = seed === seeds[0] ? variantDir : join(variantDir, `seed-${seed}`);
           mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, OVERRIDES_FILE), overridesJson({ scenario: scenario.name, variant: scenario.variant, seed, duration: cli.duration ?? null, set: cli.set }));
           output = { kind: "folder", dir };
         }
         const run = new ScenarioRun(scenario, { variant: scenario.variant, output, onProgress: (t) => progress.update(doneMs + t) });
-        const step = Math.max(60_000, Math.ceil(scenario.durationMs / 200));
+        // A virtual minute a step (a few ms): signals are answered at once (tsx relays one to its child and
+        // kills the child if it has not taken it within 60 ms, leaving the staging folder behind).
+        const step = 60_000;
         for (let t = step; !run.done; t += step) {
           run.advance(t);
           // Signals are handled between steps: a run in progress can be interrupted cleanly.
@@ -288,15 +299,21 @@ async function main(argv: string[]): Promise<number> {
     if (compared) writeFileSync(join(stage, "comparison.csv"), comparisonCsv(rows));
     // Reports are drawn from the staged files, so they go into place with them.
     if (cli.report) await addReports(stage);
+    // A sweep's folders live in the scenario's folder too, and are not this run's to replace.
+    if (cli.variant === undefined) carrySweeps(target, stage);
     commitFolder(stage, target);
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });
     if (!cli.quiet) {
-      const files = cli.report ? [...RUN_FILES, "report.html"] : RUN_FILES;
+      const files = [...RUN_FILES, OVERRIDES_FILE, ...(cli.report ? ["report.html"] : [])];
       for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files);
       if (compared) {
         const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
         process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}${cli.report ? ` and ${join(target, "report.html")}` : ""}\n`);
+        if (seeds.length > 1) {
+          const others = seeds.length === 2 ? `seed ${seeds[1]}` : `seeds ${seeds[1]}..${seeds.at(-1)}`;
+          process.stdout.write(cli.keepRuns ? `every seed's files kept: ${others} in <variant>/seed-<n>/\n` : `${others}: only their figures are kept, in comparison.csv (--keep-runs keeps their files)\n`);
+        }
       }
     }
     return 0;

@@ -5,6 +5,7 @@ import { FlinkCluster } from "../src/flink/FlinkCluster.ts";
 import { sampleVertices, vertexTotals } from "../src/flink/observe.ts";
 import { RestApi } from "../src/flink/rest/RestApi.ts";
 import { FlinkOperator } from "../src/operator/FlinkOperator.ts";
+import { muteLogs } from "../src/autoscaler/utils/Logger.ts";
 import { csvLineWriter, csvStreamWriter } from "../src/record/CsvWriter.ts";
 import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../src/record/operatorFiles.ts";
 import { buildSummary, type Summary } from "../src/record/summary.ts";
@@ -114,7 +115,7 @@ export class ScenarioRun {
       ...(this.output.kind === "memory" ? {} : { logSink: this.sinks.sink("autoscaler.log") }),
       keepDecisions: this.output.kind === "memory",
       onDecision: (d) => {
-        decisions.row(decisionCells({ ...d, vertex: this.vertexName.get(d.vertexId) ?? d.vertexId }));
+        if (this.output.kind !== "none") decisions.row(decisionCells({ ...d, vertex: this.vertexName.get(d.vertexId) ?? d.vertexId }));
         // The decisions of one executor run share its time: one evaluation each.
         if (d.executed) {
           if (d.newParallelism > d.currentParallelism) this.scaleUps++;
@@ -166,7 +167,13 @@ export class ScenarioRun {
   /** Runs the simulation up to virtual time `untilMs` (at most the scenario's end). */
   advance(untilMs: number): void {
     const t = Math.min(untilMs, this.scenario.durationMs);
-    this.env.run(t);
+    // A run that keeps no files formats no log lines (restored after: another run may share the thread).
+    const muted = muteLogs(this.output.kind === "none");
+    try {
+      this.env.run(t);
+    } finally {
+      muteLogs(muted);
+    }
     this.options.onProgress?.(t);
   }
 

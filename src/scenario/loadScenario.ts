@@ -19,6 +19,7 @@ import type { LoadProfileSpec } from "../flink/sources/LoadProfile.ts";
 import type { TimerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { SourceSpec } from "../flink/JobGraph.ts";
 import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
+import { applyDocumentPaths, flagConflict, flinkKeys, tracedToSet } from "./overrides.ts";
 
 /** A validated scenario, resolved to the units and types the simulation uses. */
 export interface Scenario {
@@ -157,7 +158,23 @@ export function parseScenario(file: string, text: string, overrides: ScenarioOve
   if (!names.includes(variant)) {
     throw new ScenarioError(file, "--variant", `'${variant}' is not a variant of this scenario${suggestion(variant, names)}; it has ${names.join(", ")}`);
   }
-  return resolve(file, withVariant(parsed.data, variant), overrides, variant);
+  return resolveWithSets(file, withVariant(parsed.data, variant), overrides, variant);
+}
+
+/** --set's document paths applied over the variant and checked as the file is; their errors say "(from --set)". */
+function resolveWithSets(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides, variant: string): Scenario {
+  const set = overrides.set ?? {};
+  flagConflict(file, set, overrides);
+  const { doc: changed, paths } = applyDocumentPaths(file, doc, set);
+  if (paths.length === 0) return resolve(file, doc, overrides, variant);
+  try {
+    const checked = scenarioSchema.safeParse(changed);
+    if (!checked.success) throw zodIssueToError(file, changed, checked.error.issues);
+    return resolve(file, checked.data, overrides, variant);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw tracedToSet(e, paths);
+    throw e;
+  }
 }
 
 /** The variants a scenario file defines, in file order; ["default"] when it defines none. */
@@ -460,7 +477,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
 
   const flinkConfiguration: Record<string, string> = {};
   for (const [k, v] of Object.entries(doc.spec.flinkConfiguration ?? {})) flinkConfiguration[k] = String(v);
-  for (const [k, v] of Object.entries(overrides.set ?? {})) flinkConfiguration[k] = v;
+  for (const [k, v] of Object.entries(flinkKeys(overrides.set))) flinkConfiguration[k] = v;
   // Where a configuration value came from: --set, the variant, or the deployment.
   const variantConfiguration = doc.simulation.variants?.[variant]?.flinkConfiguration ?? {};
   const configPath = (key: string): string => {

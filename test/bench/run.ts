@@ -6,7 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { availableParallelism, cpus } from "node:os";
 import { median } from "d3-array";
 import { ensureSimpy, simpyRun, type CaseResult } from "./cases.ts";
 
@@ -21,6 +21,8 @@ function runCase(name: string, caseRuns: number, kind: string, ...args: (string 
 }
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
+// `npm run bench -- sweep` runs only the sweep case (5. below).
+const only = process.argv[2];
 const results: CaseResult[] = [];
 const out: Record<string, unknown> = {};
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -34,69 +36,95 @@ const log = <R extends CaseResult>(r: R): R => {
   return r;
 };
 
-// 1. The seed scenario with the autoscaler, 24 h of virtual time.
-log(runCase("seed scenario with autoscaler, 1 h", runs, "seed", "1h"));
-const seed24h = log(runCase("seed scenario with autoscaler, 24 h", runs, "seed", "24h"));
+if (only !== "sweep") {
+  // 1. The seed scenario with the autoscaler, 24 h of virtual time.
+  log(runCase("seed scenario with autoscaler, 1 h", runs, "seed", "1h"));
+  const seed24h = log(runCase("seed scenario with autoscaler, 24 h", runs, "seed", "24h"));
 
-// 2. The limit: the model's own queue operations replayed with no model work (and, for reference, a synthetic
-// loop of as many events with 4 pending). The share is the model's events/s over the replay's.
-const shares: Record<string, number> = {};
-const limitOf = (name: string, model: CaseResult, replayKind: string, ...args: (string | number)[]) => {
-  const replay = log(runCase(`  bare loop replaying ${name}`, runs, replayKind, ...args));
-  shares[name] = model.eventsPerSecond / replay.eventsPerSecond;
-  say(`  model events/s as a share of the bare loop's: ${shares[name]!.toFixed(3)}`);
-};
-limitOf("seed scenario with autoscaler, 24 h", seed24h, "replay-seed", "24h");
-log(runCase("  synthetic bare loop, same events, 4 pending", runs, "bare", seed24h.events));
+  // 2. The limit: the model's own queue operations replayed with no model work (and, for reference, a synthetic
+  // loop of as many events with 4 pending). The share is the model's events/s over the replay's.
+  const shares: Record<string, number> = {};
+  const limitOf = (name: string, model: CaseResult, replayKind: string, ...args: (string | number)[]) => {
+    const replay = log(runCase(`  bare loop replaying ${name}`, runs, replayKind, ...args));
+    shares[name] = model.eventsPerSecond / replay.eventsPerSecond;
+    say(`  model events/s as a share of the bare loop's: ${shares[name]!.toFixed(3)}`);
+  };
+  limitOf("seed scenario with autoscaler, 24 h", seed24h, "replay-seed", "24h");
+  log(runCase("  synthetic bare loop, same events, 4 pending", runs, "bare", seed24h.events));
 
-// 3. The SimPy peer on the same model (datagen 10 rows/s, bounded channel, map 2 s per record), 24 h.
-if (ensureSimpy()) {
-  const peers: Record<string, unknown>[] = [];
-  for (const parallelism of [1, 12]) {
-    const ours = log(runCase(`static seed job, map p=${parallelism}, 24 h`, runs, "static", parallelism, "24h"));
-    limitOf(`static seed job, map p=${parallelism}, 24 h`, ours, "replay-static", parallelism, "24h");
-    const processed = ours.processed!;
-    // The channel's capacity: what the simulated network holds before the source blocks (about 10 x 512 records per channel).
-    const simpy = Array.from({ length: Math.max(1, Math.min(runs, 3)) }, () => simpyRun(parallelism, 86_400, 5120));
-    const simpyWall = median(simpy.map((s) => s.wallMs))!;
-    const simpyEventsPerSecond = Math.round(simpy[0]!.events / (simpyWall / 1000));
-    // SimPy is timed over env.run only, as our events/s are over the event loop only; the whole-run ratio
-    // also charges us for building the cluster and rendering the files, which the peer does not do.
-    const row = {
-      parallelism,
-      oursEventsPerSecond: ours.eventsPerSecond,
-      simpyEventsPerSecond,
-      eventsPerSecondRatio: ours.eventsPerSecond / simpyEventsPerSecond,
-      loopWallRatio: simpyWall / ours.loopMs.median,
-      wholeRunWallRatio: simpyWall / ours.wallMs.median,
-      oursProcessed: processed,
-      simpyProcessed: simpy[0]!.processed,
-    };
-    peers.push(row);
-    say(
-      `  SimPy p=${parallelism}: ${simpy[0]!.events} events in ${simpyWall.toFixed(0)} ms (${simpyEventsPerSecond.toLocaleString("en-US")} events/s); ` +
-        `ours/SimPy events/s ${row.eventsPerSecondRatio.toFixed(1)}x, SimPy/ours event-loop wall ${row.loopWallRatio.toFixed(1)}x (whole run ${row.wholeRunWallRatio.toFixed(1)}x); ` +
-        `records processed ours ${processed}, SimPy ${row.simpyProcessed}`,
-    );
+  // 3. The SimPy peer on the same model (datagen 10 rows/s, bounded channel, map 2 s per record), 24 h.
+  if (ensureSimpy()) {
+    const peers: Record<string, unknown>[] = [];
+    for (const parallelism of [1, 12]) {
+      const ours = log(runCase(`static seed job, map p=${parallelism}, 24 h`, runs, "static", parallelism, "24h"));
+      limitOf(`static seed job, map p=${parallelism}, 24 h`, ours, "replay-static", parallelism, "24h");
+      const processed = ours.processed!;
+      // The channel's capacity: what the simulated network holds before the source blocks (about 10 x 512 records per channel).
+      const simpy = Array.from({ length: Math.max(1, Math.min(runs, 3)) }, () => simpyRun(parallelism, 86_400, 5120));
+      const simpyWall = median(simpy.map((s) => s.wallMs))!;
+      const simpyEventsPerSecond = Math.round(simpy[0]!.events / (simpyWall / 1000));
+      // SimPy is timed over env.run only, as our events/s are over the event loop only; the whole-run ratio
+      // also charges us for building the cluster and rendering the files, which the peer does not do.
+      const row = {
+        parallelism,
+        oursEventsPerSecond: ours.eventsPerSecond,
+        simpyEventsPerSecond,
+        eventsPerSecondRatio: ours.eventsPerSecond / simpyEventsPerSecond,
+        loopWallRatio: simpyWall / ours.loopMs.median,
+        wholeRunWallRatio: simpyWall / ours.wallMs.median,
+        oursProcessed: processed,
+        simpyProcessed: simpy[0]!.processed,
+      };
+      peers.push(row);
+      say(
+        `  SimPy p=${parallelism}: ${simpy[0]!.events} events in ${simpyWall.toFixed(0)} ms (${simpyEventsPerSecond.toLocaleString("en-US")} events/s); ` +
+          `ours/SimPy events/s ${row.eventsPerSecondRatio.toFixed(1)}x, SimPy/ours event-loop wall ${row.loopWallRatio.toFixed(1)}x (whole run ${row.wholeRunWallRatio.toFixed(1)}x); ` +
+          `records processed ours ${processed}, SimPy ${row.simpyProcessed}`,
+      );
+    }
+    out.simpy = peers;
+  } else {
+    say("SimPy peer skipped: python3-simpy3 is not installed and could not be installed (apt-get needs root)");
   }
-  out.simpy = peers;
-} else {
-  say("SimPy peer skipped: python3-simpy3 is not installed and could not be installed (apt-get needs root)");
+
+  // 4. Growth: a 6-vertex job at 10^3, 10^4, 10^5 records/s, one hour of virtual time except 10^5, which runs one
+  // minute (an hour takes about half an hour); the figure compared is wall time per virtual second. The warm-up runs
+  // one virtual minute.
+  const growth: Record<string, unknown>[] = [];
+  for (const [rate, duration] of [[1_000, "1h"], [10_000, "1h"], [100_000, "1min"]] as const) {
+    const name = `growth: 6 vertices at ${rate.toLocaleString("en-US")} rec/s, ${duration}`;
+    const r = log(runCase(name, Math.min(runs, 2), "growth", rate, duration));
+    if (rate <= 1_000) limitOf(name, r, "replay-growth", rate, duration); // larger traces would not fit the heap
+    growth.push({ rate, duration, wallMsPerVirtualSecond: r.wallMs.median / r.virtualS, eventsPerSecond: r.eventsPerSecond, events: r.events });
+    say(`  ${(r.wallMs.median / r.virtualS).toFixed(2)} ms wall per virtual second; one virtual hour ≈ ${((3600 * r.wallMs.median) / r.virtualS / 1000).toFixed(0)} s`);
+  }
+  out.growth = growth;
+  out.modelShareOfBareLoop = shares;
 }
 
-// 4. Growth: a 6-vertex job at 10^3, 10^4, 10^5 records/s, one hour of virtual time except 10^5, which runs one
-// minute (an hour takes about half an hour); the figure compared is wall time per virtual second. The warm-up runs
-// one virtual minute.
-const growth: Record<string, unknown>[] = [];
-for (const [rate, duration] of [[1_000, "1h"], [10_000, "1h"], [100_000, "1min"]] as const) {
-  const name = `growth: 6 vertices at ${rate.toLocaleString("en-US")} rec/s, ${duration}`;
-  const r = log(runCase(name, Math.min(runs, 2), "growth", rate, duration));
-  if (rate <= 1_000) limitOf(name, r, "replay-growth", rate, duration); // larger traces would not fit the heap
-  growth.push({ rate, duration, wallMsPerVirtualSecond: r.wallMs.median / r.virtualS, eventsPerSecond: r.eventsPerSecond, events: r.events });
-  say(`  ${(r.wallMs.median / r.virtualS).toFixed(2)} ms wall per virtual second; one virtual hour ≈ ${((3600 * r.wallMs.median) / r.virtualS / 1000).toFixed(0)} s`);
+// 5. A sweep of 1,000 runs of the seed scenario (2 variants x 2 utilization targets x 250 seeds, 1 h virtual each),
+// compiled, on every core and then on one thread. The one-thread sweep's wall time is the sum of the single-run
+// times (runs one after the other in one warm thread); the pool's overhead is what the parallel sweep takes beyond
+// that sum split over its workers. Its CPU time over its wall time is the cores it kept busy.
+{
+  const build = spawnSync(process.execPath, ["sim/build.mjs"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`sim/build.mjs failed: ${build.stderr}`);
+  const sweepCase = (jobs: number) => {
+    const child = spawnSync(process.execPath, ["--import", "tsx", "test/bench/sweepCase.ts", String(jobs), process.env.BENCH_SWEEP_REPLICATIONS ?? "250"], { encoding: "utf8", maxBuffer: 1 << 24 });
+    if (child.status !== 0) throw new Error(`sweep case failed: ${child.stderr}`);
+    return JSON.parse(child.stdout) as { jobs: number; runs: number; wallMs: number; cpuMs: number; runMs: number; cores: number; cellsCsv: string };
+  };
+  const jobs = availableParallelism();
+  const parallel = sweepCase(jobs);
+  say(`sweep of ${parallel.runs} seed-scenario runs (1 h each) on ${jobs} workers: ${(parallel.wallMs / 1000).toFixed(1)} s wall, ${(parallel.cpuMs / 1000).toFixed(1)} s CPU: ${parallel.cores} cores busy on average`);
+  const serial = sweepCase(1);
+  say(`  the same sweep on one thread: ${(serial.wallMs / 1000).toFixed(1)} s wall (the sum of the single-run times), ${serial.cores} cores busy`);
+  const overhead = (jobs * parallel.wallMs) / serial.wallMs - 1;
+  const inWorkers = (jobs * parallel.wallMs) / parallel.runMs - 1;
+  say(`  pool overhead over the sum of single-run times: ${(100 * overhead).toFixed(1)}% (workers x wall against the one-thread sweep); ${(100 * inWorkers).toFixed(1)}% against the runs' own times in the workers`);
+  say(`  speed-up ${(serial.wallMs / parallel.wallMs).toFixed(2)}x; cells.csv ${parallel.cellsCsv === serial.cellsCsv ? "identical" : "DIFFERENT"} on ${jobs} workers and on one thread`);
+  out.sweep = { runs: parallel.runs, jobs, parallel: { ...parallel, cellsCsv: undefined }, serial: { ...serial, cellsCsv: undefined }, poolOverhead: overhead, overheadInWorkers: inWorkers, identical: parallel.cellsCsv === serial.cellsCsv };
 }
-out.growth = growth;
-out.modelShareOfBareLoop = shares;
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform };
 mkdirSync("out/bench", { recursive: true });

@@ -16,11 +16,22 @@ export interface LogRecord {
 export type LogSink = (record: LogRecord) => void;
 
 let sink: LogSink = () => {};
+let muted = false;
 
 /** Routes every autoscaler log record to `next`; returns the previous sink. */
 export function setLogSink(next: LogSink): LogSink {
   const previous = sink;
   sink = next;
+  return previous;
+}
+
+/**
+ * Drops every record before it is formatted while `next` is true (a run that keeps no log:
+ * formatting was a tenth of its time); returns the previous state to restore.
+ */
+export function muteLogs(next: boolean): boolean {
+  const previous = muted;
+  muted = next;
   return previous;
 }
 
@@ -56,6 +67,7 @@ export class Logger {
   constructor(readonly name: string) {}
 
   private log(level: LogLevel, format: string, args: unknown[]): void {
+    if (muted) return;
     const last = args[args.length - 1];
     const { message, placeholders } = formatWithCount(format, args);
     // As SLF4J: a trailing Throwable beyond the placeholders is the record's error.
