@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatDuration } from "../src/core/duration.ts";
-import { accessSync, constants, existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { commitFolder, stageFolder } from "../src/record/writeRunFiles.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
@@ -11,6 +11,7 @@ import { loadScenarioVariants, type Scenario } from "../src/scenario/loadScenari
 import { runDiff } from "./diff.ts";
 import { DIFF_HELP, HELP } from "./help.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
+import { unusableOutput } from "./outputFolder.ts";
 import { userPath } from "./paths.ts";
 import { RUN_FILES, ScenarioRun, type RunOutput } from "./runScenario.ts";
 import { OVERRIDES_FILE, overridesJson } from "../src/record/overridesFile.ts";
@@ -116,23 +117,6 @@ function freeBytes(dir: string): number {
   while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
   const fs = statfsSync(at);
   return fs.bavail * fs.bsize;
-}
-
-/** Why the folder a run would write cannot be used, or undefined when it can. */
-function unusableOutput(dir: string): string | undefined {
-  // The nearest part of the path that exists must be a folder we may write into.
-  for (let at = resolve(dir); ; at = dirname(at)) {
-    if (existsSync(at)) {
-      if (!statSync(at).isDirectory()) return `${at} is a file, not a folder`;
-      try {
-        accessSync(at, constants.W_OK);
-      } catch {
-        return `${at} is not writable`;
-      }
-      return undefined;
-    }
-    if (dirname(at) === at) return undefined;
-  }
 }
 
 /** "1 scaling", "6 scalings". */
