@@ -6,7 +6,7 @@ import { unusableOutput } from "./outputFolder.ts";
 import { userPath } from "./paths.ts";
 
 /** npm run sim -- merge <dir>... [--out DIR]: exit 0 merged, 2 bad arguments or shards (missing, twice, of another sweep). */
-export function runMergeCommand(argv: string[]): number {
+export async function runMergeCommand(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
     if (values.help) {
@@ -17,9 +17,11 @@ export function runMergeCommand(argv: string[]): number {
     const unusable = unusableOutput(out);
     if (unusable !== undefined) throw new SweepError(`--out ${out}: ${unusable}`);
     const result = mergeShards(positionals.map(userPath), out);
+    // The same report a sweep on one machine draws from the same files.
+    if (result.dir !== undefined) await (await import("../src/report/folderReports.ts")).rerenderReports(result.dir);
     if (!values.quiet) {
       const p = result.plan;
-      process.stdout.write(`${p.scenario}: merged ${p.cells.length * p.seeds.length} runs of ${p.cells.length} cell(s) from the shards; wrote ${Object.keys(result.files).sort().join(", ")} to ${result.dir}/\n`);
+      process.stdout.write(`${p.scenario}: merged ${p.cells.length * p.seeds.length} runs of ${p.cells.length} cell(s) from the shards; wrote ${[...Object.keys(result.files), "report.html"].sort().join(", ")} to ${result.dir}/\n`);
     }
     return 0;
   } catch (e) {

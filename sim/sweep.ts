@@ -201,12 +201,14 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
   try {
     const result = await runSweep(plan, { jobs, out: cli.outDir, onProgress: (d, t) => progress.update(d, t), signal: abort.signal });
     progress.done();
+    // The report is drawn from the files now in place (re-made any time by `sim report`).
+    if (result.dir !== undefined && result.cells.length > 0) await (await import("../src/report/folderReports.ts")).rerenderReports(result.dir);
     if (!cli.quiet) {
       const seconds = (performance.now() - started) / 1000;
       const out = [
         `${plan.scenario}: ${describePlan(plan, jobs)}, in ${seconds.toFixed(1)} s (${(plan.runs.length / seconds).toFixed(1)} runs/s)`,
         ...(result.cells.length > 0 ? [result.cells.length > 1 ? "mean ± 95% CI; Δ: difference from the baseline cell (*), paired by seed" : "mean ± 95% CI", cellTable(result)] : []),
-        `wrote ${Object.keys(result.files).sort().join(", ")} to ${target}/`,
+        `wrote ${[...Object.keys(result.files), ...(result.cells.length > 0 ? ["report.html"] : [])].sort().join(", ")} to ${target}/`,
         plan.keepRuns ? `and every run's files to ${target}/runs/cell-<n>/seed-<s>/` : "runs keep only their row in runs.csv; --keep-runs keeps every run's files",
       ];
       process.stdout.write(`${out.join("\n")}\n`);

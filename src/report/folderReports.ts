@@ -8,13 +8,14 @@
  *   comparison.csv lies beside it);
  * - a scenario folder: each run folder's report, and the comparison's when it holds
  *   comparison.csv.
- * A sweep folder will be a third case here.
+ * - a sweep folder (sweep.json and cells.csv): the sweep's report.
  */
 import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { comparisonReportHtml } from "./comparisonReport.ts";
 import { readReportInputs, ReportInputError, RUN_REPORT_INPUTS, type FileContents } from "./runFiles.ts";
 import { runReportHtml } from "./runReport.ts";
+import { sweepReportHtml } from "./sweepReport.ts";
 
 /** A folder's contents: files by name, folders as nested trees. */
 export interface FolderTree {
@@ -37,6 +38,10 @@ function filesOf(tree: FolderTree): Record<string, string> {
  * run folder nor a scenario folder.
  */
 export async function addReports(tree: FolderTree): Promise<string[]> {
+  if (typeof tree["sweep.json"] === "string" && typeof tree["cells.csv"] === "string") {
+    tree[REPORT_FILE] = await sweepReportHtml(tree["sweep.json"], tree["cells.csv"]);
+    return [REPORT_FILE];
+  }
   if (isRun(tree)) {
     tree[REPORT_FILE] = await runReportHtml(filesOf(tree));
     return [REPORT_FILE];
@@ -54,15 +59,15 @@ export async function addReports(tree: FolderTree): Promise<string[]> {
     tree[REPORT_FILE] = await comparisonReportHtml({ comparisonCsv: comparison, variants });
     added.push(REPORT_FILE);
   }
-  if (added.length === 0) throw new ReportInputError("not a run folder (no summary.json) nor a scenario folder (no comparison.csv, no run folders)");
+  if (added.length === 0) throw new ReportInputError("not a run folder (no summary.json), a scenario folder (no comparison.csv, no run folders) nor a sweep folder (no sweep.json)");
   return added;
 }
 
 /** The files of `dir` a report reads, and those of its run folders. */
 function readTree(dir: string): FolderTree {
-  const names = [...RUN_REPORT_INPUTS, "comparison.csv"];
+  const names = [...RUN_REPORT_INPUTS, "comparison.csv", "sweep.json", "cells.csv"];
   const tree: FolderTree = readReportInputs(dir, names);
-  if (isRun(tree)) return tree;
+  if (isRun(tree) || typeof tree["sweep.json"] === "string") return tree;
   for (const entry of readdirSync(dir).sort()) {
     const sub = join(dir, entry);
     // Hidden folders are other runs' temporaries being written.

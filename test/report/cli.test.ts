@@ -56,7 +56,7 @@ describe("npm run sim -- report <dir>", () => {
 
   it.each([
     ["no folder", () => [], /^error: report needs one run or scenario folder, got 0 \(npm run sim -- --help for usage\)\n$/],
-    ["a folder with no run in it", (d: string) => [join(d, "empty")], /^error: .*empty: not a run folder \(no summary\.json\) nor a scenario folder \(no comparison\.csv, no run folders\)\n$/],
+    ["a folder with no run in it", (d: string) => [join(d, "empty")], /^error: .*empty: not a run folder \(no summary\.json\), a scenario folder \(no comparison\.csv, no run folders\) nor a sweep folder \(no sweep\.json\)\n$/],
   ])("refuses %s with exit code 2 and one line", (_name, args, message) => {
     const d = mkdtempSync(join(tmpdir(), "sim-report-bad-"));
     mkdirSync(join(d, "empty"));

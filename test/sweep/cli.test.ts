@@ -25,10 +25,10 @@ describe("npm run sim -- sweep", () => {
     const r = sim(args);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("backpressure: 2 cell(s) x 2 (seeds 1..2) = 4 runs, on 2 worker(s)");
-    expect(r.stdout).toContain(`wrote cells.csv, runs.csv, sweep.json to ${join(out, "backpressure", "sweep")}/`);
+    expect(r.stdout).toContain(`wrote cells.csv, report.html, runs.csv, sweep.json to ${join(out, "backpressure", "sweep")}/`);
     expect(r.stdout).toContain("runs keep only their row in runs.csv; --keep-runs keeps every run's files");
     for (const line of r.stderr.split("\n").filter((l) => l !== "")) expect(line).toMatch(/^\[sweep\] backpressure: \d\/4 runs, \d+\.\d runs\/s, \d+ s left$/);
-    expect(readdirSync(join(out, "backpressure", "sweep")).sort()).toEqual(["cells.csv", "runs.csv", "sweep.json"]);
+    expect(readdirSync(join(out, "backpressure", "sweep")).sort()).toEqual(["cells.csv", "report.html", "runs.csv", "sweep.json"]);
     const quiet = sim([...args, "--quiet"]);
     expect(quiet).toEqual({ status: 0, stdout: "", stderr: "" });
   }, 60_000);
@@ -92,7 +92,7 @@ describe("npm run sim -- merge", () => {
     expect(missing.stderr).toBe("error: shard 2 of 2 (sweep-shard-2-of-2) is missing; merge needs all 2 (npm run sim -- merge --help for usage)\n");
     const merged = sim(["merge", shards, "--out", out]);
     expect(merged.status, merged.stderr).toBe(0);
-    expect(merged.stdout).toContain(`backpressure: merged 4 runs of 2 cell(s) from the shards; wrote cells.csv, runs.csv, sweep.json to ${join(out, "backpressure", "sweep")}/`);
+    expect(merged.stdout).toContain(`backpressure: merged 4 runs of 2 cell(s) from the shards; wrote cells.csv, report.html, runs.csv, sweep.json to ${join(out, "backpressure", "sweep")}/`);
     const whole = sim([...sweepArgs.map((a) => (a === out ? join(out, "whole") : a))]);
     expect(whole.status).toBe(0);
     for (const f of ["runs.csv", "cells.csv", "sweep.json"]) {
