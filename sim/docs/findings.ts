@@ -13,12 +13,19 @@
  */
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
+import type { TopLevelSpec } from "vega-lite";
+import { DownsampleLog, timeAxis } from "../../src/report/charts.ts";
+import { changingVertices, lagComparisonChart, parallelismComparisonChart, restartComparisonChart, type VariantRun } from "../../src/report/comparisonCharts.ts";
+import { renderSvg } from "../../src/report/renderSvg.ts";
+import { parseRunFiles, readReportInputs, RUN_REPORT_INPUTS } from "../../src/report/runFiles.ts";
 import type { Summary } from "../../src/record/summary.ts";
 
 const OUT = "docs/findings.md";
+/** The charts of the page, beside it. */
+const CHARTS = "docs/findings";
 const RUNS = "out/findings";
 
 /** The catalogue, in the order of the page; each has variants tracking-on and tracking-off. */
@@ -152,7 +159,31 @@ function overview(): string {
   ].join("\n");
 }
 
-function section(index: number, file: string, seeds: number): string {
+/**
+ * The comparison report's charts of the first seed's runs (parallelism of each vertex that
+ * changed, restarts, lag), as SVG files beside the page; returns their Markdown.
+ */
+async function charts(file: string): Promise<string[]> {
+  const name = nameOf(file);
+  const runs: VariantRun[] = ["tracking-on", "tracking-off"].map((variant) => ({ variant, run: parseRunFiles(readReportInputs(join(RUNS, name, variant), RUN_REPORT_INPUTS)) }));
+  const durationS = Math.max(...runs.map((r) => r.run.summary.duration_s));
+  const axis = timeAxis(durationS);
+  const specs: [string, string, TopLevelSpec | undefined][] = [
+    ...changingVertices(runs).map((v, i): [string, string, TopLevelSpec] => [`parallelism-${i + 1}`, `parallelism of ${v}`, parallelismComparisonChart(runs, v, axis)]),
+    ["restarts", "restart time per scaling, actual against used", runs.some((r) => r.run.restarts.length > 0) ? restartComparisonChart(runs) : undefined],
+    ["lag", "pending records", lagComparisonChart(runs, durationS, axis, new DownsampleLog())],
+  ];
+  const out: string[] = [];
+  for (const [kind, alt, spec] of specs) {
+    if (spec === undefined) continue;
+    const path = join(CHARTS, `${name}-${kind}.svg`);
+    writeFileSync(path, await renderSvg(spec));
+    out.push(`![${name}: ${alt}, seed 1, tracking-on and tracking-off](findings/${name}-${kind}.svg)`);
+  }
+  return out;
+}
+
+function section(index: number, file: string, seeds: number, chartLines: readonly string[]): string {
   const name = nameOf(file);
   const rows = comparisonRows(file);
   const get = (variant: string, figure: string) => rows.find((r) => r.variant === variant && r.figure === figure);
@@ -202,6 +233,9 @@ function section(index: number, file: string, seeds: number): string {
     "",
     ...perScaling,
     "",
+    "The first seed's runs, as their comparison report draws them:",
+    "",
+    ...chartLines.flatMap((l) => [l, ""]),
   ].join("\n");
 }
 
@@ -209,6 +243,10 @@ async function main(): Promise<void> {
   const { seeds, reuse } = args();
   mkdirSync(RUNS, { recursive: true });
   if (!reuse) await runAll(CATALOGUE, seeds, availableParallelism());
+  rmSync(CHARTS, { recursive: true, force: true });
+  mkdirSync(CHARTS, { recursive: true });
+  const sections: string[] = [];
+  for (const [i, f] of CATALOGUE.entries()) sections.push(section(i + 1, f, seeds, await charts(f)));
   const page = [
     "# What restart-time tracking changes",
     "",
@@ -232,7 +270,7 @@ async function main(): Promise<void> {
     "",
     overview(),
     "",
-    ...CATALOGUE.map((f, i) => section(i + 1, f, seeds)),
+    ...sections,
   ].join("\n");
   const tmp = `${OUT}.tmp`;
   writeFileSync(tmp, page);
