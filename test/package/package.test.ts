@@ -104,6 +104,6 @@ describe("the package, installed in another folder and imported by its name", ()
     const run = spawnSync("npm", ["exec", "--no", "--", pkg.name, "sweep", resolve(SEED_SCENARIO), "--duration", "5min", "--replications", "2", "--quiet"], { cwd: consumer, encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(readdirSync(join(consumer, "out", "backpressure", "sweep")).sort()).toEqual(["cells.csv", "runs.csv", "sweep.json"]);
+    expect(readdirSync(join(consumer, "out", "backpressure", "sweep")).sort()).toEqual(["cells.csv", "report.html", "runs.csv", "sweep.json"]);
   }, 60_000);
 });
