@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from "node:path";
+import { parseSetEntries } from "./setOptions.ts";
 import { parseArgs } from "node:util";
 import { formatDuration } from "../src/core/duration.ts";
 import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
@@ -74,12 +75,7 @@ function parseCli(argv: string[]): Cli | "help" {
     }
     seed = Number(values.seed);
   }
-  const set: Record<string, string> = {};
-  for (const entry of values.set ?? []) {
-    const eq = entry.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got '${entry}'`);
-    set[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
-  }
+  const set = parseSetEntries(values.set ?? [], (m) => new UsageError(m));
   let replications = 1;
   if (values.replications !== undefined) {
     if (!/^\d+$/.test(values.replications) || Number(values.replications) < 1) throw new UsageError(`--replications expects a positive integer, got '${values.replications}'`);

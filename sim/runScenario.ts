@@ -6,7 +6,7 @@ import { sampleVertices, vertexTotals } from "../src/flink/observe.ts";
 import { RestApi } from "../src/flink/rest/RestApi.ts";
 import { FlinkOperator } from "../src/operator/FlinkOperator.ts";
 import { muteLogs } from "../src/autoscaler/utils/Logger.ts";
-import { csvLineWriter, csvStreamWriter } from "../src/record/CsvWriter.ts";
+import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../src/record/CsvWriter.ts";
 import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../src/record/operatorFiles.ts";
 import { buildSummary, type Summary } from "../src/record/summary.ts";
 import { FileSink, NullSink, StringSink, type TextSink } from "../src/record/TextSink.ts";
@@ -79,6 +79,7 @@ export class ScenarioRun {
   private readonly output;
   private readonly sinks;
   private readonly vertexName: ReadonlyMap<string, string>;
+  private readonly decisionsWriter: CsvWriter;
   private evaluations = 0;
   private lastEvaluationMs = NaN;
   private restartTimeUsedFirstMs: number | null = null;
@@ -135,8 +136,6 @@ export class ScenarioRun {
     this.operator.start();
     this.scheduleSample();
   }
-
-  private readonly decisionsWriter;
 
   private sample(): void {
     const now = this.env.now;

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { parseSetEntries } from "./setOptions.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { round } from "../src/record/csv.ts";
@@ -68,12 +69,7 @@ function parseCli(argv: string[]): SweepCli | "help" {
   const { values, positionals } = parsed;
   if (values.help) return "help";
   if (positionals.length !== 1) throw new SweepError(positionals.length === 0 ? "sweep needs a scenario file" : `one scenario file at a time, got ${positionals.length}: ${positionals.join(" ")}`);
-  const set: Record<string, string> = {};
-  for (const entry of values.set ?? []) {
-    const eq = entry.indexOf("=");
-    if (eq <= 0) throw new SweepError(`--set expects KEY=VALUE, got '${entry}'`);
-    set[entry.slice(0, eq).trim()] = entry.slice(eq + 1).trim();
-  }
+  const set = parseSetEntries(values.set ?? [], (m) => new SweepError(m));
   let seed: number | undefined;
   if (values.seed !== undefined) {
     if (!/^-?\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) throw new SweepError(`--seed expects an integer that a double holds exactly, got '${values.seed}'`);

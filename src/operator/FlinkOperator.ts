@@ -124,8 +124,8 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
     const restartTime = scalingTracking.getMaxRestartTimeOrDefault(context.getConfiguration());
     const capture = { messages: [] as string[], events: [] as { reason: string; message: string }[] };
     this.capture = capture;
-    const logTo = setLogSink(() => {});
-    setLogSink((record) => {
+    // Every record still reaches the log; the run's messages are kept besides.
+    const logTo = setLogSink((record) => {
       capture.messages.push(record.message);
       logTo(record);
     });

@@ -22,7 +22,7 @@ function writeTree(dir: string, content: FolderContent): void {
 }
 
 /** Whether process `pid` runs (signal 0 tests for it without sending anything). */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { alive } from "../record/writeRunFiles.ts";
 
 /**
  * A folder beside a sweep's target to write into before it is renamed into place. Shards
@@ -28,11 +29,3 @@ export function sweepStage(target: string): string {
 
 let sequence = 0;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
