@@ -69,3 +69,54 @@ export function mean(spec: DistributionSpec): number {
     }
   }
 }
+
+/** The variance of a distribution, in closed form (a normal's ignores the clamp at 0, as `mean` does). */
+export function variance(spec: DistributionSpec): number {
+  switch (spec.kind) {
+    case "constant":
+      return 0;
+    case "uniform":
+      return (spec.max - spec.min) ** 2 / 12;
+    case "exponential":
+      return spec.mean * spec.mean;
+    case "normal":
+      return spec.stddev * spec.stddev;
+    case "lognormal": {
+      const mu = Math.log(spec.median);
+      const sigma = Math.log(spec.p95 / spec.median) / Z95;
+      return (Math.exp(sigma * sigma) - 1) * Math.exp(2 * mu + sigma * sigma);
+    }
+  }
+}
+
+/** Below this many draws a sum is drawn term by term; from it on, in one draw. */
+export const SUM_IN_ONE_DRAW_FROM = 30;
+
+/** The sum of `n` independent draws (n a whole number >= 0). */
+export type SumSampler = (n: number) => number;
+
+/**
+ * Sums of draws of `spec` from `random`, for the aggregate execution mode. Constant:
+ * n x value, exact. Below SUM_IN_ONE_DRAW_FROM draws: the draws themselves, added. From
+ * it on, one normal draw with the sum's mean and variance (n mean, n variance): exact for
+ * a normal (its clamp at 0 aside); for the others the central limit theorem's
+ * moment match, whose skewness is the term's over sqrt(n) (an exponential's 2 becomes
+ * 0.37 at n = 30 and 0.02 at 10^4 records), clamped at 0.
+ */
+export function sumSampler(spec: DistributionSpec, random: Random): SumSampler {
+  if (spec.kind === "constant") {
+    const value = spec.value;
+    return (n) => n * value;
+  }
+  const one = sampler(spec, random);
+  const m = mean(spec);
+  const sd = Math.sqrt(variance(spec));
+  return (n) => {
+    if (n < SUM_IN_ONE_DRAW_FROM) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += one();
+      return sum;
+    }
+    return Math.max(0, n * m + Math.sqrt(n) * sd * standardNormal(random));
+  };
+}

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Environment } from "../engine/Environment.ts";
-import { sampler } from "../engine/distributions.ts";
+import { mean as meanOf, sampler, sumSampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
 import { buildJobGraph, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
 import { TaskMetrics } from "./metrics/TaskMetrics.ts";
@@ -15,6 +15,19 @@ import { LoadProfile } from "./sources/LoadProfile.ts";
 import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } from "./sources/SourceReader.ts";
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
+import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
+import { FluidNetwork, type FluidChannel } from "./aggregate/FluidNetwork.ts";
+import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
+import { FluidTask } from "./aggregate/FluidTask.ts";
+
+/**
+ * How tasks move records: one by one through buffers (`record`), or as flows per time
+ * slice (`aggregate`, FluidNetwork), whose cost does not grow with the record rate.
+ */
+export type ExecutionMode = "record" | "aggregate";
+
+/** The aggregate mode's time slice: a second, five to each view update. */
+export const AGGREGATE_SLICE_MS = 1000;
 
 /** Flink's JobStatus values, in the order the REST API lists them. */
 export const JOB_STATUSES = [
@@ -44,6 +57,21 @@ export interface ClusterOptions {
   readonly timerGauge?: TimerGaugeSemantics;
   /** python.fn-execution.bundle.size and .time (ms); Flink's defaults 1000 and 1000 ms when absent. */
   readonly pythonBundle?: { readonly size: number; readonly timeMs: number };
+  /** record (default) or aggregate; see `aggregateUnsupported` for what aggregate cannot run. */
+  readonly execution?: ExecutionMode;
+}
+
+/**
+ * Why the aggregate mode cannot run `job`, or null when it can: it does not model a
+ * Python operator's bundles or the legacy datagen source's bursts, both of which shape
+ * the seed job's metrics at its 10 rows/s, where running record by record costs little.
+ */
+export function aggregateUnsupported(job: JobSpec): string | null {
+  const python = job.operators.find((op) => op.python !== undefined);
+  if (python !== undefined) return `operator ${python.id} runs in Python, whose bundles the aggregate mode does not model`;
+  const legacy = job.operators.find((op) => op.source?.connector === "datagen");
+  if (legacy !== undefined) return `operator ${legacy.id} is the legacy datagen source, whose per-second bursts the aggregate mode does not model`;
+  return null;
 }
 
 /** A channel with both of its ends, for inspection. */
@@ -63,7 +91,7 @@ export interface ChannelView {
 export class FlinkCluster {
   readonly jobId: string;
   graph: JobGraph;
-  readonly subtasks = new Map<string, Subtask[]>();
+  readonly subtasks = new Map<string, TaskRuntime[]>();
   readonly channels: ChannelView[] = [];
   /** TaskManagers registered with the JobManager. */
   taskManagers: number;
@@ -74,7 +102,9 @@ export class FlinkCluster {
   readonly loads = new Map<string, LoadProfile>();
   /** The topic of each Kafka source operator (by operator id): it outlives restarts. */
   readonly topics = new Map<string, KafkaTopic>();
-  private readonly readers: KafkaReader[] = [];
+  private readonly readers: (KafkaReader | FluidKafkaSource)[] = [];
+  /** The aggregate mode's network of the current deployment. */
+  private fluid: FluidNetwork | null = null;
   /** Totals of cancelled task attempts, per vertex, so that run totals survive restarts. */
   readonly retired = new Map<string, { recordsIn: number; recordsOut: number; busyMs: number; backPressuredMs: number; idleMs: number }>();
   private status: JobStatus = "INITIALIZING";
@@ -95,6 +125,10 @@ export class FlinkCluster {
       const load = new LoadProfile(source.load, source.noise, streams.stream(`load/${op.id}`));
       this.loads.set(op.id, load);
       if (source.connector === "kafka") this.topics.set(op.id, new KafkaTopic(env, source.topic, source.partitions, load, source.initialBacklog));
+    }
+    if ((options.execution ?? "record") === "aggregate") {
+      const why = aggregateUnsupported(options.job);
+      if (why !== null) throw new Error(`aggregate execution: ${why}`);
     }
     this.jobId = createHash("md5").update(`job:${options.job.name}`).digest("hex");
     this.taskManagers = Math.ceil(this.slotsRequired() / options.slotsPerTaskManager);
@@ -157,6 +191,9 @@ export class FlinkCluster {
    * data is dropped, and the job shows `status` until it is deployed again.
    */
   cancelTasks(status: JobStatus): void {
+    this.syncMetrics();
+    this.fluid?.stop();
+    this.fluid = null;
     if (this.taskStartEvent !== null) this.env.cancel(this.taskStartEvent);
     this.taskStartEvent = null;
     this.tasksRunning = false;
@@ -208,6 +245,15 @@ export class FlinkCluster {
   private startTasks(): void {
     this.tasksRunning = true;
     for (const tasks of this.subtasks.values()) for (const t of tasks) t.start();
+    this.fluid?.start();
+  }
+
+  /**
+   * Brings the aggregate mode's flows up to now, so that metrics read now are current
+   * (record mode's are always current). Call before reading any task's metrics.
+   */
+  syncMetrics(): void {
+    this.fluid?.advanceTo(this.env.now);
   }
 
   /** The job's status history: a status entered again keeps its latest time, as Flink's timestamps do. */
@@ -226,6 +272,10 @@ export class FlinkCluster {
   }
 
   private deploy(): void {
+    if (this.options.execution === "aggregate") {
+      this.deployAggregate();
+      return;
+    }
     this.deployments++;
     const { network } = this.options;
     const perBuffer = recordsPerBuffer(network);
@@ -276,6 +326,7 @@ export class FlinkCluster {
       }
     });
 
+    const recordTasks = new Map<string, Subtask[]>();
     for (const v of this.graph.vertices) {
       const head = v.operators[0]!;
       const tasks = Array.from({ length: v.parallelism }, (_, i) => {
@@ -318,15 +369,88 @@ export class FlinkCluster {
         );
       });
       this.subtasks.set(v.id, tasks);
+      recordTasks.set(v.id, tasks);
     }
     for (const w of wiring) {
       this.channels.push({
         edge: w.edge,
-        producer: this.subtasks.get(w.producer)![w.i]!,
-        consumer: this.subtasks.get(w.consumer)![w.j]!,
+        producer: recordTasks.get(w.producer)![w.i]!,
+        consumer: recordTasks.get(w.consumer)![w.j]!,
         channel: w.channel,
       });
     }
+  }
+
+  /**
+   * Deploys the job for the aggregate mode: a FluidTask per subtask, in topological order,
+   * and a FluidChannel per pair of connected subtasks, with the share of its producer's
+   * records the edge's partitioner gives it and the records its buffers hold.
+   */
+  private deployAggregate(): void {
+    this.deployments++;
+    const { network } = this.options;
+    const perBuffer = recordsPerBuffer(network);
+    const now = this.env.now;
+    const tasks: FluidTask[] = [];
+    const first = new Map<string, number>();
+    const outgoing = new Set(this.graph.edges.map((e) => e.source.id));
+    const inputEdges = new Map<string, number>();
+    for (const e of this.graph.edges) inputEdges.set(e.target.id, (inputEdges.get(e.target.id) ?? 0) + 1);
+    for (const v of this.graph.vertices) {
+      first.set(v.id, tasks.length);
+      const vertexTasks: FluidTask[] = [];
+      for (let i = 0; i < v.parallelism; i++) {
+        const metrics = new TaskMetrics(
+          v.operators.map((o) => o.name),
+          now,
+          this.options.timerGauge ?? FLINK_1_18_TIMER_GAUGE,
+        );
+        const source = this.fluidSource(v.operators[0]!.id, i, v.parallelism);
+        if (source !== null) metrics.sourceMetrics = () => source.metrics();
+        const chain = v.operators.map((op) => ({ spec: op, costSum: sumSampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)) }));
+        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), v.operators.map((op) => meanOf(op.cost)));
+        vertexTasks.push(task);
+        tasks.push(task);
+      }
+      this.subtasks.set(v.id, vertexTasks);
+    }
+    const channels: FluidChannel[] = [];
+    for (const edge of this.graph.edges) {
+      const producers = edge.source.parallelism;
+      const consumers = edge.target.parallelism;
+      const strategy: ShipStrategy = edge.shipStrategy === "FORWARD" && producers !== consumers ? "REBALANCE" : edge.shipStrategy;
+      const keyShares = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers).channelShares() : null;
+      const gateChannels = strategy === "FORWARD" ? 1 : strategy === "RESCALE" ? Math.ceil(producers / consumers) : producers;
+      const gateFloating = (network.floatingBuffersPerGate * (inputEdges.get(edge.target.id) ?? 1)) / Math.max(1, gateChannels);
+      for (let i = 0; i < producers; i++) {
+        const targets = connectedConsumers(strategy, i, producers, consumers);
+        // Under back-pressure every subpartition wants buffers: the pool's share of each, at most max-buffers-per-channel.
+        const sender = Math.min(network.maxBuffersPerChannel, network.buffersPerChannel + network.floatingBuffersPerGate / targets.length);
+        for (const j of targets) {
+          const remote = this.taskManagerOf(i) !== this.taskManagerOf(j);
+          const receiver = remote ? network.buffersPerChannel + gateFloating : 0;
+          channels.push({
+            producer: first.get(edge.source.id)! + i,
+            consumer: first.get(edge.target.id)! + j,
+            share: keyShares !== null ? keyShares[j]! : 1 / targets.length,
+            capacity: (sender + receiver) * perBuffer,
+          });
+        }
+      }
+    }
+    this.fluid = new FluidNetwork(this.env, tasks, channels, AGGREGATE_SLICE_MS);
+  }
+
+  /** The aggregate mode's reader of source subtask `index`, or null for a non-source operator. */
+  private fluidSource(operatorId: string, index: number, parallelism: number): FluidSource | null {
+    const spec = this.options.job.operators.find((o) => o.id === operatorId)!.source;
+    if (spec === undefined) return null;
+    if (spec.connector !== "kafka") return new FluidDatagenSource(this.loads.get(operatorId)!, parallelism);
+    const topic = this.topics.get(operatorId)!;
+    const partitions = Array.from({ length: spec.partitions }, (_, p) => p).filter((p) => splitOwner(spec.topic, p, parallelism) === index);
+    const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond);
+    this.readers.push(reader);
+    return reader;
   }
 
   /** The reader of source subtask `index` of `parallelism`, or null for a non-source operator. */
@@ -355,6 +479,7 @@ export class FlinkCluster {
     this.viewUpdatesScheduled = true;
     const tick = () => {
       const now = this.env.now;
+      this.syncMetrics();
       for (const tasks of this.subtasks.values()) for (const t of tasks) t.metrics.updateViews(now);
       this.env.schedule(UPDATE_INTERVAL_SECONDS * 1000, tick);
     };

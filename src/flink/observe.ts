@@ -24,6 +24,7 @@ export interface VertexSample {
  * Reads the few gauges it needs directly: this runs at every sample.
  */
 export function sampleVertices(cluster: FlinkCluster, _nowMs: number): VertexSample[] {
+  cluster.syncMetrics();
   return cluster.graph.vertices.map((v) => {
     const tasks = cluster.subtasks.get(v.id) ?? [];
     let recordsIn = 0;
@@ -78,6 +79,7 @@ export interface VertexTotals {
 }
 
 export function vertexTotals(cluster: FlinkCluster): VertexTotals[] {
+  cluster.syncMetrics();
   return cluster.graph.vertices.map((v) => {
     const tasks = cluster.subtasks.get(v.id) ?? [];
     const retired = cluster.retired.get(v.id);

@@ -87,6 +87,17 @@ export class KeyRouting {
       this.channelOfKey[k] = computeOperatorIndexForKeyGroup(maxParallelism, channels, assignToKeyGroup(k, maxParallelism));
     }
     this.keys = new InverseCdf(weights);
+    this.channels = channels;
+  }
+
+  readonly channels: number;
+
+  /** Each channel's expected share of the records: the probabilities of the keys it gets, added up. */
+  channelShares(): Float64Array {
+    const shares = new Float64Array(this.channels);
+    const cdf = this.keys.cdf;
+    for (let k = 0; k < cdf.length; k++) shares[this.channelOfKey[k]!]! += cdf[k]! - (k > 0 ? cdf[k - 1]! : 0);
+    return shares;
   }
 }
 

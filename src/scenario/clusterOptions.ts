@@ -17,5 +17,6 @@ export function clusterOptionsOf(scenario: Scenario): ClusterOptions {
     startEpochMs: scenario.startEpochMs,
     timerGauge: { ...timerGaugeSemantics(scenario.flinkVersion), ...scenario.timerGauge },
     pythonBundle: cluster.pythonBundle,
+    execution: scenario.execution,
   };
 }

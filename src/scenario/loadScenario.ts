@@ -20,6 +20,8 @@ import type { TimerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { SourceSpec } from "../flink/JobGraph.ts";
 import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
 import { applyDocumentPaths, flagConflict, flinkKeys, tracedToSet } from "./overrides.ts";
+import { resolveExecution, type ExecutionSetting } from "./executionMode.ts";
+import type { ExecutionMode } from "../flink/FlinkCluster.ts";
 
 /** A validated scenario, resolved to the units and types the simulation uses. */
 export interface Scenario {
@@ -41,6 +43,10 @@ export interface Scenario {
   readonly startTime: string;
   readonly startEpochMs: number;
   readonly recordSizeBytes: number;
+  /** simulation.execution as stated (auto by default). */
+  readonly executionSetting: ExecutionSetting;
+  /** The mode the run uses, `auto` resolved (executionMode.ts). */
+  readonly execution: ExecutionMode;
   readonly job: JobSpec;
   /** kubernetes.operator.reconcile.interval (15 s, the operator Helm chart's value). */
   readonly reconcileIntervalMs: number;
@@ -569,6 +575,13 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   };
 
   const job = resolveJob(file, doc, cluster, fail);
+  const executionSetting: ExecutionSetting = sim.execution ?? "auto";
+  let execution: ExecutionMode = "record";
+  try {
+    execution = resolveExecution(executionSetting, job);
+  } catch (e) {
+    fail(["simulation", "execution"], (e as Error).message);
+  }
   return {
     file,
     name: basename(file, extname(file)),
@@ -584,6 +597,8 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     startTime: new Date(startEpochMs).toISOString(),
     startEpochMs,
     recordSizeBytes,
+    executionSetting,
+    execution,
     job,
     reconcileIntervalMs,
     restart,

@@ -186,6 +186,8 @@ const simulation = z.strictObject({
   sampleInterval: duration.optional(),
   startTime: z.string().optional(),
   recordSize: quantity.optional(),
+  /** How tasks move records: record by record, in aggregate per time slice, or auto (by rate). */
+  execution: z.enum(["record", "aggregate", "auto"]).optional(),
   /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
   flinkMetrics: z
     .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })

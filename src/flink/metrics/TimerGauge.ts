@@ -70,6 +70,17 @@ export class TimerGauge {
     this.measuring = false;
   }
 
+  /**
+   * Adds `ms` of measurements that began and ended since the last update (what a
+   * markStart/markEnd pair within the interval adds, in one call): the aggregate mode's
+   * many short waits of a time slice. Not while a measurement runs.
+   */
+  addMeasured(ms: number): void {
+    if (this.measuring) throw new Error("TimerGauge#addMeasured while a measurement runs");
+    this.currentCount += ms;
+    this.accumulatedCount += ms;
+  }
+
   /** Called by the view updater every UPDATE_INTERVAL_SECONDS. */
   update(nowMs: number): void {
     if (this.measuring) {

@@ -223,6 +223,7 @@ export class RestApi {
 
 /** Current values of every subtask metric, grouped by vertex and name (one value per subtask). */
 export function snapshotSubtaskMetrics(cluster: FlinkCluster, nowMs: number): Map<string, Map<string, number[]>> {
+  cluster.syncMetrics();
   const store = new Map<string, Map<string, number[]>>();
   const row: number[] = [];
   for (const [vertexId, tasks] of cluster.subtasks) {

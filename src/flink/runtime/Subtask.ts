@@ -8,7 +8,9 @@ import type { ChannelSelector } from "../partitioners.ts";
 import type { SourceReader } from "../sources/SourceReader.ts";
 import { PythonBundle, type PythonBundling } from "./PythonBundle.ts";
 
-export type TaskState = "idle" | "busy" | "backpressured";
+import type { TaskRuntime, TaskState } from "./TaskRuntime.ts";
+
+export type { TaskState };
 
 /**
  * Which of Flink's TimerGauges runs in a state: idle, soft back-pressure (waiting for
@@ -38,7 +40,7 @@ export interface ChainedOperator {
  * busy while its chain processes a record. Output availability is checked before the
  * next input is taken, as the mailbox loop does.
  */
-export class Subtask {
+export class Subtask implements TaskRuntime {
   private state: TaskState = "idle";
   private gauge: Gauge = "idle";
   /** Exact ms spent in each state before `stateSince` (plain fields: a keyed update was a measurable cost per record). */

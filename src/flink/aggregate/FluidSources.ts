@@ -1,0 +1,113 @@
+import type { KafkaTopic } from "../sources/KafkaTopic.ts";
+import type { LoadProfile } from "../sources/LoadProfile.ts";
+
+/** A source subtask's reader in the aggregate mode: records it could emit in a slice, and taking them. */
+export interface FluidSource {
+  /** Records the reader could hand out in [fromMs, toMs), before back-pressure or cost limit it. */
+  supply(fromMs: number, toMs: number): number;
+  /** The task emitted `records` of the supply. */
+  take(records: number): void;
+  /** Metric values the reader reports, as SourceReader#metrics. */
+  metrics(): ReadonlyMap<string, number>;
+  close(): void;
+}
+
+/**
+ * A FLIP-27 DataGeneratorSource with its RateLimiterStrategy in aggregate: permits accrue
+ * at the subtask's share of the profile's rate (midpoint rule over the slice) and, as
+ * Guava's SmoothBursty stores them, up to one second's worth wait while the task is held
+ * up. No backlog beyond that: a source held up longer emits less.
+ */
+export class FluidDatagenSource implements FluidSource {
+  private permits = 0;
+  private rate = 0;
+  private offered = 0;
+
+  constructor(
+    private readonly load: LoadProfile,
+    private readonly parallelism: number,
+  ) {}
+
+  supply(fromMs: number, toMs: number): number {
+    this.rate = Math.max(0, this.load.rate((fromMs + toMs) / 2) / this.parallelism);
+    this.offered = this.permits + (this.rate * (toMs - fromMs)) / 1000;
+    return this.offered;
+  }
+
+  take(records: number): void {
+    // What was not used stays stored, up to one second's worth (SmoothBursty's maxPermits).
+    this.permits = Math.min(Math.max(0, this.offered - records), this.rate);
+  }
+
+  metrics(): ReadonlyMap<string, number> {
+    return new Map();
+  }
+
+  close(): void {}
+}
+
+/**
+ * A Kafka source subtask (KafkaSourceReader) in aggregate: its supply is the backlog of
+ * its assigned partitions (at most maxRecordsPerSecond over the slice); what it reads is
+ * spread over them as its round robin spreads records, equal shares by water-filling,
+ * a partition with less waiting giving all it has. Offsets advance fractionally; the
+ * reported currentOffset and pendingRecords are whole records.
+ */
+export class FluidKafkaSource implements FluidSource {
+  readonly onAvailable = null;
+  private readonly backlogs: Float64Array;
+
+  constructor(
+    private readonly topic: KafkaTopic,
+    readonly partitions: readonly number[],
+    private readonly maxRecordsPerSecond: number | undefined,
+  ) {
+    this.backlogs = new Float64Array(partitions.length);
+    topic.readers.add(this);
+  }
+
+  supply(fromMs: number, toMs: number): number {
+    let sum = 0;
+    for (const p of this.partitions) sum += Math.max(0, this.topic.backlog(p));
+    if (this.maxRecordsPerSecond !== undefined) sum = Math.min(sum, (this.maxRecordsPerSecond * (toMs - fromMs)) / 1000);
+    return sum;
+  }
+
+  take(records: number): void {
+    const parts = this.partitions;
+    const n = parts.length;
+    if (n === 0 || records <= 0) return;
+    const b = this.backlogs;
+    for (let k = 0; k < n; k++) b[k] = Math.max(0, this.topic.backlog(parts[k]!));
+    // Water-filling: the level at which partitions give min(backlog, level) adding up to `records`.
+    const sorted = Float64Array.from(b).sort();
+    let left = records;
+    let level = 0;
+    for (let k = 0; k < n; k++) {
+      const share = left / (n - k);
+      if (sorted[k]! >= share) {
+        level = share;
+        break;
+      }
+      left -= sorted[k]!;
+      level = sorted[k]!;
+    }
+    for (let k = 0; k < n; k++) this.topic.consumed[parts[k]!]! += Math.min(b[k]!, level);
+  }
+
+  pendingRecords(): number {
+    let sum = 0;
+    for (const p of this.partitions) sum += Math.floor(this.topic.backlog(p));
+    return sum;
+  }
+
+  metrics(): ReadonlyMap<string, number> {
+    const m = new Map<string, number>([["pendingRecords", this.pendingRecords()]]);
+    for (const p of this.partitions) m.set(`KafkaSourceReader.topic.${this.topic.name}.partition.${p}.currentOffset`, Math.floor(this.topic.consumed[p]!));
+    return m;
+  }
+
+  close(): void {
+    this.topic.readers.delete(this);
+  }
+}

@@ -1,0 +1,156 @@
+import type { SumSampler } from "../../engine/distributions.ts";
+import type { OperatorSpec } from "../JobGraph.ts";
+import type { TaskMetrics } from "../metrics/TaskMetrics.ts";
+import type { TimerGauge } from "../metrics/TimerGauge.ts";
+import type { TaskRuntime, TaskState } from "../runtime/TaskRuntime.ts";
+import type { FluidSource } from "./FluidSources.ts";
+
+/** A chained operator in aggregate mode: its spec and the sums of its costs. */
+export interface FluidOperator {
+  readonly spec: OperatorSpec;
+  readonly costSum: SumSampler;
+}
+
+/** What one time slice gave a task: head records processed, and how the rest of the slice went. */
+export interface SliceOutcome {
+  /** Records taken by the chain's head (a source: emitted) in the slice. */
+  readonly processed: number;
+  /** ms of the slice the chain was busy with them. */
+  readonly busyMs: number;
+  /** The rest of the slice was spent waiting for output (true) or for input (false). */
+  readonly blockedByOutput: boolean;
+}
+
+/**
+ * One parallel instance of a job vertex in the aggregate execution mode: it moves records
+ * by the time slice (FluidNetwork decides how many) and keeps the same metrics a
+ * Subtask keeps record by record: the counters of the task and of each chained operator,
+ * and idle and back-pressured time in Flink's TimerGauges.
+ *
+ * Within a slice a task alternates between work and short waits many times (a record
+ * costs micro- to milliseconds), so a slice's waiting goes into the gauge as completed
+ * measurements; a wait that fills whole slices is one measurement that runs across them,
+ * begun and ended with markStart and markEnd, so that FLINK-35764's double count of a
+ * measurement spanning view updates applies to it as in record mode. All of it is soft
+ * back-pressure (waiting for output availability before taking input): the mailbox loop
+ * checks availability before each record, so a record rarely blocks on a buffer
+ * mid-way unless it emits several.
+ */
+export class FluidTask implements TaskRuntime {
+  /** Head records processed since deployment (fractional: flows are fluid; counters report the whole part). */
+  private processedTotal = 0;
+  /** Records reaching each chained operator per head record (the products of the selectivities before it). */
+  private readonly reach: Float64Array;
+  /** Records leaving the chain per head record. */
+  readonly outPerRecord: number;
+  /** Mean cost of one head record through the chain, ms. */
+  readonly meanCostMs: number;
+  private idleMs = 0;
+  private busyMs = 0;
+  private backpressuredMs = 0;
+  private state: TaskState = "idle";
+  private running = false;
+  /** Sub-millisecond remainders not yet added to each gauge (Flink's gauges count whole ms). */
+  private idleCarry = 0;
+  private softCarry = 0;
+
+  constructor(
+    readonly vertexId: string,
+    readonly index: number,
+    readonly chain: readonly FluidOperator[],
+    readonly metrics: TaskMetrics,
+    readonly source: FluidSource | null,
+    readonly hasOutputs: boolean,
+    meanCosts: readonly number[],
+  ) {
+    this.reach = new Float64Array(chain.length + 1);
+    let n = 1;
+    let cost = 0;
+    chain.forEach((op, k) => {
+      this.reach[k] = n;
+      cost += n * meanCosts[k]!;
+      n *= op.spec.selectivity;
+    });
+    this.reach[chain.length] = n;
+    this.outPerRecord = n;
+    this.meanCostMs = cost;
+  }
+
+  start(): void {
+    this.running = true;
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  getState(): TaskState {
+    return this.state;
+  }
+
+  timeInStates(): { idle: number; busy: number; backpressured: number } {
+    return { idle: this.idleMs, busy: this.busyMs, backpressured: this.backpressuredMs };
+  }
+
+  /**
+   * The ms `n` head records take through the chain, drawn as sums of each operator's
+   * costs (n x reach records reach operator k, rounded to whole records).
+   */
+  drawCostMs(n: number): number {
+    let ms = 0;
+    const chain = this.chain;
+    for (let k = 0; k < chain.length; k++) ms += chain[k]!.costSum(Math.round(n * this.reach[k]!));
+    return ms;
+  }
+
+  /** Applies one slice [fromMs, toMs) to the counters, the gauges and the exact state times. */
+  apply(fromMs: number, toMs: number, outcome: SliceOutcome): void {
+    const sliceMs = toMs - fromMs;
+    const busy = Math.min(outcome.busyMs, sliceMs);
+    const waiting = sliceMs - busy;
+    this.busyMs += busy;
+    const m = this.metrics;
+    if (outcome.processed > 0) {
+      this.processedTotal += outcome.processed;
+      const total = this.processedTotal;
+      const ops = m.operators;
+      if (this.source === null) m.numRecordsIn.count = Math.floor(total);
+      for (let k = 0; k < ops.length; k++) {
+        // A small tolerance, as the record path's carry has, so 0.1 x 10 is 1 and not 0.999...
+        ops[k]!.numRecordsIn.count = Math.floor(total * this.reach[k]! + 1e-9);
+        ops[k]!.numRecordsOut.count = Math.floor(total * this.reach[k + 1]! + 1e-9);
+      }
+      if (this.hasOutputs) m.numRecordsOut.count = Math.floor(total * this.outPerRecord + 1e-9);
+    }
+    const idle = outcome.blockedByOutput ? 0 : waiting;
+    const soft = outcome.blockedByOutput ? waiting : 0;
+    this.idleMs += idle;
+    this.backpressuredMs += soft;
+    this.state = busy >= waiting ? "busy" : outcome.blockedByOutput ? "backpressured" : "idle";
+    this.idleCarry = this.gauge(m.idleTime, idle, this.idleCarry, fromMs, toMs);
+    this.softCarry = this.gauge(m.softBackPressuredTime, soft, this.softCarry, fromMs, toMs);
+  }
+
+  /** Adds `ms` of the slice to `gauge`; returns the sub-millisecond carry. */
+  private gauge(gauge: TimerGauge, ms: number, carry: number, fromMs: number, toMs: number): number {
+    const sliceMs = toMs - fromMs;
+    if (ms >= sliceMs) {
+      // The whole slice: one measurement, started now unless it runs on from the last slice.
+      gauge.markStart(fromMs);
+      return carry;
+    }
+    if (gauge.isMeasuring()) {
+      // A long wait ends early in this slice (it was waiting when the slice began).
+      gauge.markEnd(fromMs + ms);
+      return carry;
+    }
+    const exact = carry + ms;
+    const whole = Math.floor(exact);
+    if (whole > 0) gauge.addMeasured(whole);
+    return exact - whole;
+  }
+}
