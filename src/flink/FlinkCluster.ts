@@ -408,7 +408,7 @@ export class FlinkCluster {
         const source = this.fluidSource(v.operators[0]!.id, i, v.parallelism);
         if (source !== null) metrics.sourceMetrics = () => source.metrics();
         const chain = v.operators.map((op) => ({ spec: op, costSum: sumSampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)) }));
-        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), v.operators.map((op) => meanOf(op.cost)));
+        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), v.operators.map((op) => meanOf(op.cost)), Math.max(0, network.bufferTimeoutMs));
         vertexTasks.push(task);
         tasks.push(task);
       }

@@ -6,10 +6,11 @@
  *
  * Usage: case.ts <case> <runs> [args], where <case> is one of
  *   seed <duration> | static <parallelism> <duration> | growth <rate> <duration>
+ *   kafka24 <peak rate> <duration> | kafka24-record <peak rate> <duration>
  *   replay-seed <duration> | replay-static <parallelism> <duration> | replay-growth <rate> <duration>
  *   bare <events>
  */
-import { bareLoopRun, growthRun, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment, type CaseResult, type Measurement } from "./cases.ts";
+import { bareLoopRun, growthRun, kafka24Run, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment, type CaseResult, type Measurement } from "./cases.ts";
 
 const [kind, runsArg, a = "", b = ""] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -23,6 +24,10 @@ function modelRun(model: string, x: string, y: string): ((env?: TracingEnvironme
       return (env) => staticSeedRun(Number(x), y, env);
     case "growth":
       return (env) => growthRun(Number(x), y, env);
+    case "kafka24":
+      return (env) => kafka24Run(Number(x), y, "aggregate", env);
+    case "kafka24-record":
+      return (env) => kafka24Run(Number(x), y, "record", env);
     default:
       return null;
   }
@@ -62,7 +67,9 @@ function run(): CaseResult & { processed?: number } {
   const once = modelRun(kind ?? "", a, b);
   if (once === null) throw new Error(`unknown case ${kind}`);
   // The growth cases warm up on one virtual minute: their measured runs take up to a minute each.
-  return measure(kind!, runs, () => once(), kind === "growth" ? () => growthRun(Number(a), "1min") : warmUpOf(() => once()));
+  // The production-scale cases warm up on one virtual hour of the same job.
+  const warmUp = kind === "growth" ? () => growthRun(Number(a), "1min") : kind!.startsWith("kafka24") ? () => kafka24Run(Number(a), "1h", kind === "kafka24" ? "aggregate" : "record") : warmUpOf(() => once());
+  return measure(kind!, runs, () => once(), warmUp);
 }
 
 process.stdout.write(`${JSON.stringify(run())}\n`);

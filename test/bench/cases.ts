@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { getHeapStatistics } from "node:v8";
 import { median } from "d3-array";
 import type { OperatorSpec } from "../../src/flink/JobGraph.ts";
+import type { DistributionSpec } from "../../src/engine/distributions.ts";
 import { Environment, type EventHandle } from "../../src/engine/Environment.ts";
 import { loadScenario, type Scenario } from "../../src/scenario/loadScenario.ts";
 import { runScenario, type RunResult } from "../../sim/runScenario.ts";
@@ -255,4 +256,49 @@ export function growthRun(rate: number, duration: string, environment?: Environm
     },
   };
   return measuredRun(scenario, environment).measurement;
+}
+
+/** `spec` with every duration multiplied by `k`. */
+function scaledCost(spec: DistributionSpec, k: number): DistributionSpec {
+  switch (spec.kind) {
+    case "constant":
+      return { kind: "constant", value: spec.value * k };
+    case "uniform":
+      return { kind: "uniform", min: spec.min * k, max: spec.max * k };
+    case "exponential":
+      return { kind: "exponential", mean: spec.mean * k };
+    case "normal":
+      return { kind: "normal", mean: spec.mean * k, stddev: spec.stddev * k };
+    case "lognormal":
+      return { kind: "lognormal", median: spec.median * k, p95: spec.p95 * k };
+  }
+}
+
+/**
+ * The production-scale case: scenarios/production/kafka-24-partitions.yaml (24 partitions, a
+ * daily sine peaking at 10^5 records/s, the autoscaler on) with its rates scaled to peak at
+ * `peakRate` and its costs scaled inversely, so that every rate shows the autoscaler the same
+ * utilization and the same decisions: only the number of records differs.
+ */
+export function kafka24Scenario(peakRate: number, duration: string, execution: "record" | "aggregate"): Scenario {
+  const base = loadScenario("scenarios/production/kafka-24-partitions.yaml", { duration, set: { "simulation.execution": execution } });
+  const k = peakRate / 100_000;
+  return {
+    ...base,
+    job: {
+      ...base.job,
+      operators: base.job.operators.map((o) => ({
+        ...o,
+        cost: scaledCost(o.cost, 1 / k),
+        source:
+          o.source === undefined || o.source.load.profile !== "sine"
+            ? o.source
+            : { ...o.source, load: { ...o.source.load, min: o.source.load.min * k, max: o.source.load.max * k } },
+      })),
+    },
+  };
+}
+
+export function kafka24Run(peakRate: number, duration: string, execution: "record" | "aggregate", environment?: Environment): Measurement {
+  return measuredRun(kafka24Scenario(peakRate, duration, execution), environment).measurement;
 }

@@ -21,7 +21,7 @@ function runCase(name: string, caseRuns: number, kind: string, ...args: (string 
 }
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-// `npm run bench -- sweep` runs only the sweep case (5. below).
+// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6.
 const only = process.argv[2];
 const results: CaseResult[] = [];
 const out: Record<string, unknown> = {};
@@ -36,7 +36,7 @@ const log = <R extends CaseResult>(r: R): R => {
   return r;
 };
 
-if (only !== "sweep") {
+if (only === undefined) {
   // 1. The seed scenario with the autoscaler, 24 h of virtual time.
   log(runCase("seed scenario with autoscaler, 1 h", runs, "seed", "1h"));
   const seed24h = log(runCase("seed scenario with autoscaler, 24 h", runs, "seed", "24h"));
@@ -102,11 +102,32 @@ if (only !== "sweep") {
   out.modelShareOfBareLoop = shares;
 }
 
+// 6. Production scale: the 24-partition Kafka job with the autoscaler, 24 h of virtual time, its peak rate from
+// 10^3 to 10^6 records/s with costs scaled to match (the same utilization, the same decisions), in the aggregate
+// mode; then both modes side by side for one virtual hour, where `auto` has to choose between them.
+if (only === undefined || only === "production") {
+  const production: Record<string, unknown>[] = [];
+  for (const rate of [1_000, 10_000, 100_000, 1_000_000]) {
+    const r = log(runCase(`kafka 24 partitions, peak ${rate.toLocaleString("en-US")} rec/s, aggregate, 24 h`, Math.min(runs, 3), "kafka24", rate, "24h"));
+    production.push({ peakRate: rate, execution: "aggregate", duration: "24h", wallMs: r.wallMs.median });
+  }
+  const first = production[0]!.wallMs as number;
+  const last = production[production.length - 1]!.wallMs as number;
+  say(`  wall time from 10^3 to 10^6 records/s: x${(last / first).toFixed(2)}`);
+  for (const rate of [100, 300, 1_000, 3_000]) {
+    const rec = log(runCase(`kafka 24 partitions, peak ${rate.toLocaleString("en-US")} rec/s, record, 1 h`, Math.min(runs, 3), "kafka24-record", rate, "1h"));
+    const agg = log(runCase(`kafka 24 partitions, peak ${rate.toLocaleString("en-US")} rec/s, aggregate, 1 h`, Math.min(runs, 3), "kafka24", rate, "1h"));
+    say(`  record / aggregate wall: ${(rec.wallMs.median / agg.wallMs.median).toFixed(2)}x`);
+    production.push({ peakRate: rate, execution: "record", duration: "1h", wallMs: rec.wallMs.median }, { peakRate: rate, execution: "aggregate", duration: "1h", wallMs: agg.wallMs.median });
+  }
+  out.production = { runs: production, growth10e3to10e6: last / first };
+}
+
 // 5. A sweep of 1,000 runs of the seed scenario (2 variants x 2 utilization targets x 250 seeds, 1 h virtual each),
 // compiled, on every core and then on one thread. The one-thread sweep's wall time is the sum of the single-run
 // times (runs one after the other in one warm thread); the pool's overhead is what the parallel sweep takes beyond
 // that sum split over its workers. Its CPU time over its wall time is the cores it kept busy.
-{
+if (only === undefined || only === "sweep") {
   const build = spawnSync(process.execPath, ["sim/build.mjs"], { encoding: "utf8" });
   if (build.status !== 0) throw new Error(`sim/build.mjs failed: ${build.stderr}`);
   const sweepCase = (jobs: number) => {

@@ -1,7 +1,7 @@
 import type { SumSampler } from "../../engine/distributions.ts";
 import type { OperatorSpec } from "../JobGraph.ts";
 import type { TaskMetrics } from "../metrics/TaskMetrics.ts";
-import type { TimerGauge } from "../metrics/TimerGauge.ts";
+import { UPDATE_INTERVAL_SECONDS, type TimerGauge } from "../metrics/TimerGauge.ts";
 import type { TaskRuntime, TaskState } from "../runtime/TaskRuntime.ts";
 import type { FluidSource } from "./FluidSources.ts";
 
@@ -31,7 +31,12 @@ export interface SliceOutcome {
  * costs micro- to milliseconds), so a slice's waiting goes into the gauge as completed
  * measurements; a wait that fills whole slices is one measurement that runs across them,
  * begun and ended with markStart and markEnd, so that FLINK-35764's double count of a
- * measurement spanning view updates applies to it as in record mode. All of it is soft
+ * measurement spanning view updates applies to it as in record mode. Short waits span an
+ * update too: the one in progress when the view updater ticks. Its part before the tick
+ * is counted twice; with waits coming as a share w of each cycle of `cycleMs` (input
+ * arrives as the output flusher hands it over, every buffer timeout) and the tick at a
+ * random point of the cycle, that part is w x cycleMs / 2 on average, w of the time:
+ * w^2 x cycleMs / 2 ms per update, which the slice ending on an update adds. All of it is soft
  * back-pressure (waiting for output availability before taking input): the mailbox loop
  * checks availability before each record, so a record rarely blocks on a buffer
  * mid-way unless it emits several.
@@ -62,6 +67,8 @@ export class FluidTask implements TaskRuntime {
     readonly source: FluidSource | null,
     readonly hasOutputs: boolean,
     meanCosts: readonly number[],
+    /** The cadence at which short waits recur (the buffer timeout), ms; 0: no double count of short waits. */
+    private readonly cycleMs: number,
   ) {
     this.reach = new Float64Array(chain.length + 1);
     let n = 1;
@@ -131,12 +138,13 @@ export class FluidTask implements TaskRuntime {
     this.idleMs += idle;
     this.backpressuredMs += soft;
     this.state = busy >= waiting ? "busy" : outcome.blockedByOutput ? "backpressured" : "idle";
-    this.idleCarry = this.gauge(m.idleTime, idle, this.idleCarry, fromMs, toMs);
-    this.softCarry = this.gauge(m.softBackPressuredTime, soft, this.softCarry, fromMs, toMs);
+    const atUpdate = Math.floor(toMs) % (UPDATE_INTERVAL_SECONDS * 1000) === 0;
+    this.idleCarry = this.gauge(m.idleTime, idle, this.idleCarry, fromMs, toMs, atUpdate);
+    this.softCarry = this.gauge(m.softBackPressuredTime, soft, this.softCarry, fromMs, toMs, atUpdate);
   }
 
   /** Adds `ms` of the slice to `gauge`; returns the sub-millisecond carry. */
-  private gauge(gauge: TimerGauge, ms: number, carry: number, fromMs: number, toMs: number): number {
+  private gauge(gauge: TimerGauge, ms: number, carry: number, fromMs: number, toMs: number, atUpdate: boolean): number {
     const sliceMs = toMs - fromMs;
     if (ms >= sliceMs) {
       // The whole slice: one measurement, started now unless it runs on from the last slice.
@@ -148,7 +156,11 @@ export class FluidTask implements TaskRuntime {
       gauge.markEnd(fromMs + ms);
       return carry;
     }
-    const exact = carry + ms;
+    let exact = carry + ms;
+    if (atUpdate && gauge.doublesSpanningMeasurements()) {
+      const share = ms / sliceMs;
+      exact += (share * share * this.cycleMs) / 2;
+    }
     const whole = Math.floor(exact);
     if (whole > 0) gauge.addMeasured(whole);
     return exact - whole;

@@ -111,6 +111,11 @@ export class TimerGauge {
     return this.accumulatedCount;
   }
 
+  /** FLINK-35764: a measurement spanning updates is counted twice (see TimerGaugeSemantics). */
+  doublesSpanningMeasurements(): boolean {
+    return this.doubleCount;
+  }
+
   isMeasuring(): boolean {
     return this.measuring;
   }
