@@ -28,6 +28,9 @@ Options:
                      --set pipeline.max-parallelism=24
                      --set simulation.recordSize=1kb
                      --set 'simulation.job.operators[map].cost=3s'  (operator by id)
+                     --set simulation.execution=aggregate  (record: record by record;
+                     aggregate: as flows per second, cost flat in the rate; auto, the
+                     default: aggregate from 1,000 records/s where the job allows)
   --quiet            print nothing but errors and warnings
   --strict           treat warnings (a key close to one the simulator reads) as errors
   --no-report        do not write the report.html files

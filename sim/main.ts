@@ -150,7 +150,7 @@ function progressReporter(scenario: Scenario, totalMs: number, quiet: boolean) {
 function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, files: readonly string[]): void {
   const a = s.autoscaling;
   const lines = [
-    `${scenario.name}/${scenario.variant} (${scenario.deploymentName}), seed ${s.seed}: ${formatVirtual(scenario.durationMs)} of virtual time in ${(wallMs / 1000).toFixed(2)} s wall (${Math.round(scenario.durationMs / wallMs)}x), ${s.events} events`,
+    `${scenario.name}/${scenario.variant} (${scenario.deploymentName}), seed ${s.seed}: ${formatVirtual(scenario.durationMs)} of virtual time in ${(wallMs / 1000).toFixed(2)} s wall (${Math.round(scenario.durationMs / wallMs)}x), ${s.events} events, ${scenario.execution} execution`,
     `  autoscaler: ${plural(a.evaluations, "evaluation")}, ${plural(a.scalings, "scaling")}` +
       (a.restarts > 0
         ? `; restarts: actual mean ${a.restart_actual_mean_s} s, max ${a.restart_actual_max_s} s; restart time used first ${a.restart_time_used_first_s} s, last ${a.restart_time_used_last_s} s`

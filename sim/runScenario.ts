@@ -193,6 +193,7 @@ export class ScenarioRun {
       startTime: scenario.startTime,
       durationMs: scenario.durationMs,
       sampleIntervalMs: scenario.sampleIntervalMs,
+      execution: scenario.execution,
       taskManagers: cluster.taskManagers,
       slotsPerTaskManager: scenario.cluster.slotsPerTaskManager,
       events: env.eventsProcessed,

@@ -26,6 +26,8 @@ export interface RunOutcome {
   readonly startTime: string;
   readonly durationMs: number;
   readonly sampleIntervalMs: number;
+  /** The execution mode the run used (record or aggregate). */
+  readonly execution: string;
   readonly taskManagers: number;
   readonly slotsPerTaskManager: number;
   readonly events: number;
@@ -83,6 +85,7 @@ export function buildSummary(run: RunOutcome) {
     startTime: run.startTime,
     duration_s: durationS,
     sample_interval_s: run.sampleIntervalMs / 1000,
+    execution: run.execution,
     task_managers: run.taskManagers,
     slots,
     slot_hours: round(run.slotHours, 3),

@@ -32,6 +32,7 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
     startTime: "2024-05-16T17:00:00.000Z",
     durationMs: samples * 10_000,
     sampleIntervalMs: 10_000,
+    execution: "record",
     taskManagers: 1,
     slotsPerTaskManager: 1,
     events: 0,

@@ -1,0 +1,33 @@
+/**
+ * Record against aggregate execution on the same scenario and seed (the small end of the
+ * validation matrix in docs/performance.md, which `npm run performance` runs in full).
+ * Tolerances: the autoscaler must take the same decisions at the same reconciles; the
+ * metrics it reads may differ by what the aggregate mode leaves out (sub-slice timing,
+ * the record mode's millisecond truncation and grid-aligned waits), bounded here.
+ */
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../sim/runScenario.ts";
+import { compareRuns, vertexFigures } from "../../src/record/modeAgreement.ts";
+import { loadScenario } from "../../src/scenario/loadScenario.ts";
+
+function figures(file: string, execution: "record" | "aggregate", duration: string) {
+  const r = runScenario(loadScenario(file, { duration, set: { "simulation.execution": execution } }));
+  return vertexFigures(r.files["timeseries.csv"]!, r.files["decisions.csv"]!);
+}
+
+describe("record and aggregate execution agree", () => {
+  it("on a restart under backlog: the same scalings at the same reconcile, the same rates and lag", () => {
+    const record = figures("scenarios/validation/restart-backlog.yaml", "record", "40min");
+    const aggregate = figures("scenarios/validation/restart-backlog.yaml", "aggregate", "40min");
+    const agreement = compareRuns(record, aggregate);
+    // The autoscaler does scale this job (else the comparison would prove nothing).
+    expect(record.some((v) => v.scalings.length > 0)).toBe(true);
+    for (const a of agreement) {
+      expect(a.sameParallelismSequence, `${a.vertex}: ${a.sequenceA} against ${a.sequenceB}`).toBe(true);
+      expect(a.maxScalingShiftS).toBeLessThanOrEqual(15); // one reconcile interval
+      expect(a.recordsInRelDiff).toBeLessThan(0.01);
+      expect(a.busyDiff).toBeLessThan(40);
+      if (!Number.isNaN(a.lagMaxRelDiff)) expect(a.lagMaxRelDiff).toBeLessThan(0.02);
+    }
+  });
+});
