@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { bareLoopRun, growthRun, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment } from "./cases.ts";
+import { runScenario } from "../../sim/runScenario.ts";
+import { vertexFigures } from "../../src/record/modeAgreement.ts";
+import { bareLoopRun, growthRun, kafka24Scenario, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment } from "./cases.ts";
 
 // A smoke run of the harness only: `npm run bench` measures; tests never time anything.
 describe("benchmark harness (smoke)", () => {
@@ -35,6 +37,21 @@ describe("benchmark harness (smoke)", () => {
     expect(seed.processed).toBe(2 * 900);
     const growth = growthRun(1000, "10s");
     expect(growth.events).toBeGreaterThan(10 * 1000 * 5); // every record passes 6 vertices
+  });
+
+  it("scales the production case's rates and costs together: the autoscaler scales alike at 10^3 and 10^6 records/s", () => {
+    const scalings = (rate: number) => {
+      const r = runScenario(kafka24Scenario(rate, "6h", "aggregate"));
+      return vertexFigures(r.files["timeseries.csv"]!, r.files["decisions.csv"]!).map((v) => v.scalings);
+    };
+    const low = scalings(1_000);
+    const high = scalings(1_000_000);
+    expect(low.flat().length).toBeGreaterThanOrEqual(4);
+    low.forEach((vertex, i) => {
+      expect(high[i]!.map((s) => s.parallelism)).toEqual(vertex.map((s) => s.parallelism));
+      // Within a few reconciles: the cost sums' noise shrinks with the records per slice (sd over mean as 1/sqrt(n)).
+      vertex.forEach((s, k) => expect(Math.abs(s.timeS - high[i]![k]!.timeS)).toBeLessThanOrEqual(180));
+    });
   });
 
   it("runs a case in a process of its own and reports it as one JSON line (what npm run bench does)", () => {
