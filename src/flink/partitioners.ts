@@ -78,6 +78,7 @@ class HashSelector implements ChannelSelector {
 export class KeyRouting {
   readonly keys: InverseCdf;
   readonly channelOfKey: Int32Array;
+  readonly channels: number;
 
   constructor(keys: KeyDistribution, maxParallelism: number, channels: number) {
     this.channelOfKey = new Int32Array(keys.count);
@@ -89,8 +90,6 @@ export class KeyRouting {
     this.keys = new InverseCdf(weights);
     this.channels = channels;
   }
-
-  readonly channels: number;
 
   /** Each channel's expected share of the records: the probabilities of the keys it gets, added up. */
   channelShares(): Float64Array {

@@ -5,6 +5,7 @@ import { RandomStreams } from "../../src/engine/random.ts";
 import type { FlinkCluster } from "../../src/flink/FlinkCluster.ts";
 import { assignToKeyGroup, computeOperatorIndexForKeyGroup } from "../../src/flink/keyGroups.ts";
 import { KeyRouting } from "../../src/flink/partitioners.ts";
+import { waterLevel } from "../../src/flink/aggregate/waterLevel.ts";
 import { loadScenario } from "../../src/scenario/loadScenario.ts";
 import { ScenarioError } from "../../src/scenario/ScenarioError.ts";
 import { seedScenarioWith, operator } from "../helpers.ts";
@@ -173,5 +174,17 @@ describe("simulation.execution", () => {
     const attempt = () => loadScenario("scenarios/backpressure.yaml", { set: { "simulation.execution": "aggregate" } });
     expect(attempt).toThrow(ScenarioError);
     expect(attempt).toThrow(/simulation\.execution.*operator map runs in Python.*use execution: record/s);
+  });
+});
+
+describe("waterLevel", () => {
+  it("shares a total equally, each part at most what it has", () => {
+    // 10 over [1, 2, 10]: 1 and 2 give all they have, the last gives 7: level 7.
+    expect(waterLevel([1, 2, 10], 10)).toBe(7);
+    // 9 over [4, 4, 4]: 3 each.
+    expect(waterLevel([4, 4, 4], 9)).toBe(3);
+    // More asked than there is: everything, the level the largest.
+    expect(waterLevel([1, 2, 3], 100)).toBe(3);
+    expect(waterLevel([], 5)).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { Environment } from "../../engine/Environment.ts";
 import type { FluidTask } from "./FluidTask.ts";
+import { waterLevel } from "./waterLevel.ts";
 
 /** One channel between two tasks in aggregate mode. */
 export interface FluidChannel {
@@ -221,18 +222,7 @@ export class FluidNetwork {
           const c = inIndex[start + k]!;
           scratch[k] = queued[c]! + arriving[c]!;
         }
-        const has = scratch.subarray(0, m).sort();
-        let left = x;
-        let level = 0;
-        for (let k = 0; k < m; k++) {
-          const share = left / (m - k);
-          if (has[k]! >= share) {
-            level = share;
-            break;
-          }
-          left -= has[k]!;
-          level = has[k]!;
-        }
+        const level = waterLevel(scratch.subarray(0, m).sort(), x);
         for (let k = start; k < end; k++) {
           const c = inIndex[k]!;
           taken[c] = Math.min(queued[c]! + arriving[c]!, level);

@@ -1,5 +1,6 @@
 import type { KafkaTopic } from "../sources/KafkaTopic.ts";
 import type { LoadProfile } from "../sources/LoadProfile.ts";
+import { waterLevel } from "./waterLevel.ts";
 
 /** A source subtask's reader in the aggregate mode: records it could emit in a slice, and taking them. */
 export interface FluidSource {
@@ -56,6 +57,7 @@ export class FluidDatagenSource implements FluidSource {
 export class FluidKafkaSource implements FluidSource {
   readonly onAvailable = null;
   private readonly backlogs: Float64Array;
+  private readonly sorted: Float64Array;
 
   constructor(
     private readonly topic: KafkaTopic,
@@ -63,6 +65,7 @@ export class FluidKafkaSource implements FluidSource {
     private readonly maxRecordsPerSecond: number | undefined,
   ) {
     this.backlogs = new Float64Array(partitions.length);
+    this.sorted = new Float64Array(partitions.length);
     topic.readers.add(this);
   }
 
@@ -79,32 +82,13 @@ export class FluidKafkaSource implements FluidSource {
     if (n === 0 || records <= 0) return;
     const b = this.backlogs;
     for (let k = 0; k < n; k++) b[k] = Math.max(0, this.topic.backlog(parts[k]!));
-    // Water-filling: the level at which partitions give min(backlog, level) adding up to `records`.
-    const sorted = Float64Array.from(b).sort();
-    let left = records;
-    let level = 0;
-    for (let k = 0; k < n; k++) {
-      const share = left / (n - k);
-      if (sorted[k]! >= share) {
-        level = share;
-        break;
-      }
-      left -= sorted[k]!;
-      level = sorted[k]!;
-    }
+    this.sorted.set(b);
+    const level = waterLevel(this.sorted.sort(), records);
     for (let k = 0; k < n; k++) this.topic.consumed[parts[k]!]! += Math.min(b[k]!, level);
   }
 
-  pendingRecords(): number {
-    let sum = 0;
-    for (const p of this.partitions) sum += Math.floor(this.topic.backlog(p));
-    return sum;
-  }
-
   metrics(): ReadonlyMap<string, number> {
-    const m = new Map<string, number>([["pendingRecords", this.pendingRecords()]]);
-    for (const p of this.partitions) m.set(`KafkaSourceReader.topic.${this.topic.name}.partition.${p}.currentOffset`, Math.floor(this.topic.consumed[p]!));
-    return m;
+    return this.topic.readerMetrics(this.partitions);
   }
 
   close(): void {

@@ -54,7 +54,6 @@ export class FluidTask implements TaskRuntime {
   private busyMs = 0;
   private backpressuredMs = 0;
   private state: TaskState = "idle";
-  private running = false;
   /** Sub-millisecond remainders not yet added to each gauge (Flink's gauges count whole ms). */
   private idleCarry = 0;
   private softCarry = 0;
@@ -83,17 +82,10 @@ export class FluidTask implements TaskRuntime {
     this.meanCostMs = cost;
   }
 
-  start(): void {
-    this.running = true;
-  }
+  /** The FluidNetwork moves the records: it starts and stops with the deployment, not task by task. */
+  start(): void {}
 
-  stop(): void {
-    this.running = false;
-  }
-
-  isRunning(): boolean {
-    return this.running;
-  }
+  stop(): void {}
 
   getState(): TaskState {
     return this.state;

@@ -71,6 +71,19 @@ export class KafkaTopic {
     return this.consumed.reduce((a, b) => a + b, 0);
   }
 
+  /**
+   * What a KafkaSourceReader of `partitions` reports: pendingRecords (the whole records
+   * waiting in them) and each partition's currentOffset (whole records read; the
+   * aggregate mode reads fractionally).
+   */
+  readerMetrics(partitions: readonly number[]): Map<string, number> {
+    let pending = 0;
+    for (const p of partitions) pending += Math.floor(this.backlog(p));
+    const m = new Map<string, number>([["pendingRecords", pending]]);
+    for (const p of partitions) m.set(`KafkaSourceReader.topic.${this.name}.partition.${p}.currentOffset`, Math.floor(this.consumed[p]!));
+    return m;
+  }
+
   /** Whole records waiting, summed over partitions (what the readers' pendingRecords add up to). */
   totalBacklog(): number {
     let sum = 0;

@@ -143,17 +143,8 @@ export class KafkaReader implements SourceReader {
     return Infinity;
   }
 
-  /** The summed backlog of this reader's partitions (whole records). */
-  pendingRecords(): number {
-    let sum = 0;
-    for (const p of this.partitions) sum += Math.floor(this.topic.backlog(p));
-    return sum;
-  }
-
   metrics(): ReadonlyMap<string, number> {
-    const m = new Map<string, number>([["pendingRecords", this.pendingRecords()]]);
-    for (const p of this.partitions) m.set(`KafkaSourceReader.topic.${this.topic.name}.partition.${p}.currentOffset`, this.topic.consumed[p]!);
-    return m;
+    return this.topic.readerMetrics(this.partitions);
   }
 
   close(): void {
