@@ -8,9 +8,14 @@ import { SEED_SCENARIO } from "../helpers.ts";
 const TSX = join("node_modules", ".bin", "tsx");
 const seedOf = (dir: string) => JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).seed as number;
 
-/** Runs the seed scenario (every variant) into `out` with `seed`, in a process of its own. */
+/**
+ * Runs the seed scenario (every variant) into `out` with `seed`, in a process of its own:
+ * node itself with tsx's loader, so a signal reaches the run as it reaches `npm run sim`'s
+ * compiled one (the tsx command relays a signal to its child and kills the child if it has
+ * not exited within about 60 ms, which on a loaded machine left a staging folder behind).
+ */
 function start(out: string, seed: number, duration = "3min") {
-  return spawn(TSX, ["sim/main.ts", SEED_SCENARIO, "--out", out, "--duration", duration, "--seed", String(seed), "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+  return spawn(process.execPath, ["--import", "tsx", "sim/main.ts", SEED_SCENARIO, "--out", out, "--duration", duration, "--seed", String(seed), "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
 }
 
 const finished = (child: ReturnType<typeof start>) =>
