@@ -134,6 +134,7 @@ function scenarioSection(run: RunRecords): Section {
           ["start time (virtual 0)", s.startTime],
           ["duration", formatSeconds(s.duration_s)],
           ["sample interval", `${s.sample_interval_s} s`],
+          ["execution", executionOf(s)],
         ],
         { className: "config" },
       ),
@@ -223,11 +224,16 @@ export async function runReportFromRecords(run: RunRecords): Promise<string> {
   const downsampled = log.note();
   return renderPage({
     title: `${s.scenario} / ${s.variant}: run report`,
-    subtitle: `${s.deployment} · seed ${s.seed} · ${formatSeconds(s.duration_s)} of virtual time from ${s.startTime} · a sample every ${s.sample_interval_s} s`,
+    subtitle: `${s.deployment} · seed ${s.seed} · ${formatSeconds(s.duration_s)} of virtual time from ${s.startTime} · a sample every ${s.sample_interval_s} s · ${executionOf(s)} execution`,
     notes: [
       "Times are virtual, since the start of the run. Hover a marker or a shaded restart for its details. The figures come from summary.json, the charts from timeseries.csv, decisions.csv and restarts.csv beside this page.",
       ...(downsampled === undefined ? [] : [downsampled]),
     ],
     sections,
   });
+}
+
+/** The execution mode a run used; runs written before summary.json named it ran record by record. */
+function executionOf(s: { readonly execution?: string }): string {
+  return s.execution ?? "record";
 }
