@@ -15,7 +15,7 @@ export type Sampler = () => number;
 const Z95 = 1.6448536269514722;
 
 /** Standard normal by Box-Muller; one draw consumes two uniforms, so streams stay aligned. */
-function standardNormal(random: Random): number {
+export function standardNormal(random: Random): number {
   const u1 = 1 - random(); // (0, 1]: log(0) cannot happen
   const u2 = random();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

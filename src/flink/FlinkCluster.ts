@@ -16,7 +16,7 @@ import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } fr
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
-import { FluidNetwork, type FluidChannel } from "./aggregate/FluidNetwork.ts";
+import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
 import { FluidTask } from "./aggregate/FluidTask.ts";
 
@@ -415,11 +415,13 @@ export class FlinkCluster {
       this.subtasks.set(v.id, vertexTasks);
     }
     const channels: FluidChannel[] = [];
-    for (const edge of this.graph.edges) {
+    const splits: KeyedSplit[] = [];
+    this.graph.edges.forEach((edge, edgeIndex) => {
       const producers = edge.source.parallelism;
       const consumers = edge.target.parallelism;
       const strategy: ShipStrategy = edge.shipStrategy === "FORWARD" && producers !== consumers ? "REBALANCE" : edge.shipStrategy;
       const keyShares = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers).channelShares() : null;
+      const channelsTo: number[][] = Array.from({ length: consumers }, () => []);
       const gateChannels = strategy === "FORWARD" ? 1 : strategy === "RESCALE" ? Math.ceil(producers / consumers) : producers;
       const gateFloating = (network.floatingBuffersPerGate * (inputEdges.get(edge.target.id) ?? 1)) / Math.max(1, gateChannels);
       for (let i = 0; i < producers; i++) {
@@ -429,6 +431,7 @@ export class FlinkCluster {
         for (const j of targets) {
           const remote = this.taskManagerOf(i) !== this.taskManagerOf(j);
           const receiver = remote ? network.buffersPerChannel + gateFloating : 0;
+          channelsTo[j]!.push(channels.length);
           channels.push({
             producer: first.get(edge.source.id)! + i,
             consumer: first.get(edge.target.id)! + j,
@@ -437,8 +440,12 @@ export class FlinkCluster {
           });
         }
       }
-    }
-    this.fluid = new FluidNetwork(this.env, tasks, channels, AGGREGATE_SLICE_MS);
+      if (keyShares !== null) {
+        const producerTasks = Array.from({ length: producers }, (_, i) => first.get(edge.source.id)! + i);
+        splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`keys/${edgeIndex}`) });
+      }
+    });
+    this.fluid = new FluidNetwork(this.env, tasks, channels, AGGREGATE_SLICE_MS, splits);
   }
 
   /** The aggregate mode's reader of source subtask `index`, or null for a non-source operator. */

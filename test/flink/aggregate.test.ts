@@ -6,6 +6,7 @@ import type { FlinkCluster } from "../../src/flink/FlinkCluster.ts";
 import { assignToKeyGroup, computeOperatorIndexForKeyGroup } from "../../src/flink/keyGroups.ts";
 import { KeyRouting } from "../../src/flink/partitioners.ts";
 import { waterLevel } from "../../src/flink/aggregate/waterLevel.ts";
+import { multinomialShares } from "../../src/flink/aggregate/multinomialShares.ts";
 import { loadScenario } from "../../src/scenario/loadScenario.ts";
 import { ScenarioError } from "../../src/scenario/ScenarioError.ts";
 import { seedScenarioWith, operator } from "../helpers.ts";
@@ -186,5 +187,36 @@ describe("waterLevel", () => {
     // More asked than there is: everything, the level the largest.
     expect(waterLevel([1, 2, 3], 100)).toBe(3);
     expect(waterLevel([], 5)).toBe(0);
+  });
+});
+
+describe("multinomialShares", () => {
+  it("draws shares with the multinomial's mean p, variance p(1-p)/n and covariance -p_i p_j / n", () => {
+    const p = [0.5, 0.3, 0.2];
+    const n = 10_000;
+    const random = new RandomStreams(3).stream("keys");
+    const out = new Float64Array(3);
+    const draws = Array.from({ length: 20_000 }, () => {
+      multinomialShares(p, n, random, out);
+      return Array.from(out);
+    });
+    const m = p.map((_, j) => draws.reduce((a, d) => a + d[j]!, 0) / draws.length);
+    const cov = (i: number, j: number) => draws.reduce((a, d) => a + (d[i]! - m[i]!) * (d[j]! - m[j]!), 0) / (draws.length - 1);
+    p.forEach((pj, j) => {
+      expect(Math.abs(m[j]! - pj)).toBeLessThan(4 * Math.sqrt((pj * (1 - pj)) / n / draws.length));
+      // A sample variance of 20,000 draws is within 4% of the true one (its s.e. is 1%).
+      expect(cov(j, j) / ((pj * (1 - pj)) / n)).toBeGreaterThan(0.96);
+      expect(cov(j, j) / ((pj * (1 - pj)) / n)).toBeLessThan(1.04);
+    });
+    expect(cov(0, 1) / ((-p[0]! * p[1]!) / n)).toBeGreaterThan(0.94);
+    expect(cov(0, 1) / ((-p[0]! * p[1]!) / n)).toBeLessThan(1.06);
+    // Every draw adds up to 1.
+    for (const d of draws.slice(0, 100)) expect(d.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it("returns p itself below one record", () => {
+    const out = new Float64Array(2);
+    multinomialShares([0.7, 0.3], 0.5, () => 0.5, out);
+    expect(Array.from(out)).toEqual([0.7, 0.3]);
   });
 });

@@ -1,5 +1,7 @@
 import type { Environment } from "../../engine/Environment.ts";
+import type { Random } from "../../engine/random.ts";
 import type { FluidTask } from "./FluidTask.ts";
+import { multinomialShares } from "./multinomialShares.ts";
 import { waterLevel } from "./waterLevel.ts";
 
 /** One channel between two tasks in aggregate mode. */
@@ -10,6 +12,22 @@ export interface FluidChannel {
   readonly share: number;
   /** Records the channel holds at most: its sender's and receiver's buffers, full. */
   readonly capacity: number;
+}
+
+/**
+ * A HASH edge: records go to consumers by their keys' groups. Its channels' shares are
+ * drawn afresh every slice around the expected shares, as the slice's records' keys
+ * would spread them (multinomialShares), n being the records the edge's producers
+ * emitted in the slice before.
+ */
+export interface KeyedSplit {
+  /** The expected share of each consumer, adding up to 1. */
+  readonly shares: Float64Array;
+  /** The channel indexes into each consumer. */
+  readonly channelsTo: readonly (readonly number[])[];
+  /** The producing tasks. */
+  readonly producers: readonly number[];
+  readonly random: Random;
 }
 
 /** Rounds of the back-pressure fixpoint per slice; a chain settles in one or two, a diamond in a few more. */
@@ -57,6 +75,7 @@ export class FluidNetwork {
   private readonly channelShare: Float64Array;
   private readonly channelCapacity: Float64Array;
   private readonly scratch: Float64Array;
+  private shareScratch = new Float64Array(0);
   private advancedTo: number;
   private stopped = false;
   private stepScheduled = false;
@@ -68,6 +87,7 @@ export class FluidNetwork {
     channels: readonly FluidChannel[],
     /** The slice length, ms; slices end on multiples of it (so also on the 5 s view updates when it divides 5000). */
     private readonly sliceMs: number,
+    private readonly splits: readonly KeyedSplit[] = [],
   ) {
     const n = tasks.length;
     this.n = n;
@@ -162,6 +182,7 @@ export class FluidNetwork {
       }
       this.available[t] = task.source !== null ? task.source.supply(from, to) : 0;
     }
+    for (const split of this.splits) this.drawShares(split);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       this.forward();
       if (!this.holdBackProducers()) break;
@@ -177,6 +198,17 @@ export class FluidNetwork {
       const unconstrained = Math.min(capacity[t]!, available[t]!);
       task.apply(from, to, { processed: x, busyMs: x * costMs[t]!, blockedByOutput: limit[t]! < unconstrained - EPSILON });
     }
+  }
+
+  /** This slice's shares of a HASH edge's consumers (see KeyedSplit). */
+  private drawShares(split: KeyedSplit): void {
+    let records = 0;
+    for (const p of split.producers) records += this.processed[p]! * this.tasks[p]!.outPerRecord;
+    const { shares, channelsTo, random } = split;
+    const m = shares.length;
+    const drawn = this.shareScratch.length >= m ? this.shareScratch : (this.shareScratch = new Float64Array(m));
+    multinomialShares(shares, records, random, drawn);
+    for (let j = 0; j < m; j++) for (const c of channelsTo[j]!) this.channelShare[c] = drawn[j]!;
   }
 
   /** What each task processes, in topological order, given the limits its outputs set. */
