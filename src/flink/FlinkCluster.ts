@@ -183,7 +183,7 @@ export class FlinkCluster {
     this.setStatus("RUNNING");
     this.startTasks();
     this.scheduleViewUpdates();
-    for (const topic of this.topics.values()) topic.start();
+    for (const topic of this.topics.values()) topic.start(this.options.execution === "aggregate");
   }
 
   /**
