@@ -7,10 +7,11 @@
  * Usage: case.ts <case> <runs> [args], where <case> is one of
  *   seed <duration> | static <parallelism> <duration> | growth <rate> <duration>
  *   kafka24 <peak rate> <duration> | kafka24-record <peak rate> <duration>
+ *   static-rate <parallelism> <duration> <rate> <cost ms> (aggregate)
  *   replay-seed <duration> | replay-static <parallelism> <duration> | replay-growth <rate> <duration>
  *   bare <events>
  */
-import { bareLoopRun, growthRun, kafka24Run, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment, type CaseResult, type Measurement } from "./cases.ts";
+import { bareLoopRun, growthRun, kafka24Run, staticJobAtRate, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment, type CaseResult, type Measurement } from "./cases.ts";
 
 const [kind, runsArg, a = "", b = ""] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -53,6 +54,17 @@ function run(): CaseResult & { processed?: number } {
     const traced = once(env);
     const replay = () => replayRun(env.trace, traced.virtualMs);
     return measure(kind, runs, replay, warmUpOf(replay));
+  }
+  if (kind === "static-rate") {
+    // static-rate <parallelism> <duration> <rate> <cost ms>
+    const [, , , , rate = "", cost = ""] = process.argv.slice(2);
+    let processed = 0;
+    const once = () => {
+      const m = staticJobAtRate(Number(a), b, Number(rate), Number(cost));
+      processed = m.processed;
+      return m;
+    };
+    return { ...measure(kind, runs, once, () => staticJobAtRate(Number(a), "10min", Number(rate), Number(cost))), processed };
   }
   if (kind === "static") {
     // The records processed are the same in every run: kept from the measured ones, not from an extra run.

@@ -194,9 +194,31 @@ function seedScenarioFor(parallelism: number, duration: string): Scenario {
   };
 }
 
-/** The SimPy peer on the same model: events scheduled, its own wall time, records processed. */
-export function simpyRun(parallelism: number, durationS: number, channelCapacity: number): { events: number; wallMs: number; processed: number } {
-  const r = spawnSync(PYTHON, ["test/bench/peers/simpy_backpressure.py", String(parallelism), String(durationS), String(channelCapacity)], { encoding: "utf8" });
+/**
+ * The SimPy peer's model at a production rate: the static seed job with its source at
+ * `rate` rows/s and the map at `costMs` a record, run in the aggregate mode.
+ */
+export function staticJobAtRate(parallelism: number, duration: string, rate: number, costMs: number, environment?: Environment): Measurement & { processed: number } {
+  const base = seedScenarioFor(parallelism, duration);
+  const scenario: Scenario = {
+    ...base,
+    execution: "aggregate",
+    job: {
+      ...base.job,
+      operators: base.job.operators.map((o) => {
+        if (o.source !== undefined) return { ...o, source: { ...o.source, load: { profile: "constant" as const, rate } } };
+        return o.id === "map" ? { ...o, cost: { kind: "constant" as const, value: costMs } } : o;
+      }),
+    },
+  };
+  const { measurement, result } = measuredRun(scenario, environment);
+  const map = result.summary.vertices.find((v) => v.name.startsWith("Map"))!;
+  return { ...measurement, processed: map.records_in };
+}
+
+/** The SimPy peer on the same model: events scheduled, its own wall time, records processed; `rate` rows/s and `costS` s a record (default the seed's 10 and 2). */
+export function simpyRun(parallelism: number, durationS: number, channelCapacity: number, rate = 10, costS = 2): { events: number; wallMs: number; processed: number } {
+  const r = spawnSync(PYTHON, ["test/bench/peers/simpy_backpressure.py", String(parallelism), String(durationS), String(channelCapacity), String(rate), String(costS)], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`SimPy peer failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as { events: number; wallMs: number; processed: number };
 }

@@ -121,6 +121,16 @@ if (only === undefined || only === "production") {
     production.push({ peakRate: rate, execution: "record", duration: "1h", wallMs: rec.wallMs.median }, { peakRate: rate, execution: "aggregate", duration: "1h", wallMs: agg.wallMs.median });
   }
   out.production = { runs: production, growth10e3to10e6: last / first };
+
+  // Against SimPy at a production rate: the peer's model (a source into a bounded channel, p map workers taking one
+  // record at a time) at 10^4 rows/s with the map at 1 ms a record and p=12, ten virtual minutes (SimPy takes about
+  // half a minute for them), ours in aggregate.
+  if (ensureSimpy()) {
+    const ours = log(runCase("static job, 10^4 rows/s, map 1 ms, p=12, aggregate, 10 min", Math.min(runs, 3), "static-rate", 12, "10min", 10_000, 1));
+    const simpy = simpyRun(12, 600, 5120, 10_000, 0.001);
+    say(`  SimPy: ${simpy.events} events in ${simpy.wallMs.toFixed(0)} ms; SimPy / ours whole-run wall ${(simpy.wallMs / ours.wallMs.median).toFixed(0)}x; records processed ours ${ours.processed}, SimPy ${simpy.processed}`);
+    out.simpyAtRate = { oursWallMs: ours.wallMs.median, simpyWallMs: simpy.wallMs, ratio: simpy.wallMs / ours.wallMs.median, oursProcessed: ours.processed, simpyProcessed: simpy.processed };
+  }
 }
 
 // 5. A sweep of 1,000 runs of the seed scenario (2 variants x 2 utilization targets x 250 seeds, 1 h virtual each),
