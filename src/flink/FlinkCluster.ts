@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Environment } from "../engine/Environment.ts";
-import { mean as meanOf, sampler, sumSampler } from "../engine/distributions.ts";
+import { sampler, sumSampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
 import { buildJobGraph, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
 import { TaskMetrics } from "./metrics/TaskMetrics.ts";
@@ -72,6 +72,16 @@ export function aggregateUnsupported(job: JobSpec): string | null {
   const legacy = job.operators.find((op) => op.source?.connector === "datagen");
   if (legacy !== undefined) return `operator ${legacy.id} is the legacy datagen source, whose per-second bursts the aggregate mode does not model`;
   return null;
+}
+
+/** A FORWARD edge whose two ends differ in parallelism cannot stay forward: Flink would rebalance. */
+function effectiveStrategy(strategy: ShipStrategy, producers: number, consumers: number): ShipStrategy {
+  return strategy === "FORWARD" && producers !== consumers ? "REBALANCE" : strategy;
+}
+
+/** The partitions of a topic reader `index` of `parallelism` is assigned, as KafkaSourceEnumerator assigns them. */
+function assignedPartitions(topic: string, partitions: number, index: number, parallelism: number): number[] {
+  return Array.from({ length: partitions }, (_, p) => p).filter((p) => splitOwner(topic, p, parallelism) === index);
 }
 
 /** A channel with both of its ends, for inspection. */
@@ -280,8 +290,7 @@ export class FlinkCluster {
     const { network } = this.options;
     const perBuffer = recordsPerBuffer(network);
     const now = this.env.now;
-    const inputEdges = new Map<string, number>();
-    for (const e of this.graph.edges) inputEdges.set(e.target.id, (inputEdges.get(e.target.id) ?? 0) + 1);
+    const inputEdges = this.inputEdgeCounts();
 
     // Input gates first, so producers can attach channels to them.
     const gates = new Map<string, InputGate[]>();
@@ -297,8 +306,7 @@ export class FlinkCluster {
     this.graph.edges.forEach((edge, edgeIndex) => {
       const producers = edge.source.parallelism;
       const consumers = edge.target.parallelism;
-      // A forward edge between different parallelisms cannot stay forward; Flink would rebalance.
-      const strategy: ShipStrategy = edge.shipStrategy === "FORWARD" && producers !== consumers ? "REBALANCE" : edge.shipStrategy;
+      const strategy = effectiveStrategy(edge.shipStrategy, producers, consumers);
       const perProducer = outputs.get(edge.source.id) ?? Array.from({ length: producers }, () => []);
       outputs.set(edge.source.id, perProducer);
       // HASH connects every producer to every consumer: one routing table serves them all.
@@ -335,11 +343,7 @@ export class FlinkCluster {
           cost: sampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)),
           carry: 0,
         }));
-        const metrics = new TaskMetrics(
-          v.operators.map((o) => o.name),
-          now,
-          this.options.timerGauge ?? FLINK_1_18_TIMER_GAUGE,
-        );
+        const metrics = this.taskMetrics(v, now);
         const reader = this.sourceReader(head.id, i, v.parallelism, now);
         if (reader !== null) metrics.sourceMetrics = () => reader.metrics();
         // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
@@ -394,21 +398,16 @@ export class FlinkCluster {
     const tasks: FluidTask[] = [];
     const first = new Map<string, number>();
     const outgoing = new Set(this.graph.edges.map((e) => e.source.id));
-    const inputEdges = new Map<string, number>();
-    for (const e of this.graph.edges) inputEdges.set(e.target.id, (inputEdges.get(e.target.id) ?? 0) + 1);
+    const inputEdges = this.inputEdgeCounts();
     for (const v of this.graph.vertices) {
       first.set(v.id, tasks.length);
       const vertexTasks: FluidTask[] = [];
       for (let i = 0; i < v.parallelism; i++) {
-        const metrics = new TaskMetrics(
-          v.operators.map((o) => o.name),
-          now,
-          this.options.timerGauge ?? FLINK_1_18_TIMER_GAUGE,
-        );
+        const metrics = this.taskMetrics(v, now);
         const source = this.fluidSource(v.operators[0]!.id, i, v.parallelism);
         if (source !== null) metrics.sourceMetrics = () => source.metrics();
         const chain = v.operators.map((op) => ({ spec: op, costSum: sumSampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)) }));
-        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), v.operators.map((op) => meanOf(op.cost)), Math.max(0, network.bufferTimeoutMs));
+        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), Math.max(0, network.bufferTimeoutMs));
         vertexTasks.push(task);
         tasks.push(task);
       }
@@ -419,7 +418,7 @@ export class FlinkCluster {
     this.graph.edges.forEach((edge, edgeIndex) => {
       const producers = edge.source.parallelism;
       const consumers = edge.target.parallelism;
-      const strategy: ShipStrategy = edge.shipStrategy === "FORWARD" && producers !== consumers ? "REBALANCE" : edge.shipStrategy;
+      const strategy = effectiveStrategy(edge.shipStrategy, producers, consumers);
       const keyShares = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers).channelShares() : null;
       const channelsTo: number[][] = Array.from({ length: consumers }, () => []);
       const gateChannels = strategy === "FORWARD" ? 1 : strategy === "RESCALE" ? Math.ceil(producers / consumers) : producers;
@@ -454,10 +453,26 @@ export class FlinkCluster {
     if (spec === undefined) return null;
     if (spec.connector !== "kafka") return new FluidDatagenSource(this.loads.get(operatorId)!, parallelism);
     const topic = this.topics.get(operatorId)!;
-    const partitions = Array.from({ length: spec.partitions }, (_, p) => p).filter((p) => splitOwner(spec.topic, p, parallelism) === index);
+    const partitions = assignedPartitions(spec.topic, spec.partitions, index, parallelism);
     const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond);
     this.readers.push(reader);
     return reader;
+  }
+
+  /** Input edges per consuming vertex id. */
+  private inputEdgeCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const e of this.graph.edges) counts.set(e.target.id, (counts.get(e.target.id) ?? 0) + 1);
+    return counts;
+  }
+
+  /** A new task attempt's metrics (counters and gauges start with the task). */
+  private taskMetrics(v: JobVertex, now: number): TaskMetrics {
+    return new TaskMetrics(
+      v.operators.map((o) => o.name),
+      now,
+      this.options.timerGauge ?? FLINK_1_18_TIMER_GAUGE,
+    );
   }
 
   /** The reader of source subtask `index` of `parallelism`, or null for a non-source operator. */
@@ -466,8 +481,7 @@ export class FlinkCluster {
     if (spec === undefined) return null;
     if (spec.connector !== "kafka") return this.datagenReader(spec.connector, operatorId, parallelism, now);
     const topic = this.topics.get(operatorId)!;
-    // Partitions go to readers as KafkaSourceEnumerator assigns them.
-    const partitions = Array.from({ length: spec.partitions }, (_, p) => p).filter((p) => splitOwner(spec.topic, p, parallelism) === index);
+    const partitions = assignedPartitions(spec.topic, spec.partitions, index, parallelism);
     const limiter = spec.maxRecordsPerSecond === undefined ? null : new RateLimiter(spec.maxRecordsPerSecond, now);
     const reader = new KafkaReader(topic, partitions, limiter);
     this.readers.push(reader);

@@ -1,4 +1,4 @@
-import type { SumSampler } from "../../engine/distributions.ts";
+import { mean, type SumSampler } from "../../engine/distributions.ts";
 import type { OperatorSpec } from "../JobGraph.ts";
 import type { TaskMetrics } from "../metrics/TaskMetrics.ts";
 import { UPDATE_INTERVAL_SECONDS, type TimerGauge } from "../metrics/TimerGauge.ts";
@@ -65,7 +65,6 @@ export class FluidTask implements TaskRuntime {
     readonly metrics: TaskMetrics,
     readonly source: FluidSource | null,
     readonly hasOutputs: boolean,
-    meanCosts: readonly number[],
     /** The cadence at which short waits recur (the buffer timeout), ms; 0: no double count of short waits. */
     private readonly cycleMs: number,
   ) {
@@ -74,7 +73,7 @@ export class FluidTask implements TaskRuntime {
     let cost = 0;
     chain.forEach((op, k) => {
       this.reach[k] = n;
-      cost += n * meanCosts[k]!;
+      cost += n * mean(op.spec.cost);
       n *= op.spec.selectivity;
     });
     this.reach[chain.length] = n;
