@@ -18,7 +18,7 @@ rmSync(stage, { recursive: true, force: true });
 
 try {
   await build({
-    entryPoints: { cli: "sim/cli.ts", index: "src/index.ts", worker: "src/sweep/worker.ts" },
+    entryPoints: { cli: "sim/cli.ts", index: "src/index.ts", browser: "src/browser.ts", worker: "src/node/sweep/worker.ts" },
     outdir: stage,
     bundle: true,
     splitting: true,

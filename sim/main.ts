@@ -1,22 +1,24 @@
+import { folderOutput } from "../src/node/FileSink.ts";
 import { dirname, join, resolve } from "node:path";
 import { parseSetEntries } from "./setOptions.ts";
 import { parseArgs } from "node:util";
 import { formatDuration } from "../src/core/duration.ts";
 import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
-import { commitFolder, stageFolder } from "../src/record/writeRunFiles.ts";
+import { commitFolder, stageFolder } from "../src/node/writeRunFiles.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
 import type { Summary } from "../src/record/summary.ts";
 import { buildJobGraph } from "../src/flink/JobGraph.ts";
-import { loadScenarioVariants, type Scenario } from "../src/scenario/loadScenario.ts";
+import { loadScenarioVariants } from "../src/node/loadScenario.ts";
+import { type Scenario } from "../src/scenario/Scenario.ts";
 import { runDiff } from "./diff.ts";
 import { DIFF_HELP, HELP } from "./help.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
 import { unusableOutput } from "./outputFolder.ts";
 import { userPath } from "./paths.ts";
-import { RUN_FILES, ScenarioRun, type RunOutput } from "./runScenario.ts";
+import { RUN_FILES, ScenarioRun, type RunOutput } from "../src/run/runScenario.ts";
 import { OVERRIDES_FILE, overridesJson } from "../src/record/overridesFile.ts";
-import { carrySweeps } from "../src/sweep/carry.ts";
+import { carrySweeps } from "../src/node/sweep/carry.ts";
 
 
 class UsageError extends Error {}
@@ -167,7 +169,7 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
 
 /** Renders report.html into a staged folder's run folders and comparison (the report code loads only then). */
 async function addReports(stagedDir: string): Promise<void> {
-  await (await import("../src/report/folderReports.ts")).rerenderReports(stagedDir);
+  await (await import("../src/node/folderReports.ts")).rerenderReports(stagedDir);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -254,7 +256,7 @@ async function main(argv: string[]): Promise<number> {
           const dir = seed === seeds[0] ? variantDir : join(variantDir, `seed-${seed}`);
           mkdirSync(dir, { recursive: true });
           writeFileSync(join(dir, OVERRIDES_FILE), overridesJson({ scenario: scenario.name, variant: scenario.variant, seed, duration: cli.duration ?? null, set: cli.set }));
-          output = { kind: "folder", dir };
+          output = folderOutput(dir);
         }
         const run = new ScenarioRun(scenario, { variant: scenario.variant, output, onProgress: (t) => progress.update(doneMs + t) });
         // A virtual minute a step (a few ms): signals are answered at once (tsx relays one to its child and

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { mergeShards } from "../src/sweep/merge.ts";
+import { mergeShards } from "../src/node/sweep/merge.ts";
 import { SweepError } from "../src/sweep/SweepError.ts";
 import { MERGE_HELP } from "./help.ts";
 import { unusableOutput } from "./outputFolder.ts";
@@ -18,7 +18,7 @@ export async function runMergeCommand(argv: string[]): Promise<number> {
     if (unusable !== undefined) throw new SweepError(`--out ${out}: ${unusable}`);
     const result = mergeShards(positionals.map(userPath), out);
     // The same report a sweep on one machine draws from the same files.
-    if (result.dir !== undefined) await (await import("../src/report/folderReports.ts")).rerenderReports(result.dir);
+    if (result.dir !== undefined) await (await import("../src/node/folderReports.ts")).rerenderReports(result.dir);
     if (!values.quiet) {
       const p = result.plan;
       process.stdout.write(`${p.scenario}: merged ${p.cells.length * p.seeds.length} runs of ${p.cells.length} cell(s) from the shards; wrote ${[...Object.keys(result.files), "report.html"].sort().join(", ")} to ${result.dir}/\n`);

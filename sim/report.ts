@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { rerenderReports } from "../src/report/folderReports.ts";
+import { rerenderReports } from "../src/node/folderReports.ts";
 import { ReportInputError } from "../src/report/runFiles.ts";
 import { userPath } from "./paths.ts";
 

@@ -6,8 +6,8 @@ import { round } from "../src/record/csv.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
 import { parseShard, shardFromEnvironment, type Shard } from "../src/sweep/grid.ts";
 import { sweepFolderName } from "../src/sweep/layout.ts";
-import { planSweep, type SweepPlan } from "../src/sweep/plan.ts";
-import { runSweep, type SweepResult } from "../src/sweep/sweep.ts";
+import { planSweep, type SweepPlan } from "../src/node/sweep/plan.ts";
+import { runSweep, type SweepResult } from "../src/node/sweep/sweep.ts";
 import { SweepError } from "../src/sweep/SweepError.ts";
 import { FIGURE_KEYS } from "../src/sweep/tables.ts";
 import { SWEEP_HELP } from "./help.ts";
@@ -198,7 +198,7 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
     const result = await runSweep(plan, { jobs, out: cli.outDir, onProgress: (d, t) => progress.update(d, t), signal: abort.signal });
     progress.done();
     // The report is drawn from the files now in place (re-made any time by `sim report`).
-    if (result.dir !== undefined && result.cells.length > 0) await (await import("../src/report/folderReports.ts")).rerenderReports(result.dir);
+    if (result.dir !== undefined && result.cells.length > 0) await (await import("../src/node/folderReports.ts")).rerenderReports(result.dir);
     if (!cli.quiet) {
       const seconds = (performance.now() - started) / 1000;
       const out = [

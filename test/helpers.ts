@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import { parseScenario, type Scenario, type ScenarioOverrides } from "../src/scenario/loadScenario.ts";
+import { parseScenario } from "../src/scenario/parseScenario.ts";
+import { type Scenario, type ScenarioOverrides } from "../src/scenario/Scenario.ts";
 
 export const SEED_SCENARIO = "scenarios/backpressure.yaml";
 

@@ -12,8 +12,9 @@ import { median as d3median } from "d3-array";
 import { parseDocument } from "yaml";
 import { formatDuration } from "../../src/core/duration.ts";
 import { checkSeedPattern, restartTimeLines, type SeedPatternReport } from "../../src/record/seedPattern.ts";
-import { parseScenario, type Scenario } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../runScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
+import { type Scenario } from "../../src/scenario/Scenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 const SCENARIO = "scenarios/backpressure.yaml";
 const OUT = "docs/fidelity.md";

@@ -20,7 +20,9 @@ import type { TopLevelSpec } from "vega-lite";
 import { DownsampleLog, timeAxis } from "../../src/report/charts.ts";
 import { changingVertices, lagComparisonChart, parallelismComparisonChart, restartComparisonChart, type VariantRun } from "../../src/report/comparisonCharts.ts";
 import { renderSvg } from "../../src/report/renderSvg.ts";
-import { parseRunFiles, readReportInputs, RUN_REPORT_INPUTS } from "../../src/report/runFiles.ts";
+import { parseRunFiles, RUN_REPORT_INPUTS } from "../../src/report/runFiles.ts";
+import { readReportInputs } from "../../src/node/runFolder.ts";
+import "../../src/node/chartLibraries.ts";
 import type { Summary } from "../../src/record/summary.ts";
 
 const OUT = "docs/findings.md";

@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { compare, comparisonCsv, type VariantRuns } from "../../src/record/comparison.ts";
-import { replaceFolder } from "../../src/record/writeRunFiles.ts";
-import { addReports, type FolderTree } from "../../src/report/folderReports.ts";
-import { loadScenarioVariants } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../runScenario.ts";
+import { replaceFolder } from "../../src/node/writeRunFiles.ts";
+import { addReports, type FolderTree } from "../../src/node/folderReports.ts";
+import { loadScenarioVariants } from "../../src/node/loadScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 const SCENARIO = "scenarios/backpressure.yaml";
 const TARGET = "docs/report-backpressure.png";

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { md5Hex } from "./md5.ts";
 import type { Environment } from "../engine/Environment.ts";
 import { sampler, sumSampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
@@ -140,7 +140,7 @@ export class FlinkCluster {
       const why = aggregateUnsupported(options.job);
       if (why !== null) throw new Error(`aggregate execution: ${why}`);
     }
-    this.jobId = createHash("md5").update(`job:${options.job.name}`).digest("hex");
+    this.jobId = md5Hex(`job:${options.job.name}`);
     this.taskManagers = Math.ceil(this.slotsRequired() / options.slotsPerTaskManager);
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { md5Hex } from "./md5.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
 import { computeDefaultMaxParallelism } from "./keyGroups.ts";
 import type { KeyDistribution, ShipStrategy } from "./partitioners.ts";
@@ -102,7 +102,7 @@ export interface JobGraphOptions {
 
 /** A JobVertexID for a vertex name: 32 hex digits, stable for the same name. */
 export function deriveVertexId(name: string): string {
-  return createHash("md5").update(name).digest("hex");
+  return md5Hex(name);
 }
 
 /** Operators in topological order (Kahn), ties by declaration order; throws on a cycle. */

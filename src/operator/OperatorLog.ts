@@ -22,6 +22,9 @@ export function logTimestamp(epochMs: number): string {
 
 const LEVELS: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 
+const UTF8_ENCODER = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
+
 const LEVEL_NAMES: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR"];
 
 /**
@@ -34,7 +37,7 @@ const LEVEL_NAMES: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERR
  * string object each cost more in garbage collection than the rest of the log.
  */
 export class OperatorLog {
-  private buffer = Buffer.allocUnsafe(1 << 16);
+  private buffer = new Uint8Array(1 << 16);
   private length = 0;
   private pending = "";
   /** Per line: its length in UTF-16 units (with the newline), epoch ms and level (LEVELS' number). */
@@ -84,13 +87,14 @@ export class OperatorLog {
       this.out.write(text);
       return;
     }
-    const needed = this.length + Buffer.byteLength(text);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    const needed = this.length + text.length * 3;
     if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, this.length);
+      const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
+      grown.set(this.buffer.subarray(0, this.length));
       this.buffer = grown;
     }
-    this.length += this.buffer.write(text, this.length);
+    this.length += UTF8_ENCODER.encodeInto(text, this.buffer.subarray(this.length)).written;
   }
 
   /** Writes what is gathered to the sink and ends it (a log with a sink). */
@@ -120,6 +124,6 @@ export class OperatorLog {
   toText(): string {
     this.requireBuffer();
     this.flushPending();
-    return this.buffer.toString("utf8", 0, this.length);
+    return UTF8_DECODER.decode(this.buffer.subarray(0, this.length));
   }
 }

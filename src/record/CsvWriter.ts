@@ -1,4 +1,4 @@
-import { stringify } from "csv-stringify";
+import { stringify } from "csv-stringify/sync";
 import { csvRecord, type CsvCell } from "./csv.ts";
 import type { TextSink } from "./TextSink.ts";
 
@@ -9,31 +9,24 @@ export interface CsvWriter {
 }
 
 /**
- * csv-stringify's stream API, drained synchronously into `sink`: the stringifier
- * transforms each row as it is written, so its output can be read at once. The options
- * make it write what toCsv writes: `\n` after every record, booleans as words, a lone
- * carriage return quoted (csv-stringify leaves it bare, which RFC 4180 readers split).
+ * csv-stringify's sync API, one call per row, written to `sink` at once (its stream API
+ * needs Node's stream module, which a browser lacks). The options make it write what
+ * toCsv writes: `\n` after every record, booleans as words, a lone carriage return quoted
+ * (csv-stringify leaves it bare, which RFC 4180 readers split).
  */
 export function csvStreamWriter(sink: TextSink, columns: readonly string[]): CsvWriter {
-  const stringifier = stringify({
-    header: true,
-    columns: [...columns],
+  const options = {
     record_delimiter: "unix",
     quoted_match: /\r/,
     cast: { boolean: (value: boolean) => String(value) },
-  });
-  const drain = () => {
-    for (let chunk: unknown; (chunk = stringifier.read()) !== null; ) sink.write(String(chunk));
-  };
+  } as const;
+  sink.write(stringify([[...columns]], options));
   return {
     row(cells) {
       // csv-stringify writes null and undefined as empty fields, as toCsv does.
-      stringifier.write(cells.map((c) => (c === undefined ? null : c)));
-      drain();
+      sink.write(stringify([cells.map((c) => (c === undefined ? null : c))], options));
     },
     end() {
-      stringifier.end();
-      drain();
       sink.end();
     },
   };

@@ -1,12 +1,8 @@
 /**
- * A Vega-Lite chart rendered to an SVG string in Node (vega's headless SVG renderer, no
+ * A Vega-Lite chart rendered to an SVG string (vega's headless SVG renderer, no
  * DOM, no canvas), so that the page carries pictures and no script. Why Vega-Lite: see
  * docs/report.md.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { compileFunction } from "node:vm";
 import type { LoggerInterface } from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { chartFigure, type ChartCaption } from "./page.ts";
@@ -14,39 +10,29 @@ import { chartFigure, type ChartCaption } from "./page.ts";
 type Vega = typeof import("vega");
 type VegaLite = typeof import("vega-lite");
 
-let libraries: { vega: Vega; vegaLite: VegaLite } | undefined;
-
-/**
- * A UMD bundle evaluated as CommonJS, whatever its package says: vega's and vega-lite's
- * packages are `"type": "module"`, so Node would load their .js bundles as ES modules, in
- * which a UMD bundle exports nothing (it sets a global instead).
- */
-function loadUmd<T>(path: string, dependencies: Readonly<Record<string, unknown>>): T {
-  const module = { exports: {} as T };
-  const body = compileFunction(readFileSync(path, "utf8"), ["exports", "require", "module"], { filename: path });
-  const require = (id: string) => {
-    if (id in dependencies) return dependencies[id];
-    // vega asks for the optional node-canvas, which the reports do not use (SVG only).
-    throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
-  };
-  body(module.exports, require, module);
-  return module.exports;
+/** vega and vega-lite, as the platform loads them. */
+export interface ChartLibraries {
+  readonly vega: Vega;
+  readonly vegaLite: VegaLite;
 }
 
+let provider: (() => ChartLibraries) | undefined;
+let libraries: ChartLibraries | undefined;
+
 /**
- * vega and vega-lite from the single-file bundles they ship (build/vega.min.js,
- * build/vega-lite.min.js, the same release as their ES modules). Their ES modules import
- * some 30 packages file by file: 0.4 s in Node and 1.8 s through tsx's loader, which every
- * run of the TypeScript sources (the tests) paid; the bundles load in a quarter of a second.
- * vega-lite's bundle asks for "vega" and is given this same vega.
+ * Says how to load vega and vega-lite, once per process: Node evaluates their single-file
+ * bundles (src/node/chartLibraries.ts), a browser bundle imports their modules. Loaded at
+ * the first chart, so that a command that fails on its arguments does not wait for them.
  */
-function loadLibraries(): { vega: Vega; vegaLite: VegaLite } {
+export function useChartLibraries(load: () => ChartLibraries): void {
+  provider = load;
+  libraries = undefined;
+}
+
+function loadLibraries(): ChartLibraries {
   if (libraries !== undefined) return libraries;
-  const require = createRequire(import.meta.url);
-  // The packages' exports maps offer only their ES modules; the bundles lie beside them.
-  const vega = loadUmd<Vega>(join(dirname(require.resolve("vega")), "vega.min.js"), {});
-  const vegaLite = loadUmd<VegaLite>(join(dirname(require.resolve("vega-lite")), "vega-lite.min.js"), { vega });
-  libraries = { vega, vegaLite };
+  if (provider === undefined) throw new Error("no chart libraries: call useChartLibraries() first (src/node/chartLibraries.ts does in Node)");
+  libraries = provider();
   return libraries;
 }
 

@@ -3,8 +3,6 @@
  * (the same strings in memory at the end of a run, or the files on disk when a report is
  * rendered again), never from the running model.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import type { ComparisonRow } from "../record/comparison.ts";
 import type { Summary } from "../record/summary.ts";
@@ -204,19 +202,4 @@ export function parseRunFiles(files: FileContents): RunRecords {
   );
   const comparisonText = files["comparison.csv"];
   return { summary, samples, decisions, restarts, events, comparison: comparisonText === undefined ? undefined : parseComparisonCsv(comparisonText) };
-}
-
-/** The files of a folder that a report reads, by name (those present). */
-export function readReportInputs(dir: string, names: readonly string[]): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of names) {
-    const path = join(dir, name);
-    if (existsSync(path)) files[name] = readFileSync(path, "utf8");
-  }
-  return files;
-}
-
-/** Whether `dir` holds a run (its summary.json). */
-export function isRunFolder(dir: string): boolean {
-  return existsSync(join(dir, "summary.json"));
 }

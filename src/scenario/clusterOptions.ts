@@ -1,6 +1,6 @@
 import type { ClusterOptions } from "../flink/FlinkCluster.ts";
 import { timerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
-import type { Scenario } from "./loadScenario.ts";
+import type { Scenario } from "./Scenario.ts";
 
 /** The simulated cluster a scenario describes. */
 export function clusterOptionsOf(scenario: Scenario): ClusterOptions {

@@ -125,7 +125,7 @@ export function parseShard(text: string): Shard {
  * Kubernetes in every pod) and SWEEP_SHARD_COUNT (the Job's completions, which Kubernetes
  * does not expose, so the manifest sets it). Undefined outside such a Job.
  */
-export function shardFromEnvironment(env: NodeJS.ProcessEnv): Shard | undefined {
+export function shardFromEnvironment(env: Readonly<Record<string, string | undefined>>): Shard | undefined {
   const index = env.JOB_COMPLETION_INDEX;
   const count = env.SWEEP_SHARD_COUNT;
   if (index === undefined && count === undefined) return undefined;

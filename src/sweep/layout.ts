@@ -1,6 +1,6 @@
 /** What a sweep's folder holds and where: sweep.json, runs.csv, cells.csv, kept runs' folders. */
 import type { Cell, Shard } from "./grid.ts";
-import type { SweepPlan } from "./plan.ts";
+import type { SweepPlan } from "./SweepPlan.ts";
 import { cellStats, cellsCsv, FIGURE_KEYS, runsCsv, type CellStats, type RunRow } from "./tables.ts";
 
 /** The files of a sweep (or shard) from its plan and its runs' rows, in run order. */

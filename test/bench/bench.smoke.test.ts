@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { vertexFigures } from "../../src/record/modeAgreement.ts";
 import { bareLoopRun, growthRun, kafka24Scenario, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment } from "./cases.ts";
 

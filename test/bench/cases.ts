@@ -4,8 +4,9 @@ import { median } from "d3-array";
 import type { OperatorSpec } from "../../src/flink/JobGraph.ts";
 import type { DistributionSpec } from "../../src/engine/distributions.ts";
 import { Environment, type EventHandle } from "../../src/engine/Environment.ts";
-import { loadScenario, type Scenario } from "../../src/scenario/loadScenario.ts";
-import { runScenario, type RunResult } from "../../sim/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
+import { type Scenario } from "../../src/scenario/Scenario.ts";
+import { runScenario, type RunResult } from "../../src/run/runScenario.ts";
 
 /** V8's used heap; process.memoryUsage() would also walk the process's pages for its RSS, which costs more than the runs' samples. */
 function heapUsed(): number {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { formatDuration } from "../../src/core/duration.ts";
 import { checkSeedPattern, restartTimeLines } from "../../src/record/seedPattern.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 
 const SEED_SCENARIO = "scenarios/backpressure.yaml";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildJobGraph, deriveVertexId, type JobSpec, type OperatorSpec } from "../../src/flink/JobGraph.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 function op(id: string, extra: Partial<OperatorSpec> = {}): OperatorSpec {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { mean as meanOf, sampler, sumSampler, variance } from "../../src/engine/distributions.ts";
 import { RandomStreams } from "../../src/engine/random.ts";
 import type { FlinkCluster } from "../../src/flink/FlinkCluster.ts";
@@ -7,7 +7,7 @@ import { assignToKeyGroup, computeOperatorIndexForKeyGroup } from "../../src/fli
 import { KeyRouting } from "../../src/flink/partitioners.ts";
 import { waterLevel } from "../../src/flink/aggregate/waterLevel.ts";
 import { multinomialShares } from "../../src/flink/aggregate/multinomialShares.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 import { ScenarioError } from "../../src/scenario/ScenarioError.ts";
 import { seedScenarioWith, operator } from "../helpers.ts";
 

@@ -6,9 +6,9 @@
  * the record mode's millisecond truncation and grid-aligned waits), bounded here.
  */
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { compareRuns, vertexFigures } from "../../src/record/modeAgreement.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 
 function figures(file: string, execution: "record" | "aggregate", duration: string) {
   const r = runScenario(loadScenario(file, { duration, set: { "simulation.execution": execution } }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RemoteInputChannel } from "../../src/flink/network/InputGate.ts";
 import { checkInvariants } from "./invariants.ts";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { seedScenarioWith, type SeedDoc } from "../helpers.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { parseDuration } from "../../src/core/duration.ts";
 import { splitOwner } from "../../src/flink/sources/KafkaTopic.ts";
 import { profileRate } from "../../src/flink/sources/LoadProfile.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 
 describe("Kafka-like source", () => {
   it("assigns partitions as KafkaSourceEnumerator does: a start index from the topic's hash, then round robin", () => {

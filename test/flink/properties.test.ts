@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { operator, seedScenarioWith } from "../helpers.ts";
 import { checkInvariants } from "./invariants.ts";
 

@@ -2,8 +2,8 @@ import { mean } from "d3-array";
 import { describe, expect, it } from "vitest";
 import type { FlinkCluster } from "../../src/flink/FlinkCluster.ts";
 import type { TimeseriesRow } from "../../src/record/TimeseriesRecorder.ts";
-import { DEFAULT_PYTHON_OVERHEAD } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../../sim/runScenario.ts";
+import { DEFAULT_PYTHON_OVERHEAD } from "../../src/scenario/resolveScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { operator, seedScenarioWith, type SeedDoc } from "../helpers.ts";
 
 const SOURCE = "Source: orders";

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { diffRuns, formatDifferences } from "../../src/record/diffRuns.ts";
 import type { Summary } from "../../src/record/summary.ts";
-import { loadScenarioVariants } from "../../src/scenario/loadScenario.ts";
+import { loadScenarioVariants } from "../../src/node/loadScenario.ts";
 
 export const GOLDEN_DIR = "test/golden";
 /** The files of a run that are kept as its baseline. */

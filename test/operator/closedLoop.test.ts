@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { formatDuration } from "../../src/core/duration.ts";
 import { operator, seedScenarioWith, type SeedDoc } from "../helpers.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decisionReason, type ExecutorRunTrace, type VertexDecision } from "../../src/operator/decisionReason.ts";
-import { runScenario } from "../../sim/runScenario.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 const V = "39085904f076b04aafb89062ca1b7212";

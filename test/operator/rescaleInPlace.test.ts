@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { seedScenarioWith } from "../helpers.ts";
 
 /** The seed scenario with constant restart phases, run for `duration`. */

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
-import { sweep } from "../../src/sweep/sweep.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
+import { sweep } from "../../src/node/sweep/sweep.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 const ROOT = resolve(".");
@@ -30,7 +30,10 @@ function consumerWithPackage(): string {
   mkdirSync(join(consumer, "node_modules", ".bin"));
   const untar = spawnSync("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"], { encoding: "utf8" });
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
-  for (const dep of Object.keys(pkg.dependencies)) symlinkSync(join(ROOT, "node_modules", dep), join(consumer, "node_modules", dep));
+  for (const dep of Object.keys(pkg.dependencies)) {
+    mkdirSync(dirname(join(consumer, "node_modules", dep)), { recursive: true }); // a scoped package's @scope folder
+    symlinkSync(join(ROOT, "node_modules", dep), join(consumer, "node_modules", dep));
+  }
   symlinkSync(join("..", pkg.name, "dist", "cli.mjs"), join(consumer, "node_modules", ".bin", pkg.name));
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   return consumer;
@@ -59,7 +62,7 @@ describe("the package, installed in another folder and imported by its name", ()
 
   it("packs the compiled library, its declarations, the worker and the command, and no sources", () => {
     const files = readdirSync(join(consumer, "node_modules", pkg.name, "dist"));
-    expect(files.sort()).toEqual(["chunks", "cli.mjs", "index.mjs", "types", "worker.mjs"]);
+    expect(files.sort()).toEqual(["browser.mjs", "chunks", "cli.mjs", "index.mjs", "types", "worker.mjs"]);
     expect(existsSync(join(consumer, "node_modules", pkg.name, "dist", "types", "src", "index.d.ts"))).toBe(true);
     expect(existsSync(join(consumer, "node_modules", pkg.name, "src"))).toBe(false);
   });

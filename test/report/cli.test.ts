@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { rerenderReports } from "../../src/report/folderReports.ts";
+import { rerenderReports } from "../../src/node/folderReports.ts";
 import { ReportInputError } from "../../src/report/runFiles.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 

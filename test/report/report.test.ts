@@ -1,12 +1,12 @@
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { compare, comparisonCsv, type VariantRuns } from "../../src/record/comparison.ts";
-import { addReports, type FolderTree } from "../../src/report/folderReports.ts";
+import { addReports, type FolderTree } from "../../src/node/folderReports.ts";
 import { chartWarnings } from "../../src/report/renderSvg.ts";
 import { parseRunFiles, ReportInputError } from "../../src/report/runFiles.ts";
 import { runReportHtml } from "../../src/report/runReport.ts";
-import { loadScenarioVariants } from "../../src/scenario/loadScenario.ts";
+import { loadScenarioVariants } from "../../src/node/loadScenario.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 /** The seed scenario's folder as a run writes it: both variants and comparison.csv, `duration` long. */

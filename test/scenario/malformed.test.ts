@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../../src/scenario/loadScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
 import { ScenarioError } from "../../src/scenario/ScenarioError.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadScenario, loadScenarioVariants } from "../../src/scenario/loadScenario.ts";
+import { loadScenario, loadScenarioVariants } from "../../src/node/loadScenario.ts";
 import { ScenarioError } from "../../src/scenario/ScenarioError.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 

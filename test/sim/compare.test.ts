@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 import { compare, meanWithInterval, tQuantile975 } from "../../src/record/comparison.ts";
-import { loadScenarioVariants } from "../../src/scenario/loadScenario.ts";
+import { loadScenarioVariants } from "../../src/node/loadScenario.ts";
 import { operator, SEED_SCENARIO, seedScenarioWith } from "../helpers.ts";
 
 describe("variants", () => {

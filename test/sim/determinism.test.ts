@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 import { operator, SEED_SCENARIO, seedScenarioWith } from "../helpers.ts";
 
 /** The seed job with randomness that matters: 4 map subtasks behind shuffle(), lognormal costs. */

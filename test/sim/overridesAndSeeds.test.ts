@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 const TSX = join("node_modules", ".bin", "tsx");

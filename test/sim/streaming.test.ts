@@ -1,9 +1,10 @@
+import { folderOutput } from "../../src/node/FileSink.ts";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RUN_FILES, runScenario, ScenarioRun } from "../../sim/runScenario.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
+import { RUN_FILES, runScenario, ScenarioRun } from "../../src/run/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 describe("files written as the run goes", () => {
@@ -11,7 +12,7 @@ describe("files written as the run goes", () => {
     const scenario = loadScenario(SEED_SCENARIO, { duration: "2h" });
     const inMemory = runScenario(scenario);
     const dir = mkdtempSync(join(tmpdir(), "sim-stream-"));
-    const streamed = runScenario(scenario, { output: { kind: "folder", dir } });
+    const streamed = runScenario(scenario, { output: folderOutput(dir) });
     for (const f of RUN_FILES) expect(readFileSync(join(dir, f), "utf8"), f).toBe(inMemory.files[f]);
     expect(streamed.files).toEqual({});
     // Nothing kept: the rows went to the file.
@@ -23,7 +24,7 @@ describe("files written as the run goes", () => {
   it("reach the disk before the run ends", () => {
     const scenario = loadScenario(SEED_SCENARIO, { duration: "6h" });
     const dir = mkdtempSync(join(tmpdir(), "sim-stream-"));
-    const run = new ScenarioRun(scenario, { output: { kind: "folder", dir } });
+    const run = new ScenarioRun(scenario, { output: folderOutput(dir) });
     run.advance(3 * 3_600_000);
     // Three hours of the seed's log are some 4 MB: most of it written already (the sink holds at most 64 KiB).
     const logSoFar = statSync(join(dir, "autoscaler.log")).size;

@@ -4,11 +4,11 @@ import { join, relative } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { deviation, mean } from "d3-array";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runScenario } from "../../sim/runScenario.ts";
-import { loadScenario } from "../../src/scenario/loadScenario.ts";
-import { mergeShards } from "../../src/sweep/merge.ts";
-import { planSweep } from "../../src/sweep/plan.ts";
-import { sweep, type SweepOptions } from "../../src/sweep/sweep.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
+import { mergeShards } from "../../src/node/sweep/merge.ts";
+import { planSweep } from "../../src/node/sweep/plan.ts";
+import { sweep, type SweepOptions } from "../../src/node/sweep/sweep.ts";
 import { SweepError } from "../../src/sweep/SweepError.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import { loadScenario, variantNames, type ScenarioOverrides } from "../scenario/loadScenario.ts";
-import { ScenarioError, suggestion } from "../scenario/ScenarioError.ts";
-import { scenarioSchema } from "../scenario/schema.ts";
-import { cellLabel, cellsOf, checkAxes, gridAxis, parseGridArg, resolveBaseline, runsOfShard, VARIANT_AXIS, type Cell, type GridAxis, type Shard } from "./grid.ts";
-import { SweepError } from "./SweepError.ts";
+import { loadScenario } from "../loadScenario.ts";
+import { variantNames } from "../../scenario/parseScenario.ts";
+import { type ScenarioOverrides } from "../../scenario/Scenario.ts";
+import { ScenarioError, suggestion } from "../../scenario/ScenarioError.ts";
+import { scenarioSchema } from "../../scenario/schema.ts";
+import type { SweepPlan } from "../../sweep/SweepPlan.ts";
+export type { SweepPlan };
+import { cellLabel, cellsOf, checkAxes, gridAxis, parseGridArg, resolveBaseline, runsOfShard, VARIANT_AXIS, type Cell, type GridAxis, type Shard } from "../../sweep/grid.ts";
+import { SweepError } from "../../sweep/SweepError.ts";
 
 /** What a sweep is asked: the library's sweep() options that decide its results and files. */
 export interface SweepRequest {
@@ -31,29 +35,6 @@ export interface SweepRequest {
 }
 
 /** A sweep checked and laid out: what every run is and what the files will say. */
-export interface SweepPlan {
-  readonly file: string;
-  /** The scenario's name (its file's base name): the output folder's name. */
-  readonly scenario: string;
-  readonly scenarioSha256: string;
-  readonly axes: readonly GridAxis[];
-  readonly cells: readonly Cell[];
-  readonly seeds: readonly number[];
-  readonly baseline: number;
-  /** The variant of every cell without a variant axis; null with one. */
-  readonly variant: string | null;
-  readonly set: Readonly<Record<string, string>>;
-  readonly duration: string | null;
-  readonly durationS: number;
-  readonly strict: boolean;
-  readonly keepRuns: boolean;
-  readonly shard: Shard | undefined;
-  /** The runs this plan does (indexes: cell-major, seed-minor), all of them without a shard. */
-  readonly runs: readonly number[];
-  /** Warnings of every cell, each once. */
-  readonly warnings: readonly string[];
-}
-
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
 function axesOf(grid: SweepRequest["grid"]): GridAxis[] {

@@ -1,15 +1,15 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { overridesJson } from "../record/overridesFile.ts";
-import { commitFolder } from "../record/writeRunFiles.ts";
+import { overridesJson } from "../../record/overridesFile.ts";
+import { commitFolder } from "../writeRunFiles.ts";
 import { sweepStage } from "./stage.ts";
-import { cellLabel } from "./grid.ts";
-import { sweepFiles, runFolder, sweepFolderName } from "./layout.ts";
+import { cellLabel } from "../../sweep/grid.ts";
+import { sweepFiles, runFolder, sweepFolderName } from "../../sweep/layout.ts";
 import { cellOverrides, planSweep, runAt, type SweepPlan, type SweepRequest } from "./plan.ts";
 import { createPool } from "./pool.ts";
-import { FIGURE_KEYS, type CellStats, type RunRow } from "./tables.ts";
-import { SweepError } from "./SweepError.ts";
+import { FIGURE_KEYS, type CellStats, type RunRow } from "../../sweep/tables.ts";
+import { SweepError } from "../../sweep/SweepError.ts";
 import type { RunTask } from "./worker.ts";
 
 export interface SweepOptions extends SweepRequest {

@@ -12,10 +12,12 @@
  */
 import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { comparisonReportHtml } from "./comparisonReport.ts";
-import { readReportInputs, ReportInputError, RUN_REPORT_INPUTS, type FileContents } from "./runFiles.ts";
-import { runReportHtml } from "./runReport.ts";
-import { sweepReportHtml } from "./sweepReport.ts";
+import { comparisonReportHtml } from "../report/comparisonReport.ts";
+import { ReportInputError, RUN_REPORT_INPUTS, type FileContents } from "../report/runFiles.ts";
+import { readReportInputs } from "./runFolder.ts";
+import "./chartLibraries.ts";
+import { runReportHtml } from "../report/runReport.ts";
+import { sweepReportHtml } from "../report/sweepReport.ts";
 
 /** A folder's contents: files by name, folders as nested trees. */
 export interface FolderTree {

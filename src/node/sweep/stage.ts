@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { alive } from "../record/writeRunFiles.ts";
+import { alive } from "../writeRunFiles.ts";
 
 /**
  * A folder beside a sweep's target to write into before it is renamed into place. Shards

@@ -1,8 +1,10 @@
+import { folderOutput } from "../FileSink.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runScenario } from "../../sim/runScenario.ts";
-import { loadScenario, type Scenario, type ScenarioOverrides } from "../scenario/loadScenario.ts";
-import { figuresOf } from "./tables.ts";
+import { runScenario } from "../../run/runScenario.ts";
+import { loadScenario } from "../loadScenario.ts";
+import { type Scenario, type ScenarioOverrides } from "../../scenario/Scenario.ts";
+import { figuresOf } from "../../sweep/tables.ts";
 
 /** One run of a sweep, as a worker receives it (plain data: it crosses threads). */
 export interface RunTask {
@@ -42,6 +44,6 @@ export default function runTask(task: RunTask): RunTaskResult {
     mkdirSync(task.keep.dir, { recursive: true });
     writeFileSync(join(task.keep.dir, "overrides.json"), task.keep.overridesJson);
   }
-  const result = runScenario(scenario, { output: task.keep === undefined ? { kind: "none" } : { kind: "folder", dir: task.keep.dir } });
+  const result = runScenario(scenario, { output: task.keep === undefined ? { kind: "none" } : folderOutput(task.keep.dir) });
   return { figures: figuresOf(result.summary), runMs: performance.now() - started };
 }

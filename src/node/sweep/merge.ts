@@ -1,12 +1,12 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { commitFolder } from "../record/writeRunFiles.ts";
+import { commitFolder } from "../writeRunFiles.ts";
 import { sweepStage } from "./stage.ts";
-import { cellsOf, runsOfShard, type GridAxis, type Shard } from "./grid.ts";
+import { cellsOf, runsOfShard, type GridAxis, type Shard } from "../../sweep/grid.ts";
 import type { SweepPlan } from "./plan.ts";
-import { sweepFiles, sweepFolderName } from "./layout.ts";
-import { SweepError } from "./SweepError.ts";
-import { parseRunsCsv, type CellStats, type RunRow } from "./tables.ts";
+import { sweepFiles, sweepFolderName } from "../../sweep/layout.ts";
+import { SweepError } from "../../sweep/SweepError.ts";
+import { parseRunsCsv, type CellStats, type RunRow } from "../../sweep/tables.ts";
 
 /** sweep.json as written (see plan.ts sweepJson). */
 interface SweepDefinition {

@@ -1,8 +1,5 @@
-import { readFileSync } from "node:fs";
-import { basename, dirname, extname, resolve as resolvePath } from "node:path";
+/** A validated scenario document resolved to the units and types the simulation uses, with the checks a schema cannot express. */
 import { parse as parseCsv } from "csv-parse/sync";
-import { parseDocument } from "yaml";
-import type { z } from "zod";
 import { DurationFormatError, parseDuration } from "../core/duration.ts";
 import { MemorySizeFormatError, parseMemorySize } from "../core/memorySize.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
@@ -14,62 +11,16 @@ import { ALL_OPTIONS, MEMORY_TUNING_ENABLED } from "../autoscaler/config/AutoSca
 import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
 import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
 import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../flink/restart/RestartModel.ts";
-import { scenarioSchema, type DistributionDocument, type LoadProfileDocument, type ScenarioDocument, type SourceDocument } from "./schema.ts";
+import { type DistributionDocument, type LoadProfileDocument, type ScenarioDocument, type SourceDocument } from "./schema.ts";
 import type { LoadProfileSpec } from "../flink/sources/LoadProfile.ts";
 import type { TimerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { SourceSpec } from "../flink/JobGraph.ts";
 import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
-import { applyDocumentPaths, flagConflict, flinkKeys, tracedToSet } from "./overrides.ts";
+import { flinkKeys } from "./overrides.ts";
 import { resolveExecution, type ExecutionSetting } from "./executionMode.ts";
 import type { ExecutionMode } from "../flink/FlinkCluster.ts";
-
-/** A validated scenario, resolved to the units and types the simulation uses. */
-export interface Scenario {
-  readonly file: string;
-  /** The file's base name without extension: the output folder's name. */
-  readonly name: string;
-  /** The variant this scenario is ("default" without variants). */
-  readonly variant: string;
-  readonly deploymentName: string;
-  readonly namespace: string;
-  readonly flinkVersion: string | undefined;
-  /** spec.flinkConfiguration as strings, with command-line overrides applied. */
-  readonly flinkConfiguration: Readonly<Record<string, string>>;
-  readonly cluster: ClusterSettings;
-  readonly durationMs: number;
-  readonly seed: number;
-  readonly sampleIntervalMs: number;
-  /** The instant virtual time 0 stands for, ISO-8601 UTC. */
-  readonly startTime: string;
-  readonly startEpochMs: number;
-  readonly recordSizeBytes: number;
-  /** simulation.execution as stated (auto by default). */
-  readonly executionSetting: ExecutionSetting;
-  /** The mode the run uses, `auto` resolved (executionMode.ts). */
-  readonly execution: ExecutionMode;
-  readonly job: JobSpec;
-  /** kubernetes.operator.reconcile.interval (15 s, the operator Helm chart's value). */
-  readonly reconcileIntervalMs: number;
-  /** simulation.flinkMetrics: TimerGauge semantics replacing those of the Flink version. */
-  readonly timerGauge: Partial<TimerGaugeSemantics>;
-  /** simulation.flinkMetrics.fetcherServesPreviousFetch (true): the request that triggers a MetricFetcher update gets the previous values. */
-  readonly fetcherServesPreviousFetch: boolean;
-  /** Likely mistakes that are not errors (a key close to one the simulator reads), each `file: path: problem`. */
-  readonly warnings: readonly string[];
-  readonly restart: RestartSpec;
-}
-
-/** Values from the command line that replace the file's. */
-export interface ScenarioOverrides {
-  readonly set?: Readonly<Record<string, string>>;
-  readonly seed?: number;
-  readonly duration?: string;
-  /** Resolve this variant of simulation.variants (default: the first, or "default" without variants). */
-  readonly variant?: string;
-  /** Warnings become errors (--strict). */
-  readonly strict?: boolean;
-}
-
+import { scenarioName, type ScenarioFiles } from "./ScenarioFiles.ts";
+import type { Scenario, ScenarioOverrides } from "./Scenario.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
 const DURATION_KEYS = new Set([
   "duration", "sampleInterval", "period", "over", "start", "at", "interval", "cost", "overhead",
@@ -125,229 +76,6 @@ export const DEFAULTS = {
   recordSize: "64b",
 } as const;
 
-/** Reads, parses and validates a scenario file; every problem is a ScenarioError. */
-export function loadScenario(file: string, overrides: ScenarioOverrides = {}): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a scenario file" : `cannot be read (${code})`);
-  }
-  return parseScenario(file, text, overrides);
-}
-
-/** Parses and validates scenario text; `file` names it in error messages. */
-export function parseScenario(file: string, text: string, overrides: ScenarioOverrides = {}): Scenario {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const where = err.linePos?.[0] ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}` : "";
-    throw new ScenarioError(file, "", `is not valid YAML${where ? ` (${where})` : ""}: ${err.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`);
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS();
-  } catch (e) {
-    // yaml refuses aliases that expand beyond maxAliasCount (a "billion laughs" document).
-    if (e instanceof ReferenceError) throw new ScenarioError(file, "", `is not a usable YAML document: ${e.message}`);
-    throw e;
-  }
-  if (data === null || data === undefined) throw new ScenarioError(file, "", "is empty; expected a FlinkDeployment with a simulation: block");
-  if (typeof data !== "object" || Array.isArray(data)) {
-    throw new ScenarioError(file, "", "is not a YAML mapping; expected a FlinkDeployment with a simulation: block");
-  }
-  const parsed = scenarioSchema.safeParse(data);
-  if (!parsed.success) throw zodIssueToError(file, data, parsed.error.issues);
-  const names = variantNames(parsed.data);
-  const variant = overrides.variant ?? names[0]!;
-  if (!names.includes(variant)) {
-    throw new ScenarioError(file, "--variant", `'${variant}' is not a variant of this scenario${suggestion(variant, names)}; it has ${names.join(", ")}`);
-  }
-  return resolveWithSets(file, withVariant(parsed.data, variant), overrides, variant);
-}
-
-/** --set's document paths applied over the variant and checked as the file is; their errors say "(from --set)". */
-function resolveWithSets(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides, variant: string): Scenario {
-  const set = overrides.set ?? {};
-  flagConflict(file, set, overrides);
-  const { doc: changed, paths } = applyDocumentPaths(file, doc, set);
-  if (paths.length === 0) return resolve(file, doc, overrides, variant);
-  try {
-    const checked = scenarioSchema.safeParse(changed);
-    if (!checked.success) throw zodIssueToError(file, changed, checked.error.issues);
-    return resolve(file, checked.data, overrides, variant);
-  } catch (e) {
-    if (e instanceof ScenarioError) throw tracedToSet(e, paths);
-    throw e;
-  }
-}
-
-/** The variants a scenario file defines, in file order; ["default"] when it defines none. */
-export function variantNames(doc: ScenarioDocument): string[] {
-  const names = Object.keys(doc.simulation.variants ?? {});
-  return names.length === 0 ? ["default"] : names;
-}
-
-/** Every variant of a scenario file, each resolved (the same seed for all: common random numbers). */
-export function loadScenarioVariants(file: string, overrides: ScenarioOverrides = {}): Scenario[] {
-  const first = loadScenario(file, overrides);
-  const text = readFileSync(file, "utf8");
-  const doc = scenarioSchema.parse(parseDocument(text).toJS());
-  const names = overrides.variant !== undefined ? [overrides.variant] : variantNames(doc);
-  return names.map((name) => (name === first.variant ? first : parseScenario(file, text, { ...overrides, variant: name })));
-}
-
-/** The document with a variant's overrides merged in. */
-function withVariant(doc: ScenarioDocument, name: string): ScenarioDocument {
-  const v = doc.simulation.variants?.[name];
-  if (v === undefined) return doc;
-  const restart = doc.simulation.restart ?? {};
-  return {
-    ...doc,
-    spec: { ...doc.spec, flinkConfiguration: { ...doc.spec.flinkConfiguration, ...v.flinkConfiguration } },
-    simulation: {
-      ...doc.simulation,
-      restart: {
-        inPlace: { ...restart.inPlace, ...v.restart?.inPlace },
-        redeploy: { ...restart.redeploy, ...v.restart?.redeploy },
-      },
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Schema issues -> one clear message
-
-type Issue = z.core.$ZodIssue;
-
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
-  let v = data;
-  for (const key of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
-}
-
-/** The keys an object schema allows at `path`, found by walking the schema (through unions too). */
-function allowedKeysAt(path: readonly PropertyKey[]): string[] {
-  type Node = { unwrap?: () => unknown; shape?: Record<string, unknown>; element?: unknown; options?: readonly unknown[] };
-  const unwrap = (s: unknown): Node => {
-    for (;;) {
-      const o = s as Node;
-      if (o.shape !== undefined || o.element !== undefined || o.options !== undefined || typeof o.unwrap !== "function") return o;
-      s = o.unwrap();
-    }
-  };
-  const objectsOf = (s: unknown): Node[] => {
-    const n = unwrap(s);
-    return n.options !== undefined ? n.options.flatMap(objectsOf) : [n];
-  };
-  let candidates: Node[] = objectsOf(scenarioSchema);
-  for (const key of path) {
-    const next: Node[] = [];
-    for (const c of candidates) {
-      if (typeof key === "number" && c.element !== undefined) next.push(...objectsOf(c.element));
-      else if (typeof key === "string" && c.shape?.[key] !== undefined) next.push(...objectsOf(c.shape[key]));
-    }
-    if (next.length === 0) return [];
-    candidates = next;
-  }
-  return [...new Set(candidates.flatMap((c) => (c.shape === undefined ? [] : Object.keys(c.shape))))];
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey[]; message: string } {
-  const path = issue.path;
-  const value = valueAt(data, path);
-  switch (issue.code) {
-    case "unrecognized_keys": {
-      const key = issue.keys[0]!;
-      const allowed = allowedKeysAt(path);
-      return {
-        path: [...path, key],
-        message: `unknown key '${key}'${suggestion(key, allowed)}${allowed.length > 0 && suggestion(key, allowed) === "" ? `; allowed: ${allowed.join(", ")}` : ""}`,
-      };
-    }
-    case "invalid_type":
-      if (value === undefined) return { path, message: `is required (${issue.expected})` };
-      return { path, message: `expected ${issue.expected === "int" ? "an integer" : issue.expected}, got ${describe(value)}` };
-    case "invalid_value": {
-      const allowed = issue.values.map(String);
-      return {
-        path,
-        message: `${describe(value)} is not allowed; expected ${allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`}${typeof value === "string" ? suggestion(value, allowed) : ""}`,
-      };
-    }
-    case "too_small":
-      if (issue.origin === "array") return { path, message: `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}` };
-      if (issue.origin === "string") return { path, message: "must not be empty" };
-      return { path, message: `must be ${issue.inclusive ? "at least" : "greater than"} ${issue.minimum}, got ${describe(value)}` };
-    case "invalid_union": {
-      // A distribution: report the branch the user meant (the one its `distribution` names).
-      if (value !== null && typeof value === "object" && "distribution" in value) {
-        const branch = issue.errors.find(
-          (branchIssues) => branchIssues.length > 0 && branchIssues.every((i) => i.path.length > 0 && i.path[0] !== "distribution"),
-        );
-        if (branch !== undefined) {
-          const inner = issueMessage(value, branch[0]!);
-          return { path: [...path, ...inner.path], message: inner.message };
-        }
-        return {
-          path: [...path, "distribution"],
-          message: `${describe((value as Record<string, unknown>).distribution)} is not one of constant, uniform, exponential, normal, lognormal${suggestion(String((value as Record<string, unknown>).distribution), ["constant", "uniform", "exponential", "normal", "lognormal"])}`,
-        };
-      }
-      const last = path[path.length - 1];
-      if (last === "load") {
-        const profiles = ["constant", "steps", "ramp", "sine", "trace"];
-        if (value !== null && typeof value === "object" && "profile" in value) {
-          const profile = (value as Record<string, unknown>).profile;
-          if (typeof profile === "string" && profiles.includes(profile)) {
-            // The profile exists: report what is wrong inside its branch.
-            const branch = issue.errors.find(
-              (b) => b.length > 0 && b.every((i) => i.path[0] !== "profile") && !b.some((i) => i.path.length === 0 && i.code === "invalid_type"),
-            );
-            if (branch !== undefined) {
-              const inner = branch.find((i) => i.code === "unrecognized_keys") ?? branch[0]!;
-              return issueMessage(data, { ...inner, path: [...path, ...inner.path] } as Issue);
-            }
-          }
-          return {
-            path: [...path, "profile"],
-            message: `${describe(profile)} is not one of ${profiles.join(", ")}${typeof profile === "string" ? suggestion(profile, profiles) : ""}`,
-          };
-        }
-        return { path, message: `expected records per second (a number) or a profile such as {profile: sine, min: 10, max: 100, period: 1h}, got ${describe(value)}` };
-      }
-      if (last === "cost") {
-        return { path, message: `expected a duration (2s, 500ms, PT2M) or a distribution such as {distribution: lognormal, median: 2s, p95: 3s}, got ${describe(value)}` };
-      }
-      if (last === "recordSize") return { path, message: `expected a memory size such as 64b or 1kb, got ${describe(value)}` };
-      if (last === "memory" || last === "ephemeralStorage") return { path, message: `expected a quantity such as 1024m, got ${describe(value)}` };
-      if (path[path.length - 2] === "flinkConfiguration") return { path, message: `expected a string, number or boolean, got ${describe(value)}` };
-      return { path, message: `expected a duration (5s, 1 min, 100ms, PT2M), got ${describe(value)}` };
-    }
-    default:
-      return { path, message: issue.message };
-  }
-}
-
-function zodIssueToError(file: string, data: unknown, issues: readonly Issue[]): ScenarioError {
-  // An unknown key explains a "required" error beside it (a typo), so it goes first.
-  const first = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0]!;
-  const { path, message } = issueMessage(data, first);
-  return new ScenarioError(file, formatPath(path), message);
-}
-
 // ---------------------------------------------------------------------------------------
 // Resolution and the checks a schema cannot express
 
@@ -390,7 +118,7 @@ function distributionAt(file: string, path: readonly PropertyKey[], d: Distribut
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
-function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument): SourceSpec {
+function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument, files: ScenarioFiles): SourceSpec {
   const noise =
     d.noise === undefined ? undefined : { stddev: d.noise.stddev, intervalMs: durationAt(file, [...path, "noise", "interval"], d.noise.interval ?? "1s") };
   if (noise !== undefined && !(noise.intervalMs >= 1)) throw new ScenarioError(file, formatPath([...path, "noise", "interval"]), "must be at least 1 ms");
@@ -398,7 +126,7 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument)
     if ((d.rowsPerSecond === undefined) === (d.load === undefined)) {
       throw new ScenarioError(file, formatPath(path), `a ${d.connector} source needs either rowsPerSecond or load (one of them)`);
     }
-    const load = d.load === undefined ? { profile: "constant" as const, rate: d.rowsPerSecond! } : loadAt(file, [...path, "load"], d.load);
+    const load = d.load === undefined ? { profile: "constant" as const, rate: d.rowsPerSecond! } : loadAt(file, [...path, "load"], d.load, files);
     // The Table connector's 'rows-per-second' is one number, read once when a subtask starts.
     if (d.connector === "datagen" && (load.profile !== "constant" || noise !== undefined)) {
       throw new ScenarioError(
@@ -413,14 +141,14 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument)
     connector: "kafka",
     topic: d.topic,
     partitions: d.partitions,
-    load: loadAt(file, [...path, "load"], d.load),
+    load: loadAt(file, [...path, "load"], d.load, files),
     noise,
     initialBacklog: d.initialBacklog ?? 0,
     maxRecordsPerSecond: d.maxRecordsPerSecond,
   };
 }
 
-function loadAt(file: string, path: readonly PropertyKey[], d: LoadProfileDocument): LoadProfileSpec {
+function loadAt(file: string, path: readonly PropertyKey[], d: LoadProfileDocument, files: ScenarioFiles): LoadProfileSpec {
   const ms = (key: string, v: string | number) => durationAt(file, [...path, key], v);
   if (typeof d === "number") return { profile: "constant", rate: d };
   switch (d.profile) {
@@ -445,13 +173,9 @@ function loadAt(file: string, path: readonly PropertyKey[], d: LoadProfileDocume
       return { profile: "sine", min: d.min, max: d.max, periodMs };
     }
     case "trace": {
-      const tracePath = resolvePath(dirname(file), d.file);
-      let text: string;
-      try {
-        text = readFileSync(tracePath, "utf8");
-      } catch {
-        throw new ScenarioError(file, formatPath([...path, "file"]), `cannot read trace '${d.file}' (looked for ${tracePath})`);
-      }
+      const read = files.read(file, d.file);
+      if ("error" in read) throw new ScenarioError(file, formatPath([...path, "file"]), `cannot read trace '${d.file}' (${read.error})`);
+      const text = read.text;
       let rows: Record<string, string>[];
       try {
         rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
@@ -475,7 +199,7 @@ function loadAt(file: string, path: readonly PropertyKey[], d: LoadProfileDocume
   }
 }
 
-function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides, variant: string): Scenario {
+export function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrides, variant: string, files: ScenarioFiles): Scenario {
   const sim = doc.simulation;
   const fail = (path: readonly PropertyKey[], message: string): never => {
     throw new ScenarioError(file, formatPath(path), message);
@@ -574,7 +298,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     resourceStabilizationTimeoutMs,
   };
 
-  const job = resolveJob(file, doc, cluster, fail);
+  const job = resolveJob(file, doc, cluster, fail, files);
   const executionSetting: ExecutionSetting = sim.execution ?? "auto";
   let execution: ExecutionMode = "record";
   try {
@@ -584,7 +308,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   }
   return {
     file,
-    name: basename(file, extname(file)),
+    name: scenarioName(file),
     variant,
     deploymentName: doc.metadata.name,
     namespace: doc.metadata.namespace ?? "default",
@@ -638,6 +362,7 @@ function resolveJob(
   doc: ScenarioDocument,
   cluster: ClusterSettings,
   fail: (path: readonly PropertyKey[], message: string) => never,
+  files: ScenarioFiles,
 ): JobSpec {
   const jobDoc = doc.simulation.job;
   const base = ["simulation", "job"];
@@ -696,7 +421,7 @@ function resolveJob(
       maxParallelism: o.maxParallelism,
       chaining: o.chaining ?? true,
       vertexId: o.vertexId,
-      source: o.source === undefined ? undefined : sourceAt(file, [...path, "source"], o.source),
+      source: o.source === undefined ? undefined : sourceAt(file, [...path, "source"], o.source, files),
       python:
         o.python === undefined || o.python === false
           ? undefined

@@ -1,18 +1,17 @@
-import { join } from "node:path";
-import { Environment } from "../src/engine/Environment.ts";
-import { RandomStreams } from "../src/engine/random.ts";
-import { FlinkCluster } from "../src/flink/FlinkCluster.ts";
-import { sampleVertices, vertexTotals } from "../src/flink/observe.ts";
-import { RestApi } from "../src/flink/rest/RestApi.ts";
-import { FlinkOperator } from "../src/operator/FlinkOperator.ts";
-import { muteLogs } from "../src/autoscaler/utils/Logger.ts";
-import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../src/record/CsvWriter.ts";
-import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../src/record/operatorFiles.ts";
-import { buildSummary, type Summary } from "../src/record/summary.ts";
-import { FileSink, NullSink, StringSink, type TextSink } from "../src/record/TextSink.ts";
-import { TIMESERIES_COLUMNS, TimeseriesRecorder, type TimeseriesRow } from "../src/record/TimeseriesRecorder.ts";
-import { clusterOptionsOf } from "../src/scenario/clusterOptions.ts";
-import type { Scenario } from "../src/scenario/loadScenario.ts";
+import { Environment } from "../engine/Environment.ts";
+import { RandomStreams } from "../engine/random.ts";
+import { FlinkCluster } from "../flink/FlinkCluster.ts";
+import { sampleVertices, vertexTotals } from "../flink/observe.ts";
+import { RestApi } from "../flink/rest/RestApi.ts";
+import { FlinkOperator } from "../operator/FlinkOperator.ts";
+import { muteLogs } from "../autoscaler/utils/Logger.ts";
+import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../record/CsvWriter.ts";
+import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../record/operatorFiles.ts";
+import { buildSummary, type Summary } from "../record/summary.ts";
+import { NullSink, StringSink, type TextSink } from "../record/TextSink.ts";
+import { TIMESERIES_COLUMNS, TimeseriesRecorder, type TimeseriesRow } from "../record/TimeseriesRecorder.ts";
+import { clusterOptionsOf } from "../scenario/clusterOptions.ts";
+import type { Scenario } from "../scenario/Scenario.ts";
 
 /** The files of a run, in the order they are listed. */
 export const RUN_FILES = ["timeseries.csv", "decisions.csv", "restarts.csv", "events.csv", "autoscaler.log", "summary.json"] as const;
@@ -20,10 +19,10 @@ export type RunFile = (typeof RUN_FILES)[number];
 
 /**
  * Where a run's files go: kept in memory and returned as strings (tests, the library),
- * written into a folder as the run goes (the command line: memory stays flat however
- * long the run), or nowhere (replications whose summary is all that is kept).
+ * written through sinks as the run goes (the command line writes files in a folder,
+ * src/node/FileSink.ts: memory stays flat however long the run), or nowhere (replications whose summary is all that is kept).
  */
-export type RunOutput = { readonly kind: "memory" } | { readonly kind: "folder"; readonly dir: string } | { readonly kind: "none" };
+export type RunOutput = { readonly kind: "memory" } | { readonly kind: "sinks"; readonly open: (file: RunFile) => TextSink } | { readonly kind: "none" };
 
 export interface RunResult {
   readonly summary: Summary;
@@ -50,7 +49,7 @@ export interface RunOptions {
 }
 
 function sinkFactory(output: RunOutput): { sink: (file: RunFile) => TextSink; files: (log: () => string) => Record<string, string> } {
-  if (output.kind === "folder") return { sink: (file) => new FileSink(join(output.dir, file)), files: () => ({}) };
+  if (output.kind === "sinks") return { sink: output.open, files: () => ({}) };
   if (output.kind === "none") return { sink: () => new NullSink(), files: () => ({}) };
   const sinks = new Map<RunFile, StringSink>();
   return {

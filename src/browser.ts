@@ -1,0 +1,17 @@
+/**
+ * The library's isomorphic face: what runs in a browser as well as in Node (the
+ * playground imports this). Scenarios come in as text, runs keep their files in memory,
+ * reports come out as strings; nothing here reads or writes a disk. src/index.ts adds
+ * Node's adapters (files, folders, worker threads) on top.
+ */
+export { parseScenario, parseScenarioVariants, variantNames } from "./scenario/parseScenario.ts";
+export type { Scenario, ScenarioOverrides } from "./scenario/Scenario.ts";
+export { NO_SCENARIO_FILES, type ScenarioFiles } from "./scenario/ScenarioFiles.ts";
+export { ScenarioError } from "./scenario/ScenarioError.ts";
+export { runScenario, ScenarioRun, RUN_FILES, type RunFile, type RunOptions, type RunOutput, type RunResult } from "./run/runScenario.ts";
+export type { Summary } from "./record/summary.ts";
+export type { TextSink } from "./record/TextSink.ts";
+export { useChartLibraries, type ChartLibraries } from "./report/renderSvg.ts";
+export { SweepError } from "./sweep/SweepError.ts";
+export type { Cell, GridAxis, Shard } from "./sweep/grid.ts";
+export { FIGURE_KEYS, type CellStats, type FigureStats } from "./sweep/tables.ts";
