@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -98,6 +98,26 @@ describe("the package, installed in another folder and imported by its name", ()
     const r2 = check(example);
     expect(r2.stdout + r2.stderr).toBe("");
     expect(r2.status).toBe(0);
+  }, 60_000);
+
+  it("its browser face type-checks in a consumer without @types/node and without skipLibCheck", () => {
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const source = `import { parseScenario, runScenario, type Scenario } from "flink-autoscaler-sim/browser";
+const scenario: Scenario = parseScenario("seed.yaml", "apiVersion: flink.apache.org/v1beta1");
+const seed: number = runScenario(scenario).summary.seed;
+void seed;
+`;
+    writeFileSync(join(consumer, "browser.ts"), source);
+    // A browser project's defaults: DOM types, no Node types at all.
+    const options = ["--strict", "--noEmit", "--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022", "--lib", "es2022,dom", "--types", ""];
+    const r = spawnSync(process.execPath, [tsc, ...options, "browser.ts"], { cwd: consumer, encoding: "utf8" });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    // The same check sees a mistake: a string where the summary has a number.
+    writeFileSync(join(consumer, "browser.ts"), source.replace("const seed: number", "const seed: string"));
+    const wrong = spawnSync(process.execPath, [tsc, ...options, "browser.ts"], { cwd: consumer, encoding: "utf8" });
+    expect(wrong.stdout).toMatch(/browser\.ts\(3,7\): error TS2322/);
+    rmSync(join(consumer, "browser.ts"));
   }, 60_000);
 
   it("runs as a command with npx from the folder it is installed in, writing under that folder", () => {
