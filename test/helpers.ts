@@ -20,6 +20,7 @@ export interface SeedDoc {
     seed?: number;
     sampleInterval?: string;
     job: { operators: Record<string, unknown>[]; edges: Record<string, unknown>[] };
+    operator?: { reconcileDuration?: unknown };
   };
 }
 

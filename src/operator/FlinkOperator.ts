@@ -17,6 +17,7 @@ import type { JobTopology } from "../autoscaler/topology/JobTopology.ts";
 import { setLogSink } from "../autoscaler/utils/Logger.ts";
 import type { TreeMap } from "../autoscaler/utils/TreeMap.ts";
 import type { Environment } from "../engine/Environment.ts";
+import { sampler, type DistributionSpec } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
 import type { FlinkCluster } from "../flink/FlinkCluster.ts";
 import { buildJobGraph } from "../flink/JobGraph.ts";
@@ -36,6 +37,8 @@ export interface OperatorOptions {
   readonly flinkVersion: string | undefined;
   /** kubernetes.operator.reconcile.interval */
   readonly reconcileIntervalMs: number;
+  /** One reconcile's own duration (ms); the next reconcile comes an interval after it ends. Default 0. */
+  readonly reconcileDuration?: DistributionSpec;
   readonly restart: RestartSpec;
   /** Where the log goes as it is written; when absent it is kept in memory (`log.toText()`). */
   readonly logSink?: TextSink;
@@ -174,7 +177,7 @@ export class FlinkOperator {
 
   constructor(
     private readonly env: Environment,
-    streams: RandomStreams,
+    private readonly streams: RandomStreams,
     private readonly cluster: FlinkCluster,
     rest: RestApi,
     private readonly options: OperatorOptions,
@@ -201,13 +204,20 @@ export class FlinkOperator {
     this.autoscaler.setClock({ instant: epochNow });
   }
 
-  /** Starts the reconcile loop; the first reconcile comes one interval after deployment. */
+  /**
+   * Starts the reconcile loop; the first reconcile comes one interval after deployment.
+   * The operator framework schedules the next reconcile when one ends (josdk:
+   * UpdateControl#rescheduleAfter, counted from the end of the reconcile), so a period is
+   * the interval plus the reconcile's own duration. The autoscaler reads the cluster at the
+   * reconcile's start, all in one instant of virtual time.
+   */
   start(): void {
     for (const v of this.cluster.graph.vertices) this.target.set(v.id, v.parallelism);
     this.taskManagerTimeline.push([this.env.now, this.cluster.taskManagers]);
+    const duration = sampler(this.options.reconcileDuration ?? { kind: "constant", value: 0 }, this.streams.stream("operator.reconcile"));
     const loop = () => {
       this.reconcile();
-      this.env.schedule(this.options.reconcileIntervalMs, loop);
+      this.env.schedule(Math.round(duration()) + this.options.reconcileIntervalMs, loop);
     };
     this.env.schedule(this.options.reconcileIntervalMs, loop);
   }

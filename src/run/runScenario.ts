@@ -111,6 +111,7 @@ export class ScenarioRun {
       flinkConfiguration: scenario.flinkConfiguration,
       flinkVersion: scenario.flinkVersion,
       reconcileIntervalMs: scenario.reconcileIntervalMs,
+      reconcileDuration: scenario.reconcileDuration,
       restart: scenario.restart,
       ...(this.output.kind === "memory" ? {} : { logSink: this.sinks.sink("autoscaler.log") }),
       keepDecisions: this.output.kind === "memory",

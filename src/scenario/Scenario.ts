@@ -1,3 +1,4 @@
+import type { DistributionSpec } from "../engine/distributions.ts";
 import type { ClusterSettings } from "./flinkConfiguration.ts";
 import type { JobSpec } from "../flink/JobGraph.ts";
 import type { RestartSpec } from "../flink/restart/RestartModel.ts";
@@ -32,6 +33,8 @@ export interface Scenario {
   readonly job: JobSpec;
   /** kubernetes.operator.reconcile.interval (15 s, the operator Helm chart's value). */
   readonly reconcileIntervalMs: number;
+  /** simulation.operator.reconcileDuration: one reconcile's own duration (the next starts an interval after it ends). */
+  readonly reconcileDuration: DistributionSpec;
   /** simulation.flinkMetrics: TimerGauge semantics replacing those of the Flink version. */
   readonly timerGauge: Partial<TimerGaugeSemantics>;
   /** simulation.flinkMetrics.fetcherServesPreviousFetch (true): the request that triggers a MetricFetcher update gets the previous values. */

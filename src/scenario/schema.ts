@@ -188,6 +188,8 @@ const simulation = z.strictObject({
   recordSize: quantity.optional(),
   /** How tasks move records: record by record, in aggregate per time slice, or auto (by rate). */
   execution: z.enum(["record", "aggregate", "auto"]).optional(),
+  /** The simulated Kubernetes operator: how long one reconcile takes (the next one is scheduled after it ends). */
+  operator: z.strictObject({ reconcileDuration: distribution.optional() }).optional(),
   /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
   flinkMetrics: z
     .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })
