@@ -23,6 +23,7 @@ Options:
                      out/<scenario>/<variant>/seed-<n>/
   --seed N           seed of every random stream (overrides simulation.seed)
   --duration D       virtual time to simulate, in Flink's syntax: 30min, 2h, PT6H
+                     (a bare number, milliseconds to Flink, is refused)
   --set KEY=VALUE    set a flinkConfiguration key, or a path into the scenario's
                      simulation: or spec: block (repeatable), e.g.
                      --set pipeline.max-parallelism=24
@@ -32,7 +33,8 @@ Options:
                      aggregate: as flows per second, cost flat in the rate; auto, the
                      default: aggregate from 1,000 records/s where the job allows)
   --quiet            print nothing but errors and warnings
-  --strict           treat warnings (a key close to one the simulator reads) as errors
+  --strict           treat warnings (a key close to one the simulator reads, a run
+                     with no autoscaler evaluation) as errors
   --no-report        do not write the report.html files
   -h, --help         show this help
 

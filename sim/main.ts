@@ -19,6 +19,7 @@ import { userPath } from "./paths.ts";
 import { RUN_FILES, ScenarioRun, type RunOutput } from "../src/run/runScenario.ts";
 import { OVERRIDES_FILE, overridesJson } from "../src/record/overridesFile.ts";
 import { carrySweeps } from "../src/node/sweep/carry.ts";
+import { bareDurationArgument, runWarnings } from "../src/scenario/runWarnings.ts";
 
 
 class UsageError extends Error {}
@@ -83,6 +84,8 @@ function parseCli(argv: string[]): Cli | "help" {
     if (!/^\d+$/.test(values.replications) || Number(values.replications) < 1) throw new UsageError(`--replications expects a positive integer, got '${values.replications}'`);
     replications = Number(values.replications);
   }
+  const bareDuration = values.duration === undefined ? undefined : bareDurationArgument("--duration", values.duration);
+  if (bareDuration !== undefined) throw new UsageError(bareDuration);
   return {
     scenarioFile: userPath(positionals[0]!),
     variant: values.variant,
@@ -215,7 +218,12 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  for (const warning of new Set(scenarios.flatMap((s) => s.warnings))) process.stderr.write(`warning: ${warning}\n`);
+  const runProblems = [...new Set(scenarios.flatMap((s) => runWarnings(s)))];
+  if (cli.strict && runProblems.length > 0) {
+    process.stderr.write(`error: ${runProblems[0]} (--strict)\n`);
+    return 2;
+  }
+  for (const warning of new Set([...scenarios.flatMap((s) => s.warnings), ...runProblems])) process.stderr.write(`warning: ${warning}\n`);
   if (!Number.isSafeInteger(first.seed + cli.replications - 1)) {
     process.stderr.write(`error: seeds ${first.seed}.. for ${cli.replications} replications pass ${MAX_SEED}, the largest a double holds exactly\n`);
     return 2;

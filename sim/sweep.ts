@@ -13,6 +13,7 @@ import { FIGURE_KEYS } from "../src/sweep/tables.ts";
 import { SWEEP_HELP } from "./help.ts";
 import { unusableOutput } from "./outputFolder.ts";
 import { userPath } from "./paths.ts";
+import { bareDurationArgument } from "../src/scenario/runWarnings.ts";
 
 const USAGE = "(npm run sim -- sweep --help for usage)";
 
@@ -75,6 +76,8 @@ function parseCli(argv: string[]): SweepCli | "help" {
     if (!/^-?\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) throw new SweepError(`--seed expects an integer that a double holds exactly, got '${values.seed}'`);
     seed = Number(values.seed);
   }
+  const bareDuration = values.duration === undefined ? undefined : bareDurationArgument("--duration", values.duration);
+  if (bareDuration !== undefined) throw new SweepError(bareDuration);
   return {
     scenarioFile: userPath(positionals[0]!),
     grid: values.grid ?? [],

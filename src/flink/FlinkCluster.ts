@@ -116,7 +116,7 @@ export class FlinkCluster {
   /** The aggregate mode's network of the current deployment. */
   private fluid: FluidNetwork | null = null;
   /** Totals of cancelled task attempts, per vertex, so that run totals survive restarts. */
-  readonly retired = new Map<string, { recordsIn: number; recordsOut: number; busyMs: number; backPressuredMs: number; idleMs: number }>();
+  readonly retired = new Map<string, { recordsIn: number; recordsOut: number; lastOperatorRecordsIn: number; busyMs: number; backPressuredMs: number; idleMs: number }>();
   private status: JobStatus = "INITIALIZING";
   /** Every task of the current deployment is RUNNING (not DEPLOYING or INITIALIZING). */
   private tasksRunning = false;
@@ -209,11 +209,12 @@ export class FlinkCluster {
     this.tasksRunning = false;
     for (const [vertexId, tasks] of this.subtasks) {
       const v = this.vertex(vertexId);
-      const r = this.retired.get(vertexId) ?? { recordsIn: 0, recordsOut: 0, busyMs: 0, backPressuredMs: 0, idleMs: 0 };
+      const r = this.retired.get(vertexId) ?? { recordsIn: 0, recordsOut: 0, lastOperatorRecordsIn: 0, busyMs: 0, backPressuredMs: 0, idleMs: 0 };
       for (const t of tasks) {
         t.stop();
         r.recordsIn += v.isSource ? t.metrics.operators[0]!.numRecordsIn.count : t.metrics.numRecordsIn.count;
         r.recordsOut += t.metrics.numRecordsOut.count;
+        r.lastOperatorRecordsIn += t.metrics.operators.at(-1)!.numRecordsIn.count;
         const time = t.timeInStates();
         r.busyMs += time.busy;
         r.backPressuredMs += time.backpressured;

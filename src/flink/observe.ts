@@ -73,6 +73,8 @@ export interface VertexTotals {
   readonly vertexId: string;
   readonly recordsIn: number;
   readonly recordsOut: number;
+  /** Records into the chain's last operator (a sink vertex: what reached its sink operator, after chained filters). */
+  readonly lastOperatorRecordsIn: number;
   readonly busyMs: number;
   readonly backPressuredMs: number;
   readonly idleMs: number;
@@ -85,17 +87,19 @@ export function vertexTotals(cluster: FlinkCluster): VertexTotals[] {
     const retired = cluster.retired.get(v.id);
     let recordsIn = retired?.recordsIn ?? 0;
     let recordsOut = retired?.recordsOut ?? 0;
+    let lastOperatorRecordsIn = retired?.lastOperatorRecordsIn ?? 0;
     let busyMs = retired?.busyMs ?? 0;
     let backPressuredMs = retired?.backPressuredMs ?? 0;
     let idleMs = retired?.idleMs ?? 0;
     for (const t of tasks) {
       recordsIn += v.isSource ? t.metrics.operators[0]!.numRecordsIn.count : t.metrics.numRecordsIn.count;
       recordsOut += t.metrics.numRecordsOut.count;
+      lastOperatorRecordsIn += t.metrics.operators.at(-1)!.numRecordsIn.count;
       const s = t.timeInStates();
       busyMs += s.busy;
       backPressuredMs += s.backpressured;
       idleMs += s.idle;
     }
-    return { vertexId: v.id, recordsIn, recordsOut, busyMs, backPressuredMs, idleMs };
+    return { vertexId: v.id, recordsIn, recordsOut, lastOperatorRecordsIn, busyMs, backPressuredMs, idleMs };
   });
 }

@@ -13,6 +13,8 @@ export interface VertexOutcome {
   readonly maxParallelism: number;
   readonly recordsIn: number;
   readonly recordsOut: number;
+  /** Records into the chain's last operator: for a sink vertex, what reached the sink operator. */
+  readonly lastOperatorRecordsIn: number;
   readonly busyMs: number;
   readonly backPressuredMs: number;
   readonly idleMs: number;
@@ -92,7 +94,8 @@ export function buildSummary(run: RunOutcome) {
     events: run.events,
     // What sources emitted: a legacy source counts no input, only output.
     records_produced: sources.reduce((a, v) => a + v.recordsOut, 0),
-    records_delivered_to_sinks: sinks.reduce((a, v) => a + v.recordsIn, 0),
+    // Counted at the sink operator, not at the input of its chain (a chained filter drops records before it).
+    records_delivered_to_sinks: sinks.reduce((a, v) => a + v.lastOperatorRecordsIn, 0),
     source_backpressured_share: sources.length === 0 ? 0 : round(mean(sources, (v) => share(v.backPressuredMs, v)) ?? 0, 4),
     ...lagFigures(run.timeseries, run.sampleIntervalMs),
     autoscaling: {

@@ -208,6 +208,7 @@ export class ScenarioRun {
           maxParallelism: v.maxParallelism,
           recordsIn: t.recordsIn,
           recordsOut: t.recordsOut,
+          lastOperatorRecordsIn: t.lastOperatorRecordsIn,
           busyMs: t.busyMs,
           backPressuredMs: t.backPressuredMs,
           idleMs: t.idleMs,

@@ -36,7 +36,7 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
     taskManagers: 1,
     slotsPerTaskManager: 1,
     events: 0,
-    vertices: [{ id: "v", name: "Source: k", isSource: true, isSink: false, parallelism: 1, maxParallelism: 1, recordsIn: 0, recordsOut: 0, busyMs: 1, backPressuredMs: 0, idleMs: 0 }],
+    vertices: [{ id: "v", name: "Source: k", isSource: true, isSink: false, parallelism: 1, maxParallelism: 1, recordsIn: 0, recordsOut: 0, lastOperatorRecordsIn: 0, busyMs: 1, backPressuredMs: 0, idleMs: 0 }],
     timeseries: statsOf(rows),
     flinkConfiguration: {},
     warnings: [],

@@ -153,7 +153,7 @@ describe("Flink keys the simulator reads", () => {
 
   it("warns about a key a typo away from one it reads (stderr and summary.json), and --strict refuses it", () => {
     const out = mkdtempSync(join(tmpdir(), "sim-warn-"));
-    const r = sim(SEED_SCENARIO, "--set", "pipeline.max-paralelism=24", "--duration", "1min", "--variant", "tracking-on", "--out", out, "--quiet");
+    const r = sim(SEED_SCENARIO, "--set", "pipeline.max-paralelism=24", "--duration", "2min", "--variant", "tracking-on", "--out", out, "--quiet");
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/^warning: .*pipeline\.max-paralelism"\] \(from --set\): not a key the simulator reads \(did you mean 'pipeline\.max-parallelism'\?\); Flink accepts unknown keys, so it is ignored\n$/);
     const summary = JSON.parse(readFileSync(join(out, "backpressure", "tracking-on", "summary.json"), "utf8"));
@@ -163,7 +163,7 @@ describe("Flink keys the simulator reads", () => {
     expect(strict.status).toBe(2);
     expect(strict.stderr).toMatch(/did you mean 'kubernetes\.operator\.reconcile\.interval'.*\(--strict\)\n$/);
     // a key far from any the simulator reads is Flink's business, not a warning
-    const other = sim(SEED_SCENARIO, "--set", "state.backend.type=rocksdb", "--duration", "1min", "--out", out, "--quiet", "--strict");
+    const other = sim(SEED_SCENARIO, "--set", "state.backend.type=rocksdb", "--duration", "2min", "--out", out, "--quiet", "--strict");
     expect(other.status).toBe(0);
     expect(other.stderr).toBe("");
   });
@@ -211,7 +211,7 @@ describe("bare numbers as durations in the simulation: block", () => {
         "source: { connector: datastream-datagen, load: { profile: sine, min: 1, max: 20, period: 60 }, noise: { stddev: 0.1 } }",
       ),
     );
-    const r = sim(file, "--duration", "1min", "--quiet", "--out", dir);
+    const r = sim(file, "--duration", "2min", "--quiet", "--out", dir);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(
       `warning: ${file}: simulation.job.operators[0].source.load.period: 60 is 60 milliseconds (a bare number is ms in Flink's syntax); write 60s or 60ms to say which\n`,

@@ -1,5 +1,6 @@
 import { JOB_STATUSES, type FlinkCluster, type JobStatus } from "../FlinkCluster.ts";
 import type { JobVertex } from "../JobGraph.ts";
+import type { TaskMetrics } from "../metrics/TaskMetrics.ts";
 
 /** One entry of /jobs/:jobid/vertices/:vertexid/subtasks/metrics (AggregatedMetric). */
 export interface AggregatedMetric {
@@ -221,22 +222,31 @@ export class RestApi {
   }
 }
 
-/** Current values of every subtask metric, grouped by vertex and name (one value per subtask). */
-export function snapshotSubtaskMetrics(cluster: FlinkCluster, nowMs: number): Map<string, Map<string, number[]>> {
+/**
+ * Current values of every subtask metric, grouped by vertex and name: one value per
+ * subtask that reports the name, in subtask order. A vertex's names are the union over
+ * its subtasks (first seen, first listed), as Flink 1.18.1 serves them
+ * (flink-runtime AbstractAggregatingMetricsHandler#getAvailableMetrics), and a metric is
+ * aggregated over the subtasks that have it (#getAggregatedMetricValues): each Kafka
+ * reader reports only its own partitions' currentOffset.
+ */
+export function snapshotSubtaskMetrics(
+  cluster: Pick<FlinkCluster, "syncMetrics"> & { readonly subtasks: ReadonlyMap<string, readonly { readonly metrics: Pick<TaskMetrics, "metricNames" | "writeValues"> }[]> },
+  nowMs: number,
+): Map<string, Map<string, number[]>> {
   cluster.syncMetrics();
   const store = new Map<string, Map<string, number[]>>();
   const row: number[] = [];
   for (const [vertexId, tasks] of cluster.subtasks) {
     const byName = new Map<string, number[]>();
-    if (tasks.length > 0) {
-      // Subtasks of one vertex run the same chain: the same names in the same order.
-      const names = tasks[0]!.metrics.metricNames();
-      const columns = names.map(() => new Array<number>(tasks.length));
-      tasks.forEach((t, j) => {
-        t.metrics.writeValues(nowMs, row);
-        for (let i = 0; i < columns.length; i++) columns[i]![j] = row[i]!;
-      });
-      names.forEach((n, i) => byName.set(n, columns[i]!));
+    for (const t of tasks) {
+      const names = t.metrics.metricNames();
+      t.metrics.writeValues(nowMs, row);
+      for (let i = 0; i < names.length; i++) {
+        const values = byName.get(names[i]!);
+        if (values === undefined) byName.set(names[i]!, [row[i]!]);
+        else values.push(row[i]!);
+      }
     }
     store.set(vertexId, byName);
   }
