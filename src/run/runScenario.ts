@@ -112,6 +112,7 @@ export class ScenarioRun {
       flinkVersion: scenario.flinkVersion,
       reconcileIntervalMs: scenario.reconcileIntervalMs,
       restart: scenario.restart,
+      upgradeMode: scenario.upgradeMode,
       ...(this.output.kind === "memory" ? {} : { logSink: this.sinks.sink("autoscaler.log") }),
       keepDecisions: this.output.kind === "memory",
       onDecision: (d) => {
