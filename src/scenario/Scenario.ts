@@ -39,7 +39,7 @@ export interface Scenario {
   /** Likely mistakes that are not errors (a key close to one the simulator reads), each `file: path: problem`. */
   readonly warnings: readonly string[];
   readonly restart: RestartSpec;
-  /** Checkpoints and restore of keyed state; undefined when no operator has state. */
+  /** Checkpoints and restore of keyed state; undefined when no operator has state and checkpointing is off. */
   readonly state: StateOptions | undefined;
   /** spec.job.upgradeMode (stateless by default): what a redeploy restores. */
   readonly upgradeMode: "stateless" | "savepoint" | "last-state";

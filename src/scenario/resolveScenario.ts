@@ -546,7 +546,7 @@ function keyedStateAt(
   return spec;
 }
 
-/** simulation.state with the Flink keys behind it; undefined when no operator has state. */
+/** simulation.state with the Flink keys behind it; undefined when no operator has state and checkpointing is off. */
 function resolveState(
   file: string,
   d: ScenarioDocument["simulation"]["state"],
@@ -558,6 +558,7 @@ function resolveState(
   const bandwidth = sizeAt(file, [...base, "downloadBandwidth"], d?.downloadBandwidth ?? DEFAULT_DOWNLOAD_BANDWIDTH);
   if (!(bandwidth > 0)) throw new ScenarioError(file, formatPath([...base, "downloadBandwidth"]), "must be greater than 0 (bytes per second per TaskManager, e.g. 150mb)");
   const checkpointDuration = d?.checkpointDuration === undefined ? DEFAULT_CHECKPOINT_DURATION : distributionAt(file, [...base, "checkpointDuration"], d.checkpointDuration);
-  if (!job.operators.some((o) => o.state !== undefined)) return undefined;
+  // Checkpoints matter without state too: 2.x rescales on them.
+  if (!job.operators.some((o) => o.state !== undefined) && checkpoints === null) return undefined;
   return { checkpoints, checkpointDuration, restoreMode: mode, bytesPerSecondPerTaskManager: bandwidth };
 }
