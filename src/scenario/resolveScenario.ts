@@ -33,6 +33,7 @@ import {
   type KeyedStateSpec,
   type StateOptions,
 } from "./runtimeVersion.ts";
+import { isSimulatedFlinkVersion, SIMULATED_FLINK_VERSIONS } from "../flink/versions.ts";
 import type { AdaptiveSchedulerSettings } from "../flink/restart/AdaptiveRescale.ts";
 import type { CheckpointSettings } from "../flink/state/CheckpointCoordinator.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
@@ -220,6 +221,12 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
   const fail = (path: readonly PropertyKey[], message: string): never => {
     throw new ScenarioError(file, formatPath(path), message);
   };
+
+  const version = doc.spec.flinkVersion;
+  if (version !== undefined && !isSimulatedFlinkVersion(version)) {
+    const known = /^v\d+_\d+$/.test(version) ? " (the operator's FlinkVersion enum may know it; the simulator does not model it)" : "";
+    fail(["spec", "flinkVersion"], `'${version}' is not a Flink version the simulator models${known}; valid: ${SIMULATED_FLINK_VERSIONS.join(", ")}`);
+  }
 
   const flinkConfiguration: Record<string, string> = {};
   for (const [k, v] of Object.entries(doc.spec.flinkConfiguration ?? {})) flinkConfiguration[k] = String(v);

@@ -56,7 +56,8 @@ const spec = z.strictObject({
   image: z.string().optional(),
   imagePullPolicy: z.string().optional(),
   serviceAccount: z.string().optional(),
-  flinkVersion: z.enum(FLINK_VERSIONS).optional(),
+  // Checked when resolved (resolveScenario): one line naming the versions the simulator models.
+  flinkVersion: z.string().optional(),
   mode: z.enum(["native", "standalone"]).optional(),
   ingress: anyObject.optional(),
   podTemplate: anyObject.optional(),
