@@ -421,10 +421,11 @@ export class FlinkOperator {
   /**
    * An in-place rescale on Flink 1.18's adaptive scheduler (flink-runtime
    * scheduler/adaptive/Executing#maybeRescale, WaitingForResources; release-1.18.1): the
-   * job keeps RUNNING at its old parallelism while new TaskManager pods start. It
-   * restarts as soon as the slots it has let its parallelism change
-   * (min-parallelism-increase 1, no cooldown before 1.19): at once for a scale-down,
-   * else when the first new slot arrives. After the cancel it waits for the desired slots,
+   * job keeps RUNNING at its old parallelism while new TaskManager pods start. When it
+   * restarts is the version's rescale gate (AdaptiveRescale.ts): on 1.18 as soon as the
+   * slots it has let its parallelism change (min-parallelism-increase 1): at once for a
+   * scale-down, else when the first new slot arrives; 1.19/1.20 after scaling-interval.min;
+   * 2.x on a checkpoint after the cooldown. After the cancel it waits for the desired slots,
    * at most resource-stabilization-timeout once it has sufficient ones, and runs with what
    * it has; slots arriving later restart it again. The job is RUNNING (a new timestamp)
    * when its tasks are deployed; they run after deploy and restore.
