@@ -128,6 +128,17 @@ const FACTS: readonly [string, string, string][] = [
   ["In-place rescale: the job runs on while pods start; new slots restart it at once (min-parallelism-increase 1, no cooldown); after the cancel it waits for the desired slots at most `resource-stabilization-timeout` (10 s) once sufficient", "flink-runtime `scheduler/adaptive/Executing#maybeRescale`, `WaitingForResources`, `AdaptiveScheduler#updateJobResourceRequirements`, `JobManagerOptions`", "Flink 1.18.1"],
   ["Metric history cleared on a new RUNNING timestamp; samples ignored for `stabilization.interval`; window full `metrics.window` after the first sample after it", "`ScalingMetricCollector#updateMetrics`", "operator 1.15.0"],
   ["Restart time used: the max tracked restart (whole seconds) of the kept scaling records, capped by `restart.time-tracking.limit`, else `restart.time`", "`ScalingTracking#getMaxRestartTimeOrDefault`, `JobAutoScalerImpl#runScalingLogic`", "operator 1.15.0"],
+  // Versions (spec.flinkVersion) and keyed state (#23 items 2, 4).
+  ["`spec.flinkVersion` values: the operator's `FlinkVersion` enum (v1_13 .. v2_4); the simulator models v1_13 .. v2_2 and rejects the others in one line", "flink-kubernetes-operator-api `api/spec/FlinkVersion`", "operator 1.15.0"],
+  ["In-place scaling needs Flink >= 1.18 (every later version included), the adaptive scheduler and `job.upgrade.inplace-scaling.enabled`", "`KubernetesOperatorConfigOptions` (`job.upgrade.inplace-scaling.enabled`: \"for Flink 1.18+\")", "operator 1.15.0"],
+  ["1.18: no `scaling-interval` keys; `min-parallelism-increase` (1): restart when a vertex shrinks or grows by at least it", "flink-core `JobManagerOptions`; flink-runtime `scheduler/adaptive/scalingpolicy/EnforceMinimalIncreaseRescalingController`", "Flink 1.18.1"],
+  ["1.19, 1.20 (FLIP-322): `Executing` rescales only after `scaling-interval.min` (30 s) since it was created (the last rescale); its constructor schedules a look at +30 s, a request inside the cooldown with no look pending schedules one `min` after the request; `scaling-interval.max` (no default) forces a rescale that long after a look that found none", "flink-runtime `scheduler/adaptive/Executing#rescaleWhenCooldownPeriodIsOver`, `#maybeRescale`, `#forceRescale`", "Flink 1.19 (the 1.19/1.20 form of Executing, read in the index without its commit; the keys' PR apache/flink#22985)"],
+  ["2.0, 2.1, 2.2 (FLIP-461, FLIP-472): `DefaultStateTransitionManager` phases Cooldown (`executing.cooldown-after-rescaling`, 30 s, from the Executing state's creation) -> Idling / Stabilizing -> Stabilized (`executing.resource-stabilization-timeout`, 60 s) -> Transitioning; a completed checkpoint triggers the rescale (desired resources while stabilizing, sufficient once stabilized), `rescale-trigger.max-delay` (checkpoint interval x (`max-checkpoint-failures` 2 + 1)) at the latest; `min-parallelism-increase` removed", "flink-runtime `scheduler/adaptive/DefaultStateTransitionManager`; FLINK-36015 and FLINK-35549 release notes", "Flink 2.x (a stored version with RescaleTimeline, i.e. after 2.2; the phases as in 2.0 per the release notes)"],
+  ["Periodic checkpoints start when the job is RUNNING, first after a random delay in [min-pause, interval], then at a fixed rate; declined while a task is not running", "flink-runtime `checkpoint/CheckpointCoordinator#getRandomInitDelay`, `#scheduleTriggerWithDelay`", "Flink 1.18.1"],
+  ["Key groups of subtask i: [ceil(i x maxP / p), floor(((i + 1) x maxP - 1) / p)]", "flink-runtime `state/KeyGroupRangeAssignment#computeKeyGroupRangeForOperatorIndex`", "Flink 1.18.1"],
+  ["Restore after a rescale: RocksDB incremental downloads each overlapping old handle whole, a full snapshot only the key groups in range; downloads use `state.backend.rocksdb.checkpoint.transfer.thread.num` (4) threads", "flink-statebackend-rocksdb `RocksDBIncrementalRestoreOperation#restoreWithRescaling`, `RocksDBOptions`", "Flink 1.18.1"],
+  ["The tracked restart runs from the scaling decision to the job's RUNNING timestamp, which comes before the tasks deploy and restore their state: restore time is not in it", "`ScalingTracking#recordRestartDurationIfTrackedAndParallelismMatches`, `ScalingMetricCollector#getJobRunningTs`", "operator 1.15.0"],
+  ["The TimerGauge double count (FLINK-35764) is fixed in apache/flink#25351 (merged September 2024, after 1.20.0); no 1.19 or 1.20 backport was found, so v1_x keeps it, v2_0 on does not", "flink-runtime `metrics/TimerGauge#markEnd`", "Flink 2.0"],
 ];
 
 function ablationRows(): string[] {
@@ -270,6 +281,15 @@ function render(): string {
     "  Beam SDK harness decodes, calls and encodes each element: lognormal(median 0.5 ms, p95 2 ms).",
     "  Against 2 s of sleep it changes nothing the autoscaler reads (see the ablation).",
     "- **Job start.** The simulation starts with the job RUNNING; the seed's log starts 17:17:32.",
+    "- **Restore bandwidth.** 150 MiB/s per TaskManager by default (`simulation.state.downloadBandwidth`):",
+    "  an assumption for S3-like storage (four transfer threads, each a GET stream of some tens of MB/s,",
+    "  bounded by the pod's network share); no per-file overhead, no local recovery, no CPU for the restore.",
+    "- **State growth.** An operator's state grows with the records its job vertex has read; it is spread",
+    "  evenly over the key groups; a checkpoint takes its drawn duration (default lognormal 1 s, p95 3 s),",
+    "  not one derived from the state.",
+    "- **2.x without checkpointing.** `rescale-trigger.max-delay` is taken as 0 (rescale once stabilizing",
+    "  with the desired resources); failed checkpoints are not modelled, so `max-checkpoint-failures` only",
+    "  sets the default delay.",
     "",
   ].join("\n");
 }

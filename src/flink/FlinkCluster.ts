@@ -19,6 +19,9 @@ import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
 import { FluidTask } from "./aggregate/FluidTask.ts";
+import { CheckpointCoordinator, type CheckpointSettings } from "./state/CheckpointCoordinator.ts";
+import { restoreBytesPerTaskManager, restoreTimeMs, stateBytes, type RestoreMode, type VertexStateSnapshot } from "./state/KeyedState.ts";
+import type { DistributionSpec } from "../engine/distributions.ts";
 
 /**
  * How tasks move records: one by one through buffers (`record`), or as flows per time
@@ -59,6 +62,20 @@ export interface ClusterOptions {
   readonly pythonBundle?: { readonly size: number; readonly timeMs: number };
   /** record (default) or aggregate; see `aggregateUnsupported` for what aggregate cannot run. */
   readonly execution?: ExecutionMode;
+  /** Checkpoints and state restore (absent: no checkpoints, restarts restore nothing the state model knows). */
+  readonly state?: StateOptions;
+}
+
+/** Checkpointing and restore settings of a cluster whose job has keyed state. */
+export interface StateOptions {
+  /** execution.checkpointing.interval / min-pause; null: checkpointing disabled. */
+  readonly checkpoints: CheckpointSettings | null;
+  /** How long a checkpoint takes, trigger to completion (ms). */
+  readonly checkpointDuration: DistributionSpec;
+  /** incremental (RocksDB incremental checkpoints) or full (heap, or RocksDB full). */
+  readonly restoreMode: RestoreMode;
+  /** Download bandwidth per TaskManager, bytes per second. */
+  readonly bytesPerSecondPerTaskManager: number;
 }
 
 /**
@@ -122,6 +139,8 @@ export class FlinkCluster {
   private tasksRunning = false;
   private taskStartEvent: ReturnType<Environment["schedule"]> | null = null;
   private readonly statusTimestamps = new Map<JobStatus, number>();
+  /** Periodic checkpoints, when execution.checkpointing.interval is set. */
+  readonly checkpoints: CheckpointCoordinator | null = null;
 
   constructor(
     private readonly env: Environment,
@@ -141,6 +160,11 @@ export class FlinkCluster {
       if (why !== null) throw new Error(`aggregate execution: ${why}`);
     }
     this.jobId = md5Hex(`job:${options.job.name}`);
+    const cp = options.state?.checkpoints;
+    if (cp != null) {
+      const duration = sampler(options.state!.checkpointDuration, streams.stream("checkpoint/duration"));
+      this.checkpoints = new CheckpointCoordinator(env, cp, streams.stream("checkpoint/initial-delay"), duration, () => this.allTasksRunning(), () => this.stateSnapshot());
+    }
     this.taskManagers = Math.ceil(this.slotsRequired() / options.slotsPerTaskManager);
   }
 
@@ -191,6 +215,7 @@ export class FlinkCluster {
     this.setStatus("CREATED");
     this.deploy();
     this.setStatus("RUNNING");
+    this.checkpoints?.startScheduler();
     this.startTasks();
     this.scheduleViewUpdates();
     for (const topic of this.topics.values()) topic.start(this.options.execution === "aggregate");
@@ -202,6 +227,7 @@ export class FlinkCluster {
    */
   cancelTasks(status: JobStatus): void {
     this.syncMetrics();
+    this.checkpoints?.stopScheduler();
     this.fluid?.stop();
     this.fluid = null;
     if (this.taskStartEvent !== null) this.env.cancel(this.taskStartEvent);
@@ -240,6 +266,7 @@ export class FlinkCluster {
     this.graph = buildJobGraph(this.options.job, { ...this.options.graph, parallelismOverrides: overrides });
     this.setStatus("CREATED");
     this.setStatus("RUNNING");
+    this.checkpoints?.startScheduler();
     if (taskStartMs <= 0) {
       this.deploy();
       this.startTasks();
@@ -251,6 +278,38 @@ export class FlinkCluster {
       this.deploy();
       this.startTasks();
     });
+  }
+
+  /** Whether any operator of the job has keyed state. */
+  hasState(): boolean {
+    return this.options.job.operators.some((op) => op.state !== undefined);
+  }
+
+  /** The keyed state of every stateful job vertex now (its operators' sizes summed), at the parallelism it runs with. */
+  stateSnapshot(): VertexStateSnapshot[] {
+    this.syncMetrics();
+    const out: VertexStateSnapshot[] = [];
+    for (const v of this.graph.vertices) {
+      const stateful = v.operators.filter((op) => op.state !== undefined);
+      if (stateful.length === 0) continue;
+      const retired = this.retired.get(v.id)?.recordsIn ?? 0;
+      let live = 0;
+      for (const t of this.subtasks.get(v.id) ?? []) live += v.isSource ? t.metrics.operators[0]!.numRecordsIn.count : t.metrics.numRecordsIn.count;
+      const bytes = stateful.reduce((sum, op) => sum + stateBytes(op.state!, retired + live), 0);
+      out.push({ vertexId: v.id, bytes, parallelism: v.parallelism, maxParallelism: v.maxParallelism });
+    }
+    return out;
+  }
+
+  /**
+   * How long restoring `snapshot` (default: the latest completed checkpoint; none: nothing
+   * to restore) takes at `parallelism`: the slowest TaskManager's download (KeyedState.ts).
+   */
+  restoreMs(parallelism: ReadonlyMap<string, number>, snapshot: readonly VertexStateSnapshot[] | null = this.checkpoints?.latest?.state ?? null): number {
+    const state = this.options.state;
+    if (state === undefined || snapshot === null || snapshot.length === 0) return 0;
+    const perTm = restoreBytesPerTaskManager(snapshot, parallelism, this.options.slotsPerTaskManager, state.restoreMode);
+    return restoreTimeMs(perTm, state.bytesPerSecondPerTaskManager);
   }
 
   private startTasks(): void {

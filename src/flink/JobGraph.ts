@@ -1,3 +1,4 @@
+import type { KeyedStateSpec } from "./state/KeyedState.ts";
 import { md5Hex } from "./md5.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
 import { computeDefaultMaxParallelism } from "./keyGroups.ts";
@@ -51,6 +52,8 @@ export interface OperatorSpec {
   readonly source: SourceSpec | undefined;
   /** Runs in a Python worker (PyFlink process mode), with this per-element runtime overhead (ms). */
   readonly python?: { readonly overhead: DistributionSpec } | undefined;
+  /** Keyed state held by this operator (restored after every restart), if any. */
+  readonly state?: KeyedStateSpec | undefined;
 }
 
 export interface EdgeSpec {

@@ -28,6 +28,8 @@ import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } fr
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 import type { TextSink } from "../record/TextSink.ts";
 import { decisionReason, type ExecutorRunTrace } from "./decisionReason.ts";
+import { createRescaleGate, enforceMinimalIncrease, FLINK_1_18_ADAPTIVE_SCHEDULER, type RescaleGate } from "../flink/restart/AdaptiveRescale.ts";
+import { isAtLeast } from "../flink/versions.ts";
 
 export interface OperatorOptions {
   readonly namespace: string;
@@ -40,6 +42,8 @@ export interface OperatorOptions {
   /** One reconcile's own duration (ms); the next reconcile comes an interval after it ends. Default 0. */
   readonly reconcileDuration?: DistributionSpec;
   readonly restart: RestartSpec;
+  /** spec.job.upgradeMode (stateless by default): what a redeploy restores. */
+  readonly upgradeMode?: "stateless" | "savepoint" | "last-state";
   /** Where the log goes as it is written; when absent it is kept in memory (`log.toText()`). */
   readonly logSink?: TextSink;
   /** Called with every decision as it is made; `decisions` keeps them all unless `keepDecisions` is false. */
@@ -144,10 +148,13 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
   }
 }
 
-/** Flink version v1_18 or later. */
+/**
+ * Flink version v1_18 or later (every version after it too: v1_19 ... v2_2): the operator's
+ * in-place scaling gate (KubernetesOperatorConfigOptions job.upgrade.inplace-scaling.enabled,
+ * "for Flink 1.18+", release-1.15.0). No spec.flinkVersion: redeploy, as before.
+ */
 function atLeast118(version: string | undefined): boolean {
-  const m = /^v(\d+)_(\d+)$/.exec(version ?? "");
-  return m !== null && (Number(m[1]) > 1 || Number(m[2]) >= 18);
+  return version !== undefined && isAtLeast(version, 1, 18);
 }
 
 /**
@@ -174,6 +181,10 @@ export class FlinkOperator {
   private releaseEvent: ReturnType<Environment["schedule"]> | null = null;
   /** spec.flinkConfiguration as entries, copied into each reconcile's Configuration. */
   private readonly configuration: ReadonlyMap<string, string>;
+  /** The adaptive scheduler's Executing state's rescale decisions (null while the job restarts). */
+  private gate: RescaleGate | null = null;
+  /** What the gate's transition does: restart the pending in-place rescale. */
+  private inPlaceTransition: (() => void) | null = null;
 
   constructor(
     private readonly env: Environment,
@@ -214,6 +225,8 @@ export class FlinkOperator {
   start(): void {
     for (const v of this.cluster.graph.vertices) this.target.set(v.id, v.parallelism);
     this.taskManagerTimeline.push([this.env.now, this.cluster.taskManagers]);
+    this.enterExecuting();
+    this.cluster.checkpoints?.onCompleted(() => this.gate?.onTrigger());
     const duration = sampler(this.options.reconcileDuration ?? { kind: "constant", value: 0 }, this.streams.stream("operator.reconcile"));
     const loop = () => {
       this.reconcile();
@@ -294,6 +307,50 @@ export class FlinkOperator {
     this.startRestart(wanted);
   }
 
+  /**
+   * The job runs (again): the adaptive scheduler is in a new Executing state, whose rescale
+   * gate follows the Flink version (AdaptiveRescale.ts). The previous one's timers die.
+   */
+  private enterExecuting(): void {
+    this.gate?.close();
+    const settings = this.options.restart.adaptiveScheduler ?? FLINK_1_18_ADAPTIVE_SCHEDULER;
+    const running = () => new Map(this.cluster.graph.vertices.map((v) => [v.id, v.parallelism]));
+    // What the slots at hand allow: with one slot sharing group, each vertex min(target, slots).
+    const achievable = (): Map<string, number> | null => {
+      const record = this.restart;
+      if (record === null || record.kind !== "in-place") return null;
+      const total = this.cluster.slotsTotal();
+      return new Map([...record.parallelism].map(([id, p]) => [id, Math.min(p, total)]));
+    };
+    const changes = (): boolean => {
+      const next = achievable();
+      const now = running();
+      return next !== null && [...next].some(([id, p]) => now.get(id) !== p);
+    };
+    this.gate = createRescaleGate(settings.policy, {
+      now: () => this.env.now,
+      schedule: (delayMs, action) => {
+        const handle = this.env.schedule(delayMs, action);
+        return () => this.env.cancel(handle);
+      },
+      shouldRescale: (force) => {
+        const next = achievable();
+        if (next === null) return false;
+        return force ? changes() : enforceMinimalIncrease(running(), next, settings.minParallelismIncrease);
+      },
+      hasSufficientResources: changes,
+      hasDesiredResources: () => {
+        const record = this.restart;
+        if (record === null || !changes()) return false;
+        return this.cluster.slotsTotal() >= Math.max(...record.parallelism.values());
+      },
+      transition: () => {
+        this.gate = null;
+        this.inPlaceTransition?.();
+      },
+    });
+  }
+
   private restartKind(): RestartKind {
     const conf = this.options.flinkConfiguration;
     const adaptive = conf["jobmanager.scheduler"]?.toLowerCase() === "adaptive";
@@ -339,8 +396,20 @@ export class FlinkOperator {
    */
   private redeploy(record: RestartRecord, neededTaskManagers: number): void {
     const plan = this.restartModel.planRedeploy();
+    if (this.cluster.hasState()) {
+      // What the new job restores (operator 1.15.0 upgrade modes): stateless nothing, savepoint
+      // the state at the stop (a savepoint is taken on the way down), last-state the latest checkpoint.
+      const mode = this.options.upgradeMode ?? "stateless";
+      const snapshot = mode === "stateless" ? null : mode === "savepoint" ? this.cluster.stateSnapshot() : undefined;
+      const ms = this.cluster.restoreMs(record.parallelism, snapshot);
+      plan.phases.forEach((p, i) => {
+        if (p.name === "restore") plan.phases[i] = { name: "restore", ms };
+      });
+    }
     record.plan.phases.push(...plan.phases);
     record.restarts = 1;
+    this.gate?.close();
+    this.gate = null;
     this.cluster.cancelTasks("CANCELLING");
     const phase = (name: string) => plan.phases.find((p) => p.name === name)?.ms ?? 0;
     const down = phase("shutdown");
@@ -353,6 +422,7 @@ export class FlinkOperator {
     this.env.schedule(scheduled, () => {
       this.cluster.setJobStatus("INITIALIZING");
       this.cluster.redeployJob(record.parallelism, untilTasksRun);
+      this.enterExecuting();
       this.finishRescale(record, neededTaskManagers, untilTasksRun);
     });
     this.env.schedule(scheduled + phase("podStart"), () => this.setTaskManagers(neededTaskManagers));
@@ -361,10 +431,11 @@ export class FlinkOperator {
   /**
    * An in-place rescale on Flink 1.18's adaptive scheduler (flink-runtime
    * scheduler/adaptive/Executing#maybeRescale, WaitingForResources; release-1.18.1): the
-   * job keeps RUNNING at its old parallelism while new TaskManager pods start. It
-   * restarts as soon as the slots it has let its parallelism change
-   * (min-parallelism-increase 1, no cooldown before 1.19): at once for a scale-down,
-   * else when the first new slot arrives. After the cancel it waits for the desired slots,
+   * job keeps RUNNING at its old parallelism while new TaskManager pods start. When it
+   * restarts is the version's rescale gate (AdaptiveRescale.ts): on 1.18 as soon as the
+   * slots it has let its parallelism change (min-parallelism-increase 1): at once for a
+   * scale-down, else when the first new slot arrives; 1.19/1.20 after scaling-interval.min;
+   * 2.x on a checkpoint after the cooldown. After the cancel it waits for the desired slots,
    * at most resource-stabilization-timeout once it has sufficient ones, and runs with what
    * it has; slots arriving later restart it again. The job is RUNNING (a new timestamp)
    * when its tasks are deployed; they run after deploy and restore.
@@ -377,17 +448,15 @@ export class FlinkOperator {
     let stabilizationEvent: ReturnType<Environment["schedule"]> | null = null;
     /** When the phase under way began: waiting for pods, then for resources. */
     let phaseMark = this.env.now;
-    const running = () => new Map(this.cluster.graph.vertices.map((v) => [v.id, v.parallelism]));
-    // What the slots at hand allow: with one slot sharing group, each vertex min(target, slots).
     const achievable = () => {
       const total = this.cluster.slotsTotal();
       return new Map([...record.parallelism].map(([id, p]) => [id, Math.min(p, total)]));
     };
     const differs = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) => [...a].some(([id, p]) => b.get(id) !== p);
 
-    const maybeRescale = () => {
+    // Executing -> Restarting: what the version's rescale gate triggers (1.18: at once).
+    const restart = () => {
       if (restarting || this.restart !== record) return;
-      if (!differs(achievable(), running())) return;
       restarting = true;
       record.restarts++;
       const cancel = this.restartModel.draw("in-place", "cancel", spec.inPlace.cancel);
@@ -399,6 +468,7 @@ export class FlinkOperator {
         waitForResources();
       });
     };
+    this.inPlaceTransition = restart;
     const waitForResources = () => {
       if (!restarting || waitingSince < 0) return;
       if (this.cluster.slotsTotal() >= slots) {
@@ -416,8 +486,11 @@ export class FlinkOperator {
       restarting = false;
       const parallelism = achievable();
       const deploy = this.restartModel.draw("in-place", "deploy", spec.inPlace.deploy);
-      const restore = this.restartModel.draw("in-place", "restore", spec.inPlace.restore);
+      // With keyed state, the restore is the download of the latest checkpoint's key groups.
+      const restore = this.cluster.hasState() ? this.cluster.restoreMs(parallelism) : this.restartModel.draw("in-place", "restore", spec.inPlace.restore);
+      if (this.cluster.hasState()) record.plan.phases.push({ name: "restore", ms: restore });
       this.cluster.redeployJob(parallelism, deploy + restore);
+      this.enterExecuting();
       if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers, deploy + restore);
     };
     for (let i = 0; i < newPods; i++) {
@@ -425,10 +498,11 @@ export class FlinkOperator {
       this.env.schedule(ms, () => {
         this.setTaskManagers(this.cluster.taskManagers + 1);
         if (restarting) waitForResources();
-        else maybeRescale();
+        else if (this.restart === record) this.gate?.onChange();
       });
     }
-    maybeRescale();
+    // The operator's resource-requirements update (Executing#onNewResourceRequirements).
+    this.gate?.onChange();
   }
 
   /**

@@ -113,6 +113,7 @@ export class ScenarioRun {
       reconcileIntervalMs: scenario.reconcileIntervalMs,
       reconcileDuration: scenario.reconcileDuration,
       restart: scenario.restart,
+      upgradeMode: scenario.upgradeMode,
       ...(this.output.kind === "memory" ? {} : { logSink: this.sinks.sink("autoscaler.log") }),
       keepDecisions: this.output.kind === "memory",
       onDecision: (d) => {

@@ -4,7 +4,7 @@ import type { JobSpec } from "../flink/JobGraph.ts";
 import type { RestartSpec } from "../flink/restart/RestartModel.ts";
 import type { TimerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { ExecutionSetting } from "./executionMode.ts";
-import type { ExecutionMode } from "../flink/FlinkCluster.ts";
+import type { ExecutionMode, StateOptions } from "../flink/FlinkCluster.ts";
 
 /** A validated scenario, resolved to the units and types the simulation uses. */
 export interface Scenario {
@@ -42,6 +42,10 @@ export interface Scenario {
   /** Likely mistakes that are not errors (a key close to one the simulator reads), each `file: path: problem`. */
   readonly warnings: readonly string[];
   readonly restart: RestartSpec;
+  /** Checkpoints and restore of keyed state; undefined when no operator has state and checkpointing is off. */
+  readonly state: StateOptions | undefined;
+  /** spec.job.upgradeMode (stateless by default): what a redeploy restores. */
+  readonly upgradeMode: "stateless" | "savepoint" | "last-state";
 }
 
 /** Values from the command line that replace the file's. */

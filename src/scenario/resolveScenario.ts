@@ -21,11 +21,26 @@ import { resolveExecution, type ExecutionSetting } from "./executionMode.ts";
 import type { ExecutionMode } from "../flink/FlinkCluster.ts";
 import { scenarioName, type ScenarioFiles } from "./ScenarioFiles.ts";
 import type { Scenario, ScenarioOverrides } from "./Scenario.ts";
+import {
+  adaptiveSchedulerSettings,
+  checkpointSettings,
+  DEFAULT_CHECKPOINT_DURATION,
+  DEFAULT_DOWNLOAD_BANDWIDTH,
+  MemorySizeFormatError as SizeError,
+  restoreMode,
+  sizeOf,
+  submissionStabilizationKeys,
+  type KeyedStateSpec,
+  type StateOptions,
+} from "./runtimeVersion.ts";
+import { isSimulatedFlinkVersion, SIMULATED_FLINK_VERSIONS } from "../flink/versions.ts";
+import type { AdaptiveSchedulerSettings } from "../flink/restart/AdaptiveRescale.ts";
+import type { CheckpointSettings } from "../flink/state/CheckpointCoordinator.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
 const DURATION_KEYS = new Set([
   "duration", "sampleInterval", "period", "over", "start", "at", "interval", "cost", "overhead",
   "value", "min", "max", "mean", "stddev", "median", "p95",
-  "cancel", "podStart", "restore", "deploy", "shutdown", "jobManagerStart", "timerGaugeSpan",
+  "cancel", "podStart", "restore", "deploy", "shutdown", "jobManagerStart", "timerGaugeSpan", "checkpointDuration",
 ]);
 
 /**
@@ -38,6 +53,8 @@ function bareNumberDurations(sim: unknown, path: PropertyKey[] = []): { path: Pr
   const out: { path: PropertyKey[]; value: number }[] = [];
   const isLoad = path[path.length - 1] === "load";
   const isNoise = path[path.length - 1] === "noise";
+  // An operator's state holds sizes (max is bytes, not ms).
+  if (path[path.length - 1] === "state" && path[path.length - 3] === "operators") return [];
   for (const [key, value] of Object.entries(sim as Record<string, unknown>)) {
     const here = [...path, Array.isArray(sim) ? Number(key) : key];
     if (typeof value === "number") {
@@ -217,6 +234,12 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     throw new ScenarioError(file, formatPath(path), message);
   };
 
+  const version = doc.spec.flinkVersion;
+  if (version !== undefined && !isSimulatedFlinkVersion(version)) {
+    const known = /^v\d+_\d+$/.test(version) ? " (the operator's FlinkVersion enum may know it; the simulator does not model it)" : "";
+    fail(["spec", "flinkVersion"], `'${version}' is not a Flink version the simulator models${known}; valid: ${SIMULATED_FLINK_VERSIONS.join(", ")}`);
+  }
+
   const flinkConfiguration: Record<string, string> = {};
   for (const [k, v] of Object.entries(doc.spec.flinkConfiguration ?? {})) flinkConfiguration[k] = String(v);
   for (const [k, v] of Object.entries(flinkKeys(overrides.set))) flinkConfiguration[k] = v;
@@ -275,11 +298,18 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
   let reconcileIntervalMs = HELM_CHART_RECONCILE_INTERVAL_MS;
   let taskManagerIdleTimeoutMs = DEFAULT_RESTART_SPEC.taskManagerIdleTimeoutMs;
   let resourceStabilizationTimeoutMs = DEFAULT_RESTART_SPEC.resourceStabilizationTimeoutMs;
+  let checkpoints: CheckpointSettings | null = null;
+  let adaptiveScheduler: AdaptiveSchedulerSettings | undefined;
+  let stateRestoreMode: "incremental" | "full" = "full";
   try {
     const r = new FlinkConfigReader(flinkConfiguration);
     reconcileIntervalMs = r.duration("kubernetes.operator.reconcile.interval") ?? reconcileIntervalMs;
     taskManagerIdleTimeoutMs = r.duration("resourcemanager.taskmanager-timeout") ?? taskManagerIdleTimeoutMs;
-    resourceStabilizationTimeoutMs = r.duration("jobmanager.adaptive-scheduler.resource-stabilization-timeout") ?? resourceStabilizationTimeoutMs;
+    const [stabilizationKey, ...stabilizationFallbacks] = submissionStabilizationKeys(doc.spec.flinkVersion);
+    resourceStabilizationTimeoutMs = r.duration(stabilizationKey!, ...stabilizationFallbacks) ?? resourceStabilizationTimeoutMs;
+    checkpoints = checkpointSettings(flinkConfiguration);
+    adaptiveScheduler = adaptiveSchedulerSettings(doc.spec.flinkVersion, flinkConfiguration, checkpoints?.intervalMs ?? null);
+    stateRestoreMode = restoreMode(doc.spec.flinkVersion, flinkConfiguration);
     // The autoscaler's memory checks read it as Flink's MemorySize: fail here, not mid-run.
     r.memorySize("taskmanager.memory.process.size");
   } catch (e) {
@@ -308,9 +338,11 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     },
     taskManagerIdleTimeoutMs,
     resourceStabilizationTimeoutMs,
+    ...(adaptiveScheduler !== undefined ? { adaptiveScheduler } : {}),
   };
 
   const job = resolveJob(file, doc, cluster, fail, files);
+  const state = resolveState(file, sim.state, job, checkpoints, stateRestoreMode);
   const executionSetting: ExecutionSetting = sim.execution ?? "auto";
   let execution: ExecutionMode = "record";
   try {
@@ -339,6 +371,8 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     reconcileIntervalMs,
     reconcileDuration: sim.operator?.reconcileDuration === undefined ? DEFAULT_RECONCILE_DURATION : distributionAt(file, ["simulation", "operator", "reconcileDuration"], sim.operator.reconcileDuration),
     restart,
+    state,
+    upgradeMode: doc.spec.job?.upgradeMode ?? "stateless",
     timerGauge: timerGaugeOverrides(file, sim.flinkMetrics),
     fetcherServesPreviousFetch: sim.flinkMetrics?.fetcherServesPreviousFetch ?? true,
     warnings,
@@ -424,7 +458,9 @@ function resolveJob(
     if (maxParallelism === undefined && parallelism > computeDefaultMaxParallelism(parallelism)) {
       fail([...path, "parallelism"], "is above the largest max parallelism Flink allows (32768)");
     }
+    const state = o.state === undefined ? undefined : keyedStateAt(file, [...path, "state"], o.state, o.id, kind, edges, fail);
     return {
+      ...(state !== undefined ? { state } : {}),
       id: o.id,
       name: o.name ?? o.id,
       kind,
@@ -488,4 +524,61 @@ function findCycle(ids: readonly string[], edges: readonly EdgeSpec[]): string[]
     if (c !== undefined) return c;
   }
   return undefined;
+}
+
+function sizeAt(file: string, path: readonly PropertyKey[], value: string | number): number {
+  let bytes: number;
+  try {
+    bytes = sizeOf(value);
+  } catch (e) {
+    if (e instanceof SizeError) throw new ScenarioError(file, formatPath(path), e.message);
+    throw e;
+  }
+  if (!(bytes >= 0)) throw new ScenarioError(file, formatPath(path), `must not be negative, got ${value}`);
+  return bytes;
+}
+
+/** simulation.job.operators[i].state: keyed state needs a HASH input (keyBy); keys default to that edge's key count. */
+function keyedStateAt(
+  file: string,
+  path: readonly PropertyKey[],
+  d: NonNullable<ScenarioDocument["simulation"]["job"]["operators"][number]["state"]>,
+  id: string,
+  kind: string,
+  edges: readonly EdgeSpec[],
+  fail: (path: readonly PropertyKey[], message: string) => never,
+): KeyedStateSpec {
+  const keyed = edges.find((e) => e.to === id && e.shipStrategy === "HASH");
+  if (kind === "source" || keyed === undefined) fail(path, `keyed state needs a HASH input edge into '${id}' (a keyBy)`);
+  if (d.bytesPerKey === undefined && d.bytesPerRecord === undefined && d.initial === undefined) {
+    fail(path, "give its size: bytesPerKey (with keys), bytesPerRecord (growth) or initial");
+  }
+  const keys = d.keys ?? keyed!.keys?.count;
+  if (d.bytesPerKey !== undefined && keys === undefined) fail([...path, "keys"], "bytesPerKey needs a key count: keys here, or keys.count on the HASH edge");
+  const spec: KeyedStateSpec = {
+    bytesPerKey: d.bytesPerKey === undefined ? 0 : sizeAt(file, [...path, "bytesPerKey"], d.bytesPerKey),
+    keys: d.bytesPerKey === undefined ? 0 : keys!,
+    bytesPerRecord: d.bytesPerRecord === undefined ? 0 : sizeAt(file, [...path, "bytesPerRecord"], d.bytesPerRecord),
+    initialBytes: d.initial === undefined ? 0 : sizeAt(file, [...path, "initial"], d.initial),
+    maxBytes: d.max === undefined ? Infinity : sizeAt(file, [...path, "max"], d.max),
+  };
+  if (spec.maxBytes === 0) fail([...path, "max"], "must be greater than 0 (leave it out for no cap)");
+  return spec;
+}
+
+/** simulation.state with the Flink keys behind it; undefined when no operator has state and checkpointing is off. */
+function resolveState(
+  file: string,
+  d: ScenarioDocument["simulation"]["state"],
+  job: JobSpec,
+  checkpoints: CheckpointSettings | null,
+  mode: "incremental" | "full",
+): StateOptions | undefined {
+  const base = ["simulation", "state"];
+  const bandwidth = sizeAt(file, [...base, "downloadBandwidth"], d?.downloadBandwidth ?? DEFAULT_DOWNLOAD_BANDWIDTH);
+  if (!(bandwidth > 0)) throw new ScenarioError(file, formatPath([...base, "downloadBandwidth"]), "must be greater than 0 (bytes per second per TaskManager, e.g. 150mb)");
+  const checkpointDuration = d?.checkpointDuration === undefined ? DEFAULT_CHECKPOINT_DURATION : distributionAt(file, [...base, "checkpointDuration"], d.checkpointDuration);
+  // Checkpoints matter without state too: 2.x rescales on them.
+  if (!job.operators.some((o) => o.state !== undefined) && checkpoints === null) return undefined;
+  return { checkpoints, checkpointDuration, restoreMode: mode, bytesPerSecondPerTaskManager: bandwidth };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SHIP_STRATEGIES } from "../flink/partitioners.ts";
+import { SIMULATED_FLINK_VERSIONS } from "../flink/versions.ts";
 
 /**
  * The scenario file's shape: a FlinkDeployment (flink.apache.org/v1beta1, with the
@@ -48,15 +49,15 @@ const job = z.strictObject({
   autoscalerResetNonce: z.number().int().optional(),
 });
 
-export const FLINK_VERSIONS = [
-  "v1_13", "v1_14", "v1_15", "v1_16", "v1_17", "v1_18", "v1_19", "v1_20", "v2_0", "v2_1",
-] as const;
+/** The spec.flinkVersion values the simulator models (src/flink/versions.ts); any other is an error listing these. */
+export const FLINK_VERSIONS = SIMULATED_FLINK_VERSIONS;
 
 const spec = z.strictObject({
   image: z.string().optional(),
   imagePullPolicy: z.string().optional(),
   serviceAccount: z.string().optional(),
-  flinkVersion: z.enum(FLINK_VERSIONS).optional(),
+  // Checked when resolved (resolveScenario): one line naming the versions the simulator models.
+  flinkVersion: z.string().optional(),
   mode: z.enum(["native", "standalone"]).optional(),
   ingress: anyObject.optional(),
   podTemplate: anyObject.optional(),
@@ -129,6 +130,19 @@ const kafka = z.strictObject({
 
 const source = z.discriminatedUnion("connector", [datagen, datastreamDatagen, kafka]);
 
+/**
+ * An operator's keyed state: bytes per key x keys (keys default to the keys of its HASH
+ * input edge), an initial size, growth per record its vertex reads, capped at max.
+ * Sizes in Flink's memory syntax (`1kb`, `20gb`) or bytes.
+ */
+const keyedState = z.strictObject({
+  bytesPerKey: quantity.optional(),
+  keys: z.number().int().positive().optional(),
+  bytesPerRecord: quantity.optional(),
+  initial: quantity.optional(),
+  max: quantity.optional(),
+});
+
 const operator = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
@@ -142,6 +156,8 @@ const operator = z.strictObject({
   source: source.optional(),
   /** Runs in Python (PyFlink, process mode): true, or the per-element runtime overhead. */
   python: z.union([z.boolean(), z.strictObject({ overhead: distribution })]).optional(),
+  /** Keyed state (checkpointed, restored after each restart). */
+  state: keyedState.optional(),
 });
 
 const edge = z.strictObject({
@@ -194,6 +210,8 @@ const simulation = z.strictObject({
   flinkMetrics: z
     .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })
     .optional(),
+  /** Restoring keyed state: download bandwidth per TaskManager (a size per second) and checkpoint duration. */
+  state: z.strictObject({ downloadBandwidth: quantity.optional(), checkpointDuration: distribution.optional() }).optional(),
   job: z.strictObject({
     name: z.string().min(1).optional(),
     operators: z.array(operator).min(1),

@@ -1,4 +1,5 @@
 import { sampler, type DistributionSpec, type Sampler } from "../../engine/distributions.ts";
+import type { AdaptiveSchedulerSettings } from "./AdaptiveRescale.ts";
 import type { RandomStreams } from "../../engine/random.ts";
 
 /** How long each phase of a rescale takes; every phase is a seeded distribution (ms). */
@@ -24,6 +25,12 @@ export interface RestartSpec {
   };
   /** resourcemanager.taskmanager-timeout: an idle TaskManager is released after this long. */
   readonly taskManagerIdleTimeoutMs: number;
+  /**
+   * When the adaptive scheduler restarts a running job for a rescale, by Flink version
+   * (AdaptiveRescale.ts); absent: 1.18's (at once). With keyed state, the restore phases
+   * above are replaced by the state's download (src/flink/state/KeyedState.ts).
+   */
+  readonly adaptiveScheduler?: AdaptiveSchedulerSettings;
 }
 
 const ln = (medianMs: number, p95Ms: number): DistributionSpec => ({ kind: "lognormal", median: medianMs, p95: p95Ms });
