@@ -18,5 +18,6 @@ export function clusterOptionsOf(scenario: Scenario): ClusterOptions {
     timerGauge: { ...timerGaugeSemantics(scenario.flinkVersion), ...scenario.timerGauge },
     pythonBundle: cluster.pythonBundle,
     execution: scenario.execution,
+    cpu: scenario.cpu,
   };
 }

@@ -22,6 +22,8 @@ import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
 import { applyDocumentPaths, flagConflict, flinkKeys, tracedToSet } from "./overrides.ts";
 import { resolveExecution, type ExecutionSetting } from "./executionMode.ts";
 import type { ExecutionMode } from "../flink/FlinkCluster.ts";
+import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
+import { CpuSettingError, readTaskManagerCpu } from "./taskManagerCpu.ts";
 
 /** A validated scenario, resolved to the units and types the simulation uses. */
 export interface Scenario {
@@ -57,6 +59,8 @@ export interface Scenario {
   /** Likely mistakes that are not errors (a key close to one the simulator reads), each `file: path: problem`. */
   readonly warnings: readonly string[];
   readonly restart: RestartSpec;
+  /** The TaskManager pods' CPU request and limit, and the nodes they run on (taskManagerCpu.ts). */
+  readonly cpu: TaskManagerCpu;
 }
 
 /** Values from the command line that replace the file's. */
@@ -575,6 +579,13 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
   };
 
   const job = resolveJob(file, doc, cluster, fail);
+  let cpu: TaskManagerCpu = { requestCores: 1, limitCores: 1 };
+  try {
+    cpu = readTaskManagerCpu(flinkConfiguration, doc.spec.taskManager?.resource?.cpu, cluster.slotsPerTaskManager, sim.cluster?.nodes);
+  } catch (e) {
+    if (!(e instanceof CpuSettingError)) throw e;
+    throw new ScenarioError(file, configPath(e.key), e.problem);
+  }
   const executionSetting: ExecutionSetting = sim.execution ?? "auto";
   let execution: ExecutionMode = "record";
   try {
@@ -602,6 +613,7 @@ function resolve(file: string, doc: ScenarioDocument, overrides: ScenarioOverrid
     job,
     reconcileIntervalMs,
     restart,
+    cpu,
     timerGauge: timerGaugeOverrides(file, sim.flinkMetrics),
     fetcherServesPreviousFetch: sim.flinkMetrics?.fetcherServesPreviousFetch ?? true,
     warnings,
@@ -696,6 +708,7 @@ function resolveJob(
       maxParallelism: o.maxParallelism,
       chaining: o.chaining ?? true,
       vertexId: o.vertexId,
+      cpuShare: o.cpuShare ?? 1,
       source: o.source === undefined ? undefined : sourceAt(file, [...path, "source"], o.source),
       python:
         o.python === undefined || o.python === false

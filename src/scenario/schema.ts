@@ -142,6 +142,8 @@ const operator = z.strictObject({
   source: source.optional(),
   /** Runs in Python (PyFlink, process mode): true, or the per-element runtime overhead. */
   python: z.union([z.boolean(), z.strictObject({ overhead: distribution })]).optional(),
+  /** The share of the cost spent on a CPU, 0..1 (1: ordinary code; 0: waiting, e.g. time.sleep). */
+  cpuShare: z.number().min(0).max(1).optional(),
 });
 
 const edge = z.strictObject({
@@ -178,7 +180,13 @@ const variant = z.strictObject({
   restart: restart.optional(),
 });
 
+/** The Kubernetes nodes the TaskManager pods share (optional: without, only each pod's limit counts). */
+const cluster = z.strictObject({
+  nodes: z.strictObject({ count: z.number().int().positive(), cores: z.number().positive() }).optional(),
+});
+
 const simulation = z.strictObject({
+  cluster: cluster.optional(),
   restart: restart.optional(),
   variants: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a variant name is letters, digits, '-' and '_'"), variant).optional(),
   duration: duration.optional(),
