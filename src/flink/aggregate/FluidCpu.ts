@@ -1,14 +1,33 @@
-import { fairLevel, speedAt, taskManagerAllocations, type TaskManagerCpu } from "../cpu/TaskManagerCpu.ts";
+import { taskManagerAllocations, type TaskManagerCpu } from "../cpu/TaskManagerCpu.ts";
 
 /**
- * The TaskManagers' CPUs in the aggregate mode: per slice, the CPU time the tasks of a
- * TaskManager would use is set against what the TaskManager gets (its limit, and a fair
- * share of a saturated node); when it does not fit, the cores are shared max-min fairly
- * among the tasks' threads (as in record mode's CpuScheduler) and a task above the level
- * runs at speed level / share for the whole slice: its capacity falls to what that speed
- * allows, and its busy time is its records' cost stretched by the same speed (a task
- * waiting for a CPU is busy). Tasks below the level run at full speed: the fluid model has
- * no moments of contention below saturation, which record mode has.
+ * The level `f` (0..1] at which sum over threads of share x min(runnable, f x sliceMs)
+ * equals `cpuMs`: under a CFS quota every thread runs at full speed while the container
+ * has quota left, so a thread that would be runnable longer than the unthrottled part of
+ * the slice gets that part, the others all they need. Infinity when everything fits.
+ */
+function unthrottledShare(runnable: readonly number[], share: readonly number[], cpuMs: number, sliceMs: number): number {
+  const order = runnable.map((_, i) => i).sort((a, b) => runnable[a]! - runnable[b]!);
+  let weight = 0;
+  for (const i of order) weight += share[i]!;
+  let left = cpuMs;
+  for (const i of order) {
+    const level = left / weight;
+    if (runnable[i]! >= level) return level / sliceMs;
+    left -= share[i]! * runnable[i]!;
+    weight -= share[i]!;
+  }
+  return Infinity;
+}
+
+/**
+ * The TaskManagers' CPUs in the aggregate mode, the slice's counterpart of record mode's
+ * CpuScheduler: the CPU time a TaskManager's tasks would use in the slice is set against
+ * what it gets (limit x slice, less on a saturated node: its fair share of the node's
+ * cores). When it does not fit, the quota runs out a fraction f into the slice (see
+ * unthrottledShare): a task that needs more than that runs at speed f, its capacity falls
+ * to what it does in f of the slice, and its busy time is its records' cost stretched by
+ * 1/f (waiting for the CPU mid-record is busy). Tasks that need less run at full speed.
  */
 export class FluidCpu {
   private readonly taskManagers: number;
@@ -18,7 +37,6 @@ export class FluidCpu {
   private readonly members: number[][];
 
   constructor(
-    /** Per task: its TaskManager. */
     taskManagerOf: Int32Array,
     /** Per task: the CPU share of its chain's cost (cost-weighted cpuShare). */
     private readonly share: Float64Array,
@@ -43,28 +61,29 @@ export class FluidCpu {
    */
   constrain(sliceMs: number, processed: Float64Array, available: Float64Array, costMs: Float64Array, capacity: Float64Array, nominal: Float64Array): boolean {
     const { demand, members, share, speed } = this;
+    // Nominal busy ms each task wants; a task the CPU held back asks for what it could do at full speed.
+    const runnable = (t: number): number => (speed[t]! < 1 ? Math.min(nominal[t]!, available[t]!) : processed[t]!) * costMs[t]!;
     demand.fill(0);
-    // A task the CPU held back asks for what it could do at full speed.
-    const want = (t: number): number => (speed[t]! < 1 ? Math.min(nominal[t]!, available[t]!) : processed[t]!);
-    for (let p = 0; p < this.taskManagers; p++) for (const t of members[p]!) demand[p]! += (share[t]! * want(t) * costMs[t]!) / sliceMs;
+    for (let p = 0; p < this.taskManagers; p++) for (const t of members[p]!) demand[p]! += (share[t]! * runnable(t)) / sliceMs;
     const allocation = taskManagerAllocations(demand, this.cpu);
     let changed = false;
     for (let p = 0; p < this.taskManagers; p++) {
       const list = members[p]!;
       if (list.length === 0) continue;
-      const level = fairLevel(
-        list.map((t) => (share[t]! * want(t) * costMs[t]!) / sliceMs),
-        allocation[p]!,
+      const busy = list.map(runnable);
+      const f = unthrottledShare(
+        busy,
+        list.map((t) => share[t]!),
+        allocation[p]! * sliceMs,
+        sliceMs,
       );
-      for (const t of list) {
-        // The thread's use at full speed is share x (its busy fraction); above the level it is slowed.
-        const use = (share[t]! * want(t) * costMs[t]!) / sliceMs;
-        const s = use <= level ? 1 : speedAt(share[t]!, level);
-        if (s === speed[t]) continue;
+      list.forEach((t, k) => {
+        const s = busy[k]! <= f * sliceMs ? 1 : f;
+        if (s === speed[t]) return;
         speed[t] = s;
-        capacity[t] = s >= 1 ? nominal[t]! : Math.min(nominal[t]!, (level * sliceMs) / (share[t]! * costMs[t]!));
+        capacity[t] = s >= 1 ? nominal[t]! : Math.min(nominal[t]!, (f * sliceMs) / costMs[t]!);
         changed = true;
-      }
+      });
     }
     return changed;
   }
