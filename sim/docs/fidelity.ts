@@ -127,6 +127,9 @@ const FACTS: readonly [string, string, string][] = [
   ["In-place rescale: the job runs on while pods start; new slots restart it at once (min-parallelism-increase 1, no cooldown); after the cancel it waits for the desired slots at most `resource-stabilization-timeout` (10 s) once sufficient", "flink-runtime `scheduler/adaptive/Executing#maybeRescale`, `WaitingForResources`, `AdaptiveScheduler#updateJobResourceRequirements`, `JobManagerOptions`", "Flink 1.18.1"],
   ["Metric history cleared on a new RUNNING timestamp; samples ignored for `stabilization.interval`; window full `metrics.window` after the first sample after it", "`ScalingMetricCollector#updateMetrics`", "operator 1.15.0"],
   ["Restart time used: the max tracked restart (whole seconds) of the kept scaling records, capped by `restart.time-tracking.limit`, else `restart.time`", "`ScalingTracking#getMaxRestartTimeOrDefault`, `JobAutoScalerImpl#runScalingLogic`", "operator 1.15.0"],
+  ["A TaskManager's CPU: the operator writes `spec.taskManager.resource.cpu` to `kubernetes.taskmanager.cpu.amount` (and `kubernetes.taskmanager.cpu` before Flink 1.17); Flink takes `taskmanager.cpu.cores`, else that key if > 0, else the slot count; the pod requests it and is limited to cpu x `kubernetes.taskmanager.cpu.limit-factor` (default 1, at least 1); the limit (CFS quota per 100 ms period) is what its threads can use", "operator `config/FlinkConfigBuilder#configureCpu`; flink-kubernetes `KubernetesConfigOptions`, `entrypoint/KubernetesWorkerResourceSpecFactory#getDefaultCpus`, `kubeclient/decorators/InitTaskManagerDecorator`, `kubeclient/parameters/KubernetesTaskManagerParameters#getTaskManagerCPULimitFactor`, `utils/KubernetesUtils#getResourceRequirements`; flink-runtime `clusterframework/TaskExecutorProcessUtils#getCpuCoresWithFallback`", "operator 1.15.0, Flink 1.18.1"],
+  ["Slot sharing (one group): subtask i of every vertex shares execution slot i; slots are handed out in the free-slot order (here TaskManager by TaskManager)", "flink-runtime `scheduler/adaptive/allocator/DefaultSlotAssigner#createExecutionSlotSharingGroups`, `SlotSharingSlotAllocator`", "Flink 1.18.1"],
+  ["An ineffective scale-up (actual increase of the true processing rate below `scaling.effectiveness.threshold` x the expected one) raises INEFFECTIVESCALING; with `scaling.effectiveness.detection.enabled` it blocks the next scale-up", "flink-autoscaler `JobVertexScaler#detectIneffectiveScaleUp`", "operator 1.15.0"],
 ];
 
 function ablationRows(): string[] {
@@ -268,6 +271,12 @@ function render(): string {
     "- **Python per-element overhead.** `time.sleep(2)` overshoots by the kernel's timer slack and the",
     "  Beam SDK harness decodes, calls and encodes each element: lognormal(median 0.5 ms, p95 2 ms).",
     "  Against 2 s of sleep it changes nothing the autoscaler reads (see the ablation).",
+    "- **CPU sharing.** Within a TaskManager, CFS bandwidth control: its threads (task threads, a",
+    "  Python worker) run at full speed until the period's quota (limit x 100 ms) is used, then wait for",
+    "  the next period; waiting mid-record is busy time. An operator's `cpuShare` (default 1) says how",
+    "  much of its cost is CPU (the seed's `time.sleep(2)` map: 0, so its 0.5-CPU pods never limit it).",
+    "  Nodes (optional) are shared fairly among their pods at each moment; pods go to the least",
+    "  allocated node (round robin for identical pods), ties to the lowest index; no Pending pods.",
     "- **Job start.** The simulation starts with the job RUNNING; the seed's log starts 17:17:32.",
     "",
   ].join("\n");
