@@ -143,7 +143,7 @@ const operator = z.strictObject({
   /** Runs in Python (PyFlink, process mode): true, or the per-element runtime overhead. */
   python: z.union([z.boolean(), z.strictObject({ overhead: distribution })]).optional(),
   /** The share of the cost spent on a CPU, 0..1 (1: ordinary code; 0: waiting, e.g. time.sleep). */
-  cpuShare: z.number().min(0).max(1).optional(),
+  cpuShare: z.number().min(0).max(1, "must be at most 1 (the share of the cost spent on a CPU: 0 for a sleep, 1 for plain code)").optional(),
 });
 
 const edge = z.strictObject({

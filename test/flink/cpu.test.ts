@@ -152,3 +152,27 @@ describe("record and aggregate modes", () => {
     }
   });
 });
+
+describe("cpuShare and nodes in a scenario", () => {
+  const bad = (edit: (d: Record<string, unknown>) => void): string => {
+    try {
+      seedScenarioWith((d) => edit(d as unknown as Record<string, unknown>));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      return (e as ScenarioError).message;
+    }
+    throw new Error("no error");
+  };
+
+  it("refuses a cpuShare outside 0..1 and nodes without cores, naming the field", () => {
+    expect(bad((d) => ((d as { simulation: { job: { operators: Record<string, unknown>[] } } }).simulation.job.operators[1]!.cpuShare = 1.5))).toBe(
+      "test.yaml: simulation.job.operators[1].cpuShare: must be at most 1 (the share of the cost spent on a CPU: 0 for a sleep, 1 for plain code)",
+    );
+    expect(bad((d) => ((d as { simulation: Record<string, unknown> }).simulation.cluster = { nodes: { count: 1, cores: 0 } }))).toBe("test.yaml: simulation.cluster.nodes.cores: must be greater than 0, got number 0");
+  });
+
+  it("reads simulation.cluster.nodes into the TaskManagers' CPU", () => {
+    const s = seedScenarioWith((d) => ((d as unknown as { simulation: Record<string, unknown> }).simulation.cluster = { nodes: { count: 2, cores: 4 } }));
+    expect(s.cpu).toEqual({ requestCores: 0.5, limitCores: 0.5, nodes: { count: 2, cores: 4 } });
+  });
+});
