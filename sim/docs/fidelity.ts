@@ -139,6 +139,9 @@ const FACTS: readonly [string, string, string][] = [
   ["Restore after a rescale: RocksDB incremental downloads each overlapping old handle whole, a full snapshot only the key groups in range; downloads use `state.backend.rocksdb.checkpoint.transfer.thread.num` (4) threads", "flink-statebackend-rocksdb `RocksDBIncrementalRestoreOperation#restoreWithRescaling`, `RocksDBOptions`", "Flink 1.18.1"],
   ["The tracked restart runs from the scaling decision to the job's RUNNING timestamp, which comes before the tasks deploy and restore their state: restore time is not in it", "`ScalingTracking#recordRestartDurationIfTrackedAndParallelismMatches`, `ScalingMetricCollector#getJobRunningTs`", "operator 1.15.0"],
   ["The TimerGauge double count (FLINK-35764) is fixed in apache/flink#25351 (merged September 2024, after 1.20.0); no 1.19 or 1.20 backport was found, so v1_x keeps it, v2_0 on does not", "flink-runtime `metrics/TimerGauge#markEnd`", "Flink 2.0"],
+  ["A TaskManager's CPU: the operator writes `spec.taskManager.resource.cpu` to `kubernetes.taskmanager.cpu.amount` (and `kubernetes.taskmanager.cpu` before Flink 1.17); Flink takes `taskmanager.cpu.cores`, else that key if > 0, else the slot count; the pod requests it and is limited to cpu x `kubernetes.taskmanager.cpu.limit-factor` (default 1, at least 1); the limit (CFS quota per 100 ms period) is what its threads can use", "operator `config/FlinkConfigBuilder#configureCpu`; flink-kubernetes `KubernetesConfigOptions`, `entrypoint/KubernetesWorkerResourceSpecFactory#getDefaultCpus`, `kubeclient/decorators/InitTaskManagerDecorator`, `kubeclient/parameters/KubernetesTaskManagerParameters#getTaskManagerCPULimitFactor`, `utils/KubernetesUtils#getResourceRequirements`; flink-runtime `clusterframework/TaskExecutorProcessUtils#getCpuCoresWithFallback`", "operator 1.15.0, Flink 1.18.1"],
+  ["Slot sharing (one group): subtask i of every vertex shares execution slot i; slots are handed out in the free-slot order (here TaskManager by TaskManager)", "flink-runtime `scheduler/adaptive/allocator/DefaultSlotAssigner#createExecutionSlotSharingGroups`, `SlotSharingSlotAllocator`", "Flink 1.18.1"],
+  ["An ineffective scale-up (actual increase of the true processing rate below `scaling.effectiveness.threshold` x the expected one) raises INEFFECTIVESCALING; with `scaling.effectiveness.detection.enabled` it blocks the next scale-up", "flink-autoscaler `JobVertexScaler#detectIneffectiveScaleUp`", "operator 1.15.0"],
 ];
 
 function ablationRows(): string[] {
@@ -280,6 +283,12 @@ function render(): string {
     "- **Python per-element overhead.** `time.sleep(2)` overshoots by the kernel's timer slack and the",
     "  Beam SDK harness decodes, calls and encodes each element: lognormal(median 0.5 ms, p95 2 ms).",
     "  Against 2 s of sleep it changes nothing the autoscaler reads (see the ablation).",
+    "- **CPU sharing.** Within a TaskManager, CFS bandwidth control: its threads (task threads, a",
+    "  Python worker) run at full speed until the period's quota (limit x 100 ms) is used, then wait for",
+    "  the next period; waiting mid-record is busy time. An operator's `cpuShare` (default 1) says how",
+    "  much of its cost is CPU (the seed's `time.sleep(2)` map: 0, so its 0.5-CPU pods never limit it).",
+    "  Nodes (optional) are shared fairly among their pods at each moment; pods go to the least",
+    "  allocated node (round robin for identical pods), ties to the lowest index; no Pending pods.",
     "- **Job start.** The simulation starts with the job RUNNING; the seed's log starts 17:17:32.",
     "- **Restore bandwidth.** 150 MiB/s per TaskManager by default (`simulation.state.downloadBandwidth`):",
     "  an assumption for S3-like storage (four transfer threads, each a GET stream of some tens of MB/s,",

@@ -22,6 +22,10 @@ import { FluidTask } from "./aggregate/FluidTask.ts";
 import { CheckpointCoordinator, type CheckpointSettings } from "./state/CheckpointCoordinator.ts";
 import { restoreBytesPerTaskManager, restoreTimeMs, stateBytes, type RestoreMode, type VertexStateSnapshot } from "./state/KeyedState.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
+import { FluidCpu } from "./aggregate/FluidCpu.ts";
+import { CpuScheduler, directRunner, type CpuRunner } from "./cpu/CpuScheduler.ts";
+import { mayContend, peakDemand } from "./cpu/contention.ts";
+import type { TaskManagerCpu } from "./cpu/TaskManagerCpu.ts";
 
 /**
  * How tasks move records: one by one through buffers (`record`), or as flows per time
@@ -62,6 +66,8 @@ export interface ClusterOptions {
   readonly pythonBundle?: { readonly size: number; readonly timeMs: number };
   /** record (default) or aggregate; see `aggregateUnsupported` for what aggregate cannot run. */
   readonly execution?: ExecutionMode;
+  /** The TaskManagers' CPU (request, limit, nodes); undefined: CPUs never limit. */
+  readonly cpu?: TaskManagerCpu;
   /** Checkpoints and state restore (absent: no checkpoints, restarts restore nothing the state model knows). */
   readonly state?: StateOptions;
 }
@@ -132,6 +138,8 @@ export class FlinkCluster {
   private readonly readers: (KafkaReader | FluidKafkaSource)[] = [];
   /** The aggregate mode's network of the current deployment. */
   private fluid: FluidNetwork | null = null;
+  /** Record mode's shared CPUs of the current deployment, when any can be short. */
+  private cpuScheduler: CpuScheduler | null = null;
   /** Totals of cancelled task attempts, per vertex, so that run totals survive restarts. */
   readonly retired = new Map<string, { recordsIn: number; recordsOut: number; lastOperatorRecordsIn: number; busyMs: number; backPressuredMs: number; idleMs: number }>();
   private status: JobStatus = "INITIALIZING";
@@ -230,6 +238,8 @@ export class FlinkCluster {
     this.checkpoints?.stopScheduler();
     this.fluid?.stop();
     this.fluid = null;
+    this.cpuScheduler?.stop();
+    this.cpuScheduler = null;
     if (this.taskStartEvent !== null) this.env.cancel(this.taskStartEvent);
     this.taskStartEvent = null;
     this.tasksRunning = false;
@@ -341,6 +351,33 @@ export class FlinkCluster {
     return Math.floor(subtaskIndex / this.options.slotsPerTaskManager);
   }
 
+  /**
+   * Per TaskManager of the deployment: whether its CPU can be short (else its work runs
+   * without the CPU model). Subtask i of every vertex shares slot i (one slot sharing
+   * group: DefaultSlotAssigner#createExecutionSlotSharingGroups, Flink 1.18.1).
+   */
+  private contendedTaskManagers(): boolean[] {
+    const cpu = this.options.cpu;
+    const count = this.taskManagerOf(this.slotsRequired() - 1) + 1;
+    if (cpu === undefined) return new Array<boolean>(count).fill(false);
+    const peak = new Array<number>(count).fill(0);
+    for (const v of this.graph.vertices) {
+      const d = peakDemand(v.operators);
+      for (let i = 0; i < v.parallelism; i++) peak[this.taskManagerOf(i)]! += d;
+    }
+    return mayContend(peak, cpu);
+  }
+
+  /** The CPU runner of each TaskManager for record mode (a CpuScheduler's where the CPU can be short). */
+  private cpuRunners(): CpuRunner[] {
+    const contended = this.contendedTaskManagers();
+    const direct = directRunner(this.env);
+    if (!contended.includes(true)) return contended.map(() => direct);
+    const scheduler = new CpuScheduler(this.env, contended.length, this.options.cpu!);
+    this.cpuScheduler = scheduler;
+    return contended.map((c, p) => (c ? scheduler.runner(p) : direct));
+  }
+
   private deploy(): void {
     if (this.options.execution === "aggregate") {
       this.deployAggregate();
@@ -395,6 +432,7 @@ export class FlinkCluster {
     });
 
     const recordTasks = new Map<string, Subtask[]>();
+    const runners = this.cpuRunners();
     for (const v of this.graph.vertices) {
       const head = v.operators[0]!;
       const tasks = Array.from({ length: v.parallelism }, (_, i) => {
@@ -430,6 +468,7 @@ export class FlinkCluster {
           reader,
           network.bufferTimeoutMs,
           python,
+          runners[this.taskManagerOf(i)]!,
         );
       });
       this.subtasks.set(v.id, tasks);
@@ -504,7 +543,15 @@ export class FlinkCluster {
         splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`keys/${edgeIndex}`) });
       }
     });
-    this.fluid = new FluidNetwork(this.env, tasks, channels, AGGREGATE_SLICE_MS, splits);
+    const contended = this.contendedTaskManagers();
+    const cpu = contended.includes(true)
+      ? new FluidCpu(
+          Int32Array.from(tasks, (t) => this.taskManagerOf(t.index)),
+          Float64Array.from(tasks, (t) => (contended[this.taskManagerOf(t.index)] ? t.cpuShare : 0)),
+          this.options.cpu!,
+        )
+      : null;
+    this.fluid = new FluidNetwork(this.env, tasks, channels, AGGREGATE_SLICE_MS, splits, cpu);
   }
 
   /** The aggregate mode's reader of source subtask `index`, or null for a non-source operator. */

@@ -50,6 +50,12 @@ export interface OperatorSpec {
   /** A fixed JobVertexID for the vertex this operator heads (32 hex digits). */
   readonly vertexId: string | undefined;
   readonly source: SourceSpec | undefined;
+  /**
+   * The share of `cost` (and of a Python operator's overhead) spent on a CPU, 0..1: 1 (the
+   * default) for ordinary code, 0 for waiting such as time.sleep. Only CPU time competes for
+   * the TaskManager's cores.
+   */
+  readonly cpuShare?: number | undefined;
   /** Runs in a Python worker (PyFlink process mode), with this per-element runtime overhead (ms). */
   readonly python?: { readonly overhead: DistributionSpec } | undefined;
   /** Keyed state held by this operator (restored after every restart), if any. */

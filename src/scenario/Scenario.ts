@@ -1,4 +1,5 @@
 import type { DistributionSpec } from "../engine/distributions.ts";
+import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
 import type { ClusterSettings } from "./flinkConfiguration.ts";
 import type { JobSpec } from "../flink/JobGraph.ts";
 import type { RestartSpec } from "../flink/restart/RestartModel.ts";
@@ -42,6 +43,8 @@ export interface Scenario {
   /** Likely mistakes that are not errors (a key close to one the simulator reads), each `file: path: problem`. */
   readonly warnings: readonly string[];
   readonly restart: RestartSpec;
+  /** The TaskManager pods' CPU request and limit, and the nodes they run on (taskManagerCpu.ts). */
+  readonly cpu: TaskManagerCpu;
   /** Checkpoints and restore of keyed state; undefined when no operator has state and checkpointing is off. */
   readonly state: StateOptions | undefined;
   /** spec.job.upgradeMode (stateless by default): what a redeploy restores. */

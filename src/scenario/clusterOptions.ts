@@ -19,5 +19,6 @@ export function clusterOptionsOf(scenario: Scenario): ClusterOptions {
     pythonBundle: cluster.pythonBundle,
     execution: scenario.execution,
     ...(scenario.state !== undefined ? { state: scenario.state } : {}),
+    cpu: scenario.cpu,
   };
 }

@@ -27,7 +27,14 @@ export const SIMULATOR_KEYS = [
   "python.fn-execution.bundle.time",
   "kubernetes.operator.reconcile.interval",
   "kubernetes.operator.job.upgrade.inplace-scaling.enabled",
+  "taskmanager.cpu.cores",
+  "kubernetes.taskmanager.cpu.amount",
+  "kubernetes.taskmanager.cpu",
+  "kubernetes.taskmanager.cpu.limit-factor",
 ] as const;
+
+/** Keys a TaskManager key above is a few letters from, which are no typos (the JobManager's CPU). */
+const NOT_TYPOS = ["kubernetes.jobmanager.cpu", "kubernetes.jobmanager.cpu.amount", "kubernetes.jobmanager.cpu.limit-factor"] as const;
 
 /** JobManagerOptions.SCHEDULER's values (SchedulerType, matched ignoring case). */
 const SCHEDULERS = ["Default", "Adaptive", "AdaptiveBatch"] as const;
@@ -59,7 +66,7 @@ export function invalidValues(config: Readonly<Record<string, string>>): KeyProb
 
 /** Keys that are not ones the simulator reads but close to one: likely typos Flink would ignore. */
 export function nearMisses(config: Readonly<Record<string, string>>, otherKnown: readonly string[]): KeyProblem[] {
-  const known = new Set<string>([...SIMULATOR_KEYS, ...otherKnown]);
+  const known = new Set<string>([...SIMULATOR_KEYS, ...NOT_TYPOS, ...otherKnown]);
   const problems: KeyProblem[] = [];
   for (const key of Object.keys(config)) {
     if (known.has(key)) continue;

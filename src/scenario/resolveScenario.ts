@@ -36,6 +36,8 @@ import {
 import { isSimulatedFlinkVersion, SIMULATED_FLINK_VERSIONS } from "../flink/versions.ts";
 import type { AdaptiveSchedulerSettings } from "../flink/restart/AdaptiveRescale.ts";
 import type { CheckpointSettings } from "../flink/state/CheckpointCoordinator.ts";
+import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
+import { CpuSettingError, readTaskManagerCpu } from "./taskManagerCpu.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
 const DURATION_KEYS = new Set([
   "duration", "sampleInterval", "period", "over", "start", "at", "interval", "cost", "overhead",
@@ -343,6 +345,13 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
 
   const job = resolveJob(file, doc, cluster, fail, files);
   const state = resolveState(file, sim.state, job, checkpoints, stateRestoreMode);
+  let cpu: TaskManagerCpu = { requestCores: 1, limitCores: 1 };
+  try {
+    cpu = readTaskManagerCpu(flinkConfiguration, doc.spec.taskManager?.resource?.cpu, cluster.slotsPerTaskManager, sim.cluster?.nodes);
+  } catch (e) {
+    if (!(e instanceof CpuSettingError)) throw e;
+    throw new ScenarioError(file, configPath(e.key), e.problem);
+  }
   const executionSetting: ExecutionSetting = sim.execution ?? "auto";
   let execution: ExecutionMode = "record";
   try {
@@ -373,6 +382,7 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     restart,
     state,
     upgradeMode: doc.spec.job?.upgradeMode ?? "stateless",
+    cpu,
     timerGauge: timerGaugeOverrides(file, sim.flinkMetrics),
     fetcherServesPreviousFetch: sim.flinkMetrics?.fetcherServesPreviousFetch ?? true,
     warnings,
@@ -470,6 +480,7 @@ function resolveJob(
       maxParallelism: o.maxParallelism,
       chaining: o.chaining ?? true,
       vertexId: o.vertexId,
+      cpuShare: o.cpuShare ?? 1,
       source: o.source === undefined ? undefined : sourceAt(file, [...path, "source"], o.source, files),
       python:
         o.python === undefined || o.python === false

@@ -158,6 +158,8 @@ const operator = z.strictObject({
   python: z.union([z.boolean(), z.strictObject({ overhead: distribution })]).optional(),
   /** Keyed state (checkpointed, restored after each restart). */
   state: keyedState.optional(),
+  /** The share of the cost spent on a CPU, 0..1 (1: ordinary code; 0: waiting, e.g. time.sleep). */
+  cpuShare: z.number().min(0).max(1, "must be at most 1 (the share of the cost spent on a CPU: 0 for a sleep, 1 for plain code)").optional(),
 });
 
 const edge = z.strictObject({
@@ -194,7 +196,13 @@ const variant = z.strictObject({
   restart: restart.optional(),
 });
 
+/** The Kubernetes nodes the TaskManager pods share (optional: without, only each pod's limit counts). */
+const cluster = z.strictObject({
+  nodes: z.strictObject({ count: z.number().int().positive(), cores: z.number().positive() }).optional(),
+});
+
 const simulation = z.strictObject({
+  cluster: cluster.optional(),
   restart: restart.optional(),
   variants: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a variant name is letters, digits, '-' and '_'"), variant).optional(),
   duration: duration.optional(),

@@ -258,6 +258,8 @@ export function growthRun(rate: number, duration: string, environment?: Environm
   const scenario: Scenario = {
     ...base,
     sampleIntervalMs: 60_000,
+    // A core for each of a slot's six busy threads (4 slots): the CPU never limits this job, as before the CPU model.
+    cpu: { requestCores: 24, limitCores: 24 },
     job: {
       name: "growth",
       operators: [

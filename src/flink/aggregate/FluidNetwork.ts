@@ -1,5 +1,6 @@
 import type { Environment } from "../../engine/Environment.ts";
 import type { Random } from "../../engine/random.ts";
+import type { FluidCpu } from "./FluidCpu.ts";
 import type { FluidTask } from "./FluidTask.ts";
 import { multinomialShares } from "./multinomialShares.ts";
 import { waterLevel } from "./waterLevel.ts";
@@ -32,6 +33,8 @@ export interface KeyedSplit {
 
 /** Rounds of the back-pressure fixpoint per slice; a chain settles in one or two, a diamond in a few more. */
 const MAX_ROUNDS = 32;
+/** Rounds of CPU limits against back-pressure per slice. */
+const CPU_ROUNDS = 4;
 /** Flows below this many records are noise from floating-point arithmetic. */
 const EPSILON = 1e-9;
 
@@ -64,6 +67,8 @@ export class FluidNetwork {
   private readonly processed: Float64Array;
   private readonly limit: Float64Array;
   private readonly costMs: Float64Array;
+  /** Per task: its capacity this slice without CPU limits. */
+  private readonly nominal: Float64Array;
   /** Per channel: records queued at the slice's start, arriving in it, read by the consumer in it. */
   private readonly queued: Float64Array;
   private readonly arriving: Float64Array;
@@ -88,6 +93,8 @@ export class FluidNetwork {
     /** The slice length, ms; slices end on multiples of it (so also on the 5 s view updates when it divides 5000). */
     private readonly sliceMs: number,
     private readonly splits: readonly KeyedSplit[] = [],
+    /** The TaskManagers' CPUs, or null when no CPU can ever be short. */
+    private readonly cpu: FluidCpu | null = null,
   ) {
     const n = tasks.length;
     this.n = n;
@@ -96,6 +103,7 @@ export class FluidNetwork {
     this.processed = new Float64Array(n);
     this.limit = new Float64Array(n);
     this.costMs = new Float64Array(n);
+    this.nominal = new Float64Array(n);
     const c = channels.length;
     this.queued = new Float64Array(c);
     this.arriving = new Float64Array(c);
@@ -180,12 +188,16 @@ export class FluidNetwork {
         costMs[t] = 0;
         capacity[t] = Infinity;
       }
+      this.nominal[t] = capacity[t]!;
       this.available[t] = task.source !== null ? task.source.supply(from, to) : 0;
     }
     for (const split of this.splits) this.drawShares(split);
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      this.forward();
-      if (!this.holdBackProducers()) break;
+    this.settle();
+    const cpu = this.cpu;
+    if (cpu !== null) {
+      cpu.reset();
+      // CPU limits and back-pressure depend on each other: a few rounds of both.
+      for (let round = 0; round < CPU_ROUNDS && cpu.constrain(ms, this.processed, this.available, costMs, capacity, this.nominal); round++) this.settle();
     }
     this.forward();
     this.holdBackProducers();
@@ -196,7 +208,16 @@ export class FluidNetwork {
       const x = processed[t]!;
       if (task.source !== null) task.source.take(x);
       const unconstrained = Math.min(capacity[t]!, available[t]!);
-      task.apply(from, to, { processed: x, busyMs: x * costMs[t]!, blockedByOutput: limit[t]! < unconstrained - EPSILON });
+      const stretched = cpu === null ? x * costMs[t]! : (x * costMs[t]!) / cpu.speed[t]!;
+      task.apply(from, to, { processed: x, busyMs: stretched, blockedByOutput: limit[t]! < unconstrained - EPSILON });
+    }
+  }
+
+  /** The back-pressure fixpoint at the current capacities. */
+  private settle(): void {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      this.forward();
+      if (!this.holdBackProducers()) break;
     }
   }
 

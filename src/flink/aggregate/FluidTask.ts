@@ -50,6 +50,8 @@ export class FluidTask implements TaskRuntime {
   readonly outPerRecord: number;
   /** Mean cost of one head record through the chain, ms. */
   readonly meanCostMs: number;
+  /** The CPU share of that cost (each operator's cpuShare, weighted by its mean cost). */
+  readonly cpuShare: number;
   private idleMs = 0;
   private busyMs = 0;
   private backpressuredMs = 0;
@@ -71,14 +73,17 @@ export class FluidTask implements TaskRuntime {
     this.reach = new Float64Array(chain.length + 1);
     let n = 1;
     let cost = 0;
+    let cpuCost = 0;
     chain.forEach((op, k) => {
       this.reach[k] = n;
       cost += n * mean(op.spec.cost);
+      cpuCost += n * mean(op.spec.cost) * (op.spec.cpuShare ?? 1);
       n *= op.spec.selectivity;
     });
     this.reach[chain.length] = n;
     this.outPerRecord = n;
     this.meanCostMs = cost;
+    this.cpuShare = cost > 0 ? cpuCost / cost : 0;
   }
 
   /** The FluidNetwork moves the records: it starts and stops with the deployment, not task by task. */

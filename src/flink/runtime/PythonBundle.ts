@@ -25,6 +25,8 @@ export class PythonBundle {
   count = 0;
   /** Per element: the worker's time for it (ms). */
   readonly costs: number[] = [];
+  /** Per element: the CPU share of the worker's time for it. */
+  readonly shares: number[] = [];
   /** Per element, per operator from the Python one to the chain's end: records in, records out. */
   readonly io: number[] = [];
   /** Operators from the Python one to the chain's end. */
@@ -69,6 +71,7 @@ export class PythonBundle {
     this.finishing = false;
     this.count = 0;
     this.costs.length = 0;
+    this.shares.length = 0;
     this.io.length = 0;
     this.lastFinishBundleTime = Math.floor(nowMs);
   }

@@ -6,6 +6,7 @@ import type { InputChannel, InputGate } from "../network/InputGate.ts";
 import type { ResultPartition } from "../network/ResultPartition.ts";
 import type { ChannelSelector } from "../partitioners.ts";
 import type { SourceReader } from "../sources/SourceReader.ts";
+import type { CpuRunner } from "../cpu/CpuScheduler.ts";
 import { PythonBundle, type PythonBundling } from "./PythonBundle.ts";
 
 import type { TaskRuntime, TaskState } from "./TaskRuntime.ts";
@@ -69,6 +70,10 @@ export class Subtask implements TaskRuntime {
    * that and beginRecord works each record out.
    */
   private readonly fixedCost: number;
+  /** The CPU share of `fixedCost` (the chain's operators' cpuShare, weighted by cost). */
+  private readonly fixedShare: number;
+  /** The CPU share of the record beginRecord last priced. */
+  private recordShare = 1;
   /** A legacy SourceFunction (SourceStreamTask): emits without checking output availability, counts no input. */
   private readonly legacySource: boolean;
 
@@ -87,6 +92,8 @@ export class Subtask implements TaskRuntime {
     private readonly source: SourceReader | null,
     private readonly bufferTimeoutMs: number,
     python: PythonBundling | null = null,
+    /** The TaskManager's CPU, shared with its other threads. */
+    private readonly cpu: CpuRunner = { run: (workMs, _share, done) => void env.schedule(workMs, done) },
   ) {
     this.stateSince = env.now;
     this.legacySource = source?.legacy === true;
@@ -96,6 +103,7 @@ export class Subtask implements TaskRuntime {
     const constantCosts = chain.map((op) => (op.spec.cost.kind === "constant" ? op.spec.cost.value : NaN));
     const fixed = python === null && chain.every((op, i) => Number.isInteger(op.spec.selectivity) && !Number.isNaN(constantCosts[i]));
     let fixedCost = NaN;
+    let cpuCost = 0;
     if (fixed) {
       fixedCost = 0;
       let n = 1;
@@ -103,11 +111,13 @@ export class Subtask implements TaskRuntime {
         this.pendingIn[i] = n;
         // One record at a time, as the general path adds them, so the sum is the same to the last bit.
         for (let k = 0; k < n; k++) fixedCost += constantCosts[i]!;
+        cpuCost += n * constantCosts[i]! * (op.spec.cpuShare ?? 1);
         n *= op.spec.selectivity;
         this.pendingOut[i] = n;
       });
     }
     this.fixedCost = fixedCost;
+    this.fixedShare = fixedCost > 0 ? cpuCost / fixedCost : 0;
     if (gate !== null) gate.owner = { onInputAvailable: () => this.wake() };
     if (source !== null) source.onAvailable = () => this.wake();
     for (const output of outputs) {
@@ -218,7 +228,7 @@ export class Subtask implements TaskRuntime {
       const cost = this.beginRecord();
       if (cost > 0) {
         this.setState("busy");
-        this.env.schedule(cost, this.completeRecord);
+        this.cpu.run(cost, this.recordShare, this.completeRecord);
         return;
       }
       this.finishRecord();
@@ -270,7 +280,7 @@ export class Subtask implements TaskRuntime {
     py.finishing = true;
     py.returned = 0;
     this.setState("busy");
-    this.env.schedule(py.costs[0]!, this.onResult);
+    this.cpu.run(py.costs[0]!, py.shares[0]!, this.onResult);
     return true;
   }
 
@@ -287,7 +297,7 @@ export class Subtask implements TaskRuntime {
       ops[k + i]!.numRecordsOut.inc(py.io[(j * w + i) * 2 + 1]!);
     }
     if (this.outputs.length > 0) this.pendingEmits += py.io[(j * w + w - 1) * 2 + 1]!;
-    if (py.returned < py.count) this.env.schedule(py.costs[py.returned]!, this.onResult);
+    if (py.returned < py.count) this.cpu.run(py.costs[py.returned]!, py.shares[py.returned]!, this.onResult);
     // A task thread blocked on an output buffer emits these results once it gets one.
     if (this.state !== "backpressured") this.step();
   };
@@ -340,6 +350,7 @@ export class Subtask implements TaskRuntime {
     if (this.fixedCost === this.fixedCost) {
       // Not NaN: the counts are set, the cost known.
       if (!this.legacySource) this.metrics.operators[0]!.numRecordsIn.inc(1);
+      this.recordShare = this.fixedShare;
       return this.fixedCost;
     }
     let n = 1;
@@ -348,6 +359,8 @@ export class Subtask implements TaskRuntime {
     const py = this.py;
     const k = py === null ? chain.length : py.config.index;
     let workerCost = 0;
+    let cpuCost = 0;
+    let workerCpu = 0;
     for (let i = 0; i < chain.length; i++) {
       const op = chain[i]!;
       this.pendingIn[i] = n;
@@ -360,14 +373,22 @@ export class Subtask implements TaskRuntime {
       this.pendingOut[i] = out;
       // From the Python operator on, work waits for the bundle to finish (operators chained
       // after it run on the task thread as results come back; their cost is added here).
-      if (i < k) cost += c;
-      else {
+      const share = op.spec.cpuShare ?? 1;
+      if (i < k) {
+        cost += c;
+        cpuCost += c * share;
+      } else {
         workerCost += c;
+        workerCpu += c * share;
         py!.io.push(n, out);
       }
       n = out;
     }
-    if (py !== null) py.costs.push(workerCost);
+    if (py !== null) {
+      py.costs.push(workerCost);
+      py.shares.push(workerCost > 0 ? workerCpu / workerCost : 0);
+    }
+    this.recordShare = cost > 0 ? cpuCost / cost : 0;
     // The head operator counts its input when it receives the record; a legacy source has none.
     if (!this.legacySource) this.metrics.operators[0]!.numRecordsIn.inc(this.pendingIn[0]!);
     return cost;

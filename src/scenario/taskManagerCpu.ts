@@ -1,0 +1,59 @@
+import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
+import { FlinkConfigReader } from "./flinkConfiguration.ts";
+
+/** A CPU setting in flinkConfiguration that is no positive number: the key and the problem. */
+export class CpuSettingError extends Error {
+  constructor(
+    readonly key: string,
+    readonly problem: string,
+  ) {
+    super(`${key}: ${problem}`);
+  }
+}
+
+function positive(r: FlinkConfigReader, key: string): number | undefined {
+  const found = r.get(key);
+  if (found === undefined) return undefined;
+  const n = Number(found.value.trim());
+  if (found.value.trim() === "" || !Number.isFinite(n)) throw new CpuSettingError(key, `'${found.value}' is not a number of cores`);
+  if (!(n > 0)) throw new CpuSettingError(key, `must be a number of cores greater than 0, got ${n}`);
+  return n;
+}
+
+/**
+ * The TaskManager pods' CPU, as the operator and Flink set it:
+ * - the operator (FlinkConfigBuilder#configureCpu, release-1.15.0) writes
+ *   spec.taskManager.resource.cpu to kubernetes.taskmanager.cpu.amount (and, for Flink
+ *   older than 1.17, kubernetes.taskmanager.cpu), over what flinkConfiguration says;
+ * - Flink 1.18.1 (KubernetesWorkerResourceSpecFactory#getDefaultCpus,
+ *   TaskExecutorProcessUtils#getCpuCoresWithFallback) takes taskmanager.cpu.cores if set,
+ *   else kubernetes.taskmanager.cpu.amount (deprecated key kubernetes.taskmanager.cpu) if
+ *   above 0, else taskmanager.numberOfTaskSlots;
+ * - KubernetesUtils#getResourceRequirements (1.18.1) requests that and limits it to
+ *   cpu x kubernetes.taskmanager.cpu.limit-factor (KubernetesConfigOptions: default 1.0;
+ *   KubernetesTaskManagerParameters checks it is >= 1).
+ * Flink rejects taskmanager.cpu.cores <= 0 and silently ignores a kubernetes key <= 0; the
+ * simulator rejects both, as a CPU of 0 is a mistake.
+ */
+export function readTaskManagerCpu(
+  config: Readonly<Record<string, string>>,
+  specCpu: number | undefined,
+  slotsPerTaskManager: number,
+  nodes: { readonly count: number; readonly cores: number } | undefined,
+): TaskManagerCpu {
+  const r = new FlinkConfigReader(config);
+  const cores = positive(r, "taskmanager.cpu.cores");
+  const amount = positive(r, "kubernetes.taskmanager.cpu.amount");
+  const deprecated = positive(r, "kubernetes.taskmanager.cpu");
+  const requestCores = cores ?? specCpu ?? amount ?? deprecated ?? slotsPerTaskManager;
+  const factorText = r.get("kubernetes.taskmanager.cpu.limit-factor");
+  let factor = 1;
+  if (factorText !== undefined) {
+    factor = Number(factorText.value.trim());
+    if (factorText.value.trim() === "" || !Number.isFinite(factor)) throw new CpuSettingError(factorText.key, `'${factorText.value}' is not a number`);
+    if (!(factor >= 1)) throw new CpuSettingError(factorText.key, `must be at least 1 (the limit is cpu x limit-factor), got ${factor}`);
+  }
+  return { requestCores, limitCores: requestCores * factor, nodes };
+}
+
+
