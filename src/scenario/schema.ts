@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SHIP_STRATEGIES } from "../flink/partitioners.ts";
+import { flattenFlinkConfiguration } from "./flattenConfiguration.ts";
 
 /**
  * The scenario file's shape: a FlinkDeployment (flink.apache.org/v1beta1, with the
@@ -9,6 +10,8 @@ import { SHIP_STRATEGIES } from "../flink/partitioners.ts";
  */
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/** flinkConfiguration, nested maps flattened as the operator flattens them (ConfigObjectNode). */
+const flinkConfiguration = z.preprocess(flattenFlinkConfiguration, z.record(z.string(), scalar));
 const quantity = z.union([z.string(), z.number()]);
 const anyObject = z.record(z.string(), z.unknown());
 
@@ -62,7 +65,7 @@ const spec = z.strictObject({
   podTemplate: anyObject.optional(),
   logConfiguration: z.record(z.string(), z.string()).optional(),
   restartNonce: z.number().int().optional(),
-  flinkConfiguration: z.record(z.string(), scalar).optional(),
+  flinkConfiguration: flinkConfiguration.optional(),
   jobManager: jobManager.optional(),
   taskManager: taskManager.optional(),
   job: job.optional(),
@@ -174,7 +177,7 @@ const restart = z.strictObject({ inPlace: inPlaceRestart.optional(), redeploy: r
 /** A named variant: configuration and restart-model overrides on top of the scenario. */
 const variant = z.strictObject({
   description: z.string().optional(),
-  flinkConfiguration: z.record(z.string(), scalar).optional(),
+  flinkConfiguration: flinkConfiguration.optional(),
   restart: restart.optional(),
 });
 
