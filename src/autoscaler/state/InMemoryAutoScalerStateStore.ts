@@ -70,6 +70,28 @@ export class InMemoryAutoScalerStateStore<KEY, Context extends JobAutoScalerCont
   flush(_ctx: Context): void {
     // Nothing to persist.
   }
+  /**
+   * What is stored for a job key, part by part (a part never stored, or removed, is
+   * undefined): the autoscaler's ConfigMap at this moment (src/operator/state).
+   */
+  snapshot(key: KEY): {
+    scalingHistory?: Map<string, TreeMap<ScalingSummary>>;
+    collectedMetrics?: TreeMap<CollectedMetrics>;
+    parallelismOverrides?: Map<string, string>;
+    configChanges?: ConfigChanges;
+    scalingTracking?: ScalingTracking;
+    delayedScaleDown?: DelayedScaleDown;
+  } {
+    const parts = {
+      scalingHistory: this.scalingHistoryStore.get(key),
+      collectedMetrics: this.collectedMetricsStore.get(key),
+      parallelismOverrides: this.parallelismOverridesStore.get(key),
+      configChanges: this.tmConfigOverrides.get(key),
+      scalingTracking: this.scalingTrackingStore.get(key),
+      delayedScaleDown: this.delayedScaleDownStore.get(key),
+    };
+    return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
+  }
   hasDataFor(ctx: Context): boolean {
     const k = ctx.getJobKey();
     return this.stores().some((s) => s.has(k));
