@@ -1,4 +1,4 @@
-import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
+import { gunzipSync, gzipSync, strToU8 } from "fflate";
 import { parse as parseYaml } from "yaml";
 import { parseDuration } from "../../core/duration.ts";
 import { DelayedScaleDown, RecommendedParallelism, VertexDelayedScaleDownInfo } from "../../autoscaler/DelayedScaleDown.ts";
@@ -71,7 +71,12 @@ export function decompress(compressed: string, key: string): string {
     }
     throw new StateFormatError(`data.${key}`, "is not valid base64 (corrupt or truncated)");
   }
-  const bytes = base64ToBytes(text);
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(text);
+  } catch {
+    throw new StateFormatError(`data.${key}`, "is not valid base64 (corrupt or truncated)");
+  }
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw new StateFormatError(`data.${key}`, "is base64 but not gzip data (no gzip header)");
   }
@@ -81,7 +86,35 @@ export function decompress(compressed: string, key: string): string {
   } catch (e) {
     throw new StateFormatError(`data.${key}`, `gzip data is corrupt or truncated (${e instanceof Error ? e.message : String(e)})`);
   }
-  return strFromU8(out);
+  // GZIPInputStream checks the trailer (CRC-32 and length of the data); fflate does not.
+  const n = bytes.length;
+  const trailerCrc = (bytes[n - 8]! | (bytes[n - 7]! << 8) | (bytes[n - 6]! << 16) | (bytes[n - 5]! << 24)) >>> 0;
+  const trailerSize = (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
+  if (trailerSize !== out.length % 0x100000000 || trailerCrc !== crc32(out)) {
+    throw new StateFormatError(`data.${key}`, "gzip data is corrupt or truncated (CRC or length in its trailer does not match)");
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(out);
+  } catch {
+    throw new StateFormatError(`data.${key}`, "gzip data does not hold UTF-8 text");
+  }
+}
+
+let CRC_TABLE: Uint32Array | undefined;
+
+/** CRC-32 (the gzip trailer's, polynomial 0xEDB88320). */
+function crc32(data: Uint8Array): number {
+  if (CRC_TABLE === undefined) {
+    CRC_TABLE = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+      let c = i;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      CRC_TABLE[i] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function bytesToBase64(bytes: Uint8Array): string {
