@@ -88,9 +88,19 @@ function blockSeq(items: readonly YNode[], indent: number): string {
   return out;
 }
 
-/** What SnakeYAML's analyzer lets stand plain as a block key, for the keys state has. */
+const RESERVED = new Set(
+  ["false", "False", "FALSE", "n", "N", "no", "No", "NO", "null", "Null", "NULL", "on", "On", "ON", "off", "Off", "OFF", "true", "True", "TRUE", "y", "Y", "yes", "Yes", "YES", "~", ""],
+);
+
+/**
+ * A key is written plain unless jackson-dataformat-yaml's `StringQuotingChecker.Default
+ * #needToQuoteName` asks for quotes (a YAML 1.1 boolean or null word, something that
+ * looks like a number, a control character), or SnakeYAML could not write it plain (": ",
+ * " #", a leading indicator): then double-quoted.
+ */
 function plainKeyAllowed(key: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.:\-/+,]*$/.test(key) && !/[:,]$/.test(key);
+  if (RESERVED.has(key) || /^[-+]?[0-9]*(\.[0-9]*)?$/.test(key) || /[\x00-\x1f]/.test(key)) return false;
+  return !/^[-?:,[\]{}#&*!|>'"%@`\s]/.test(key) && !/: |\s#|:$|\s$/.test(key);
 }
 
 /** A double-quoted YAML scalar, escaped as SnakeYAML escapes it. */
