@@ -2,7 +2,8 @@ import type { DelayedScaleDown } from "../../autoscaler/DelayedScaleDown.ts";
 import type { CollectedMetrics } from "../../autoscaler/metrics/CollectedMetrics.ts";
 import type { ScalingSummary } from "../../autoscaler/ScalingSummary.ts";
 import type { ScalingTracking } from "../../autoscaler/ScalingTracking.ts";
-import type { ConfigChanges } from "../../autoscaler/state/AutoScalerStateStore.ts";
+import type { JobAutoScalerContext } from "../../autoscaler/JobAutoScalerContext.ts";
+import type { AutoScalerStateStore, ConfigChanges } from "../../autoscaler/state/AutoScalerStateStore.ts";
 import { TreeMap } from "../../autoscaler/utils/TreeMap.ts";
 import { StateFormatError } from "./AutoScalerSerDeModule.ts";
 import { configMapManifest, LABEL_COMPONENT_AUTOSCALER, readConfigMapManifest, type AutoscalerResource } from "./ConfigMapStore.ts";
@@ -113,4 +114,18 @@ export function decodeAutoscalerConfigMap(text: string, source = "configmap.yaml
     if (e instanceof StateFormatError) throw new ConfigMapDecodeError(`${source}: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * Puts a decoded state into an autoscaler state store (replay: the store then holds what
+ * the real operator's ConfigMap held), part by part, as KubernetesAutoScalerStateStore's
+ * getters would return it.
+ */
+export function loadIntoStore<KEY, C extends JobAutoScalerContext<KEY>>(state: AutoscalerState, store: AutoScalerStateStore<KEY, C>, ctx: C): void {
+  if (state.scalingHistory !== undefined) store.storeScalingHistory(ctx, state.scalingHistory);
+  if (state.scalingTracking !== undefined) store.storeScalingTracking(ctx, state.scalingTracking);
+  if (state.collectedMetrics !== undefined) store.storeCollectedMetrics(ctx, state.collectedMetrics);
+  if (state.parallelismOverrides !== undefined) store.storeParallelismOverrides(ctx, state.parallelismOverrides);
+  if (state.configChanges !== undefined) store.storeConfigChanges(ctx, state.configChanges);
+  if (state.delayedScaleDown !== undefined) store.storeDelayedScaleDown(ctx, state.delayedScaleDown);
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadScenario } from "../../../src/scenario/loadScenario.ts";
 import { runScenario } from "../../../sim/runScenario.ts";
-import { decodeAutoscalerConfigMap } from "../../../src/operator/state/autoscalerConfigMap.ts";
+import { JobAutoScalerContext } from "../../../src/autoscaler/JobAutoScalerContext.ts";
+import { Configuration } from "../../../src/autoscaler/config/Configuration.ts";
+import { InMemoryAutoScalerStateStore } from "../../../src/autoscaler/state/InMemoryAutoScalerStateStore.ts";
+import { decodeAutoscalerConfigMap, encodeAutoscalerConfigMap, loadIntoStore } from "../../../src/operator/state/autoscalerConfigMap.ts";
 import { configMapYamlOfRun } from "../../../src/operator/state/runConfigMap.ts";
 
 describe("configmap.yaml of a finished run", () => {
@@ -35,6 +38,16 @@ describe("configmap.yaml of a finished run", () => {
     for (const [vertex, p] of state.parallelismOverrides!) {
       expect(run.cluster.graph.vertices.find((v) => v.id === vertex)?.parallelism).toBe(Number(p));
     }
+  });
+
+  it("loads into a state store that encodes to the same ConfigMap", () => {
+    const store = new InMemoryAutoScalerStateStore<string, JobAutoScalerContext<string>>();
+    const ctx = new JobAutoScalerContext<string>("replay", null, "RUNNING", new Configuration(new Map()), () => {
+      throw new Error("no REST client in this test");
+    });
+    loadIntoStore(state, store, ctx);
+    const resource = { namespace: scenario.namespace, name: scenario.deploymentName };
+    expect(encodeAutoscalerConfigMap(store.snapshot("replay"), resource)).toBe(text);
   });
 
   it("collectedMetrics holds the current window only, newest sample last", () => {
