@@ -132,7 +132,7 @@ export function reconcilePeriod(reconcileTimesMs: readonly number[]): Deployment
   const gaps: number[] = [];
   for (let i = 1; i < reconcileTimesMs.length; i++) {
     const g = (reconcileTimesMs[i]! - reconcileTimesMs[i - 1]!) / 1000;
-    if (g >= 1) gaps.push(g);
+    if (g >= 2) gaps.push(g);
   }
   if (gaps.length === 0) return null;
   const fits = (p: number, g: number) => {
@@ -141,7 +141,7 @@ export function reconcilePeriod(reconcileTimesMs: readonly number[]): Deployment
   };
   const candidates = new Set<number>();
   const distinct = [...new Set(gaps.map((g) => Math.round(g * 1000) / 1000))].slice(0, 200);
-  for (const g of distinct) for (let k = 1; k <= 12; k++) if (g / k >= 1) candidates.add(g / k);
+  for (const g of distinct) for (let k = 1; k <= 12; k++) if (g / k >= 2) candidates.add(g / k);
   let best = 0;
   let bestScore = -1;
   for (const p of candidates) {
@@ -170,7 +170,7 @@ export function calibrateDeployment(deployment: string, lines: readonly Operator
   for (const l of lines) {
     if (!PER_RECONCILE.some((p) => l.message.includes(p))) continue;
     const last = reconciles[reconciles.length - 1];
-    if (last === undefined || l.timeMs - last > 1000) reconciles.push(l.timeMs);
+    if (last === undefined || l.timeMs - last > 2000) reconciles.push(l.timeMs);
   }
 
   // Decisions (SCALINGREPORT), their kind from the events that follow, and the RUNNING time after.

@@ -82,15 +82,20 @@ export class InMemoryAutoScalerStateStore<KEY, Context extends JobAutoScalerCont
     scalingTracking?: ScalingTracking;
     delayedScaleDown?: DelayedScaleDown;
   } {
-    const parts = {
-      scalingHistory: this.scalingHistoryStore.get(key),
-      collectedMetrics: this.collectedMetricsStore.get(key),
-      parallelismOverrides: this.parallelismOverridesStore.get(key),
-      configChanges: this.tmConfigOverrides.get(key),
-      scalingTracking: this.scalingTrackingStore.get(key),
-      delayedScaleDown: this.delayedScaleDownStore.get(key),
+    const scalingHistory = this.scalingHistoryStore.get(key);
+    const collectedMetrics = this.collectedMetricsStore.get(key);
+    const parallelismOverrides = this.parallelismOverridesStore.get(key);
+    const configChanges = this.tmConfigOverrides.get(key);
+    const scalingTracking = this.scalingTrackingStore.get(key);
+    const delayedScaleDown = this.delayedScaleDownStore.get(key);
+    return {
+      ...(scalingHistory !== undefined ? { scalingHistory } : {}),
+      ...(collectedMetrics !== undefined ? { collectedMetrics } : {}),
+      ...(parallelismOverrides !== undefined ? { parallelismOverrides } : {}),
+      ...(configChanges !== undefined ? { configChanges } : {}),
+      ...(scalingTracking !== undefined ? { scalingTracking } : {}),
+      ...(delayedScaleDown !== undefined ? { delayedScaleDown } : {}),
     };
-    return Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined));
   }
   hasDataFor(ctx: Context): boolean {
     const k = ctx.getJobKey();
