@@ -96,9 +96,8 @@ export interface SnippetOptions {
 
 /**
  * The YAML to paste into a scenario so that the simulator's restarts and reconciles match
- * the log: `kubernetes.operator.reconcile.interval` (the observed period: the simulator's
- * reconciles take no time, the operator's period is its interval plus the reconcile
- * itself) and `simulation.restart` phases.
+ * the log: `kubernetes.operator.reconcile.interval` and `simulation.operator.reconcileDuration`
+ * (together the observed period) and `simulation.restart` phases.
  */
 export function simulationSnippet(c: DeploymentCalibration, options: SnippetOptions = {}): string {
   const assume = options.assumeKind ?? "in-place";
@@ -125,10 +124,22 @@ export function simulationSnippet(c: DeploymentCalibration, options: SnippetOpti
     );
   }
   const doc: Record<string, unknown> = {};
+  const simulation: Record<string, unknown> = {};
   if (c.reconcileIntervalS !== null) {
-    doc["spec"] = { flinkConfiguration: { "kubernetes.operator.reconcile.interval": ms(c.reconcileIntervalS.median * 1000) } };
+    // The period is the interval plus the reconcile's own duration (josdk reschedules after
+    // a reconcile ends): the interval taken as the whole seconds of the period (the Helm
+    // chart's 15 s), the rest as simulation.operator.reconcileDuration.
+    const periodMs = c.reconcileIntervalS.median * 1000;
+    const intervalMs = periodMs >= 1000 ? Math.floor(periodMs / 1000) * 1000 : Math.round(periodMs);
+    doc["spec"] = { flinkConfiguration: { "kubernetes.operator.reconcile.interval": ms(intervalMs) } };
+    const durationMs = periodMs - intervalMs;
+    if (durationMs >= 5) {
+      const p95Ms = c.reconcileIntervalS.p95 * 1000 - intervalMs;
+      simulation["operator"] = { reconcileDuration: p95Ms > durationMs ? lognormal(durationMs, p95Ms) : ms(durationMs) };
+    }
   }
-  if (Object.keys(restart).length > 0) doc["simulation"] = { restart };
+  if (Object.keys(restart).length > 0) simulation["restart"] = restart;
+  if (Object.keys(simulation).length > 0) doc["simulation"] = simulation;
   const r = c.reconcileIntervalS;
   const header = [
     `# calibrate: ${options.source ?? "operator log"}, deployment ${c.deployment}`,

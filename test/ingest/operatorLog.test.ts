@@ -4,8 +4,9 @@ import type { DistributionSpec } from "../../src/engine/distributions.ts";
 import { calibrationJson, simulationSnippet } from "../../src/ingest/calibrationReport.ts";
 import { parseLogLine } from "../../src/ingest/logLine.ts";
 import { calibrateOperatorLog, OperatorLogError } from "../../src/ingest/operatorLog.ts";
-import { loadScenario, parseScenario } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../../sim/runScenario.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/operator-logs/${name}`, import.meta.url), "utf8");
 
@@ -45,6 +46,15 @@ describe("calibrate: the seed's own log lines", () => {
       expect(json.reconcile_interval_s.median).toBe(15.209);
       expect(json.reconcile_interval_s.n).toBe(4);
       expect(json.restart_s).toEqual({ in_place: null, redeploy: null, unknown_kind: { median: 14, p95: 14, n: 1 } });
+      // 15.2087 s: the chart's 15 s interval plus a 209 ms reconcile (p95 of the four
+      // per-period figures, R-7: 15.2178 + 0.85 x (15.2347 - 15.2178) = 15.2321 s).
+      const snippet = simulationSnippet(c!);
+      expect(snippet).toContain("kubernetes.operator.reconcile.interval: 15000ms");
+      expect(snippet).toMatch(/reconcileDuration:\n\s+distribution: lognormal\n\s+median: 209ms\n\s+p95: 232ms/);
+      const block = snippet.slice(snippet.indexOf("simulation:\n") + "simulation:\n".length);
+      const seed = readFileSync("scenarios/backpressure.yaml", "utf8").replace('job.autoscaler.enabled: "true"', 'job.autoscaler.enabled: "true"\n    kubernetes.operator.reconcile.interval: 15000ms');
+      const scenario = parseScenario("calibrated.yaml", seed.replace(/^simulation:\n/m, `simulation:\n${block}`));
+      expect(scenario.reconcileIntervalMs).toBe(15_000);
     });
   }
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { flattenFlinkConfiguration } from "../../src/scenario/flattenConfiguration.ts";
-import { parseScenario } from "../../src/scenario/loadScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
 
 const FIXTURE = new URL("../fixtures/operator/autoscaling.yaml", import.meta.url);
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InitError, missingSimulationMessage, simulationSkeleton } from "../../src/scenario/initSkeleton.ts";
-import { parseScenario } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../../sim/runScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 const example = readFileSync(new URL("../fixtures/operator/autoscaling.yaml", import.meta.url), "utf8");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadScenario } from "../../../src/scenario/loadScenario.ts";
-import { runScenario } from "../../../sim/runScenario.ts";
+import { loadScenario } from "../../../src/node/loadScenario.ts";
+import { runScenario } from "../../../src/run/runScenario.ts";
 import { JobAutoScalerContext } from "../../../src/autoscaler/JobAutoScalerContext.ts";
 import { Configuration } from "../../../src/autoscaler/config/Configuration.ts";
 import { InMemoryAutoScalerStateStore } from "../../../src/autoscaler/state/InMemoryAutoScalerStateStore.ts";
