@@ -173,6 +173,8 @@ export class FlinkOperator {
   /** (virtual ms, TaskManagers) whenever the number of TaskManagers changes. */
   readonly taskManagerTimeline: [number, number][] = [];
   private readonly autoscaler: JobAutoScalerImpl<string, Ctx>;
+  /** The autoscaler's state store; its content is the autoscaler's ConfigMap (src/operator/state). */
+  readonly stateStore: InMemoryAutoScalerStateStore<string, Ctx>;
   private readonly restartModel: RestartModel;
   private readonly restClient;
   private restart: RestartRecord | null = null;
@@ -199,7 +201,7 @@ export class FlinkOperator {
     this.events = new OperatorEventHandler(epochNow);
     this.restClient = simulatedRestClusterClient(rest);
     this.restartModel = new RestartModel(options.restart, streams);
-    const stateStore = new InMemoryAutoScalerStateStore<string, Ctx>();
+    const stateStore = (this.stateStore = new InMemoryAutoScalerStateStore<string, Ctx>());
     const realizer: ScalingRealizer<string, Ctx> = {
       realizeParallelismOverrides: (_ctx, overrides) => this.realize(overrides),
       realizeConfigOverrides: () => {},
@@ -213,6 +215,11 @@ export class FlinkOperator {
       stateStore,
     );
     this.autoscaler.setClock({ instant: epochNow });
+  }
+
+  /** The FlinkDeployment this operator reconciles, and the job key its state is stored under. */
+  get resource(): { readonly namespace: string; readonly name: string; readonly jobKey: string } {
+    return { namespace: this.options.namespace, name: this.options.name, jobKey: `${this.options.namespace}/${this.options.name}` };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SHIP_STRATEGIES } from "../flink/partitioners.ts";
 import { SIMULATED_FLINK_VERSIONS } from "../flink/versions.ts";
+import { flattenFlinkConfiguration } from "./flattenConfiguration.ts";
 
 /**
  * The scenario file's shape: a FlinkDeployment (flink.apache.org/v1beta1, with the
@@ -10,6 +11,8 @@ import { SIMULATED_FLINK_VERSIONS } from "../flink/versions.ts";
  */
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
+/** flinkConfiguration, nested maps flattened as the operator flattens them (ConfigObjectNode). */
+const flinkConfiguration = z.preprocess(flattenFlinkConfiguration, z.record(z.string(), scalar));
 const quantity = z.union([z.string(), z.number()]);
 const anyObject = z.record(z.string(), z.unknown());
 
@@ -63,7 +66,7 @@ const spec = z.strictObject({
   podTemplate: anyObject.optional(),
   logConfiguration: z.record(z.string(), z.string()).optional(),
   restartNonce: z.number().int().optional(),
-  flinkConfiguration: z.record(z.string(), scalar).optional(),
+  flinkConfiguration: flinkConfiguration.optional(),
   jobManager: jobManager.optional(),
   taskManager: taskManager.optional(),
   job: job.optional(),
@@ -192,7 +195,7 @@ const restart = z.strictObject({ inPlace: inPlaceRestart.optional(), redeploy: r
 /** A named variant: configuration and restart-model overrides on top of the scenario. */
 const variant = z.strictObject({
   description: z.string().optional(),
-  flinkConfiguration: z.record(z.string(), scalar).optional(),
+  flinkConfiguration: flinkConfiguration.optional(),
   restart: restart.optional(),
 });
 

@@ -70,6 +70,33 @@ export class InMemoryAutoScalerStateStore<KEY, Context extends JobAutoScalerCont
   flush(_ctx: Context): void {
     // Nothing to persist.
   }
+  /**
+   * What is stored for a job key, part by part (a part never stored, or removed, is
+   * undefined): the autoscaler's ConfigMap at this moment (src/operator/state).
+   */
+  snapshot(key: KEY): {
+    scalingHistory?: Map<string, TreeMap<ScalingSummary>>;
+    collectedMetrics?: TreeMap<CollectedMetrics>;
+    parallelismOverrides?: Map<string, string>;
+    configChanges?: ConfigChanges;
+    scalingTracking?: ScalingTracking;
+    delayedScaleDown?: DelayedScaleDown;
+  } {
+    const scalingHistory = this.scalingHistoryStore.get(key);
+    const collectedMetrics = this.collectedMetricsStore.get(key);
+    const parallelismOverrides = this.parallelismOverridesStore.get(key);
+    const configChanges = this.tmConfigOverrides.get(key);
+    const scalingTracking = this.scalingTrackingStore.get(key);
+    const delayedScaleDown = this.delayedScaleDownStore.get(key);
+    return {
+      ...(scalingHistory !== undefined ? { scalingHistory } : {}),
+      ...(collectedMetrics !== undefined ? { collectedMetrics } : {}),
+      ...(parallelismOverrides !== undefined ? { parallelismOverrides } : {}),
+      ...(configChanges !== undefined ? { configChanges } : {}),
+      ...(scalingTracking !== undefined ? { scalingTracking } : {}),
+      ...(delayedScaleDown !== undefined ? { delayedScaleDown } : {}),
+    };
+  }
   hasDataFor(ctx: Context): boolean {
     const k = ctx.getJobKey();
     return this.stores().some((s) => s.has(k));
