@@ -456,7 +456,9 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
     const headMetric = operatorMetricName(names[0]!);
     // What the chain's head takes in: a source emits (its operator's records out), others read (the task's records in).
     const inName = isSource ? `${headMetric}.numRecordsOutPerSecond` : "numRecordsInPerSecond";
-    const inTotal = total(m(inName), p) ?? (isSource ? total(m("numRecordsOutPerSecond"), p) : undefined);
+    const headRate = total(m(inName), p);
+    // A source without its operator's rate: the chain's output stands in for the load (but then says nothing of selectivity).
+    const inTotal = headRate ?? (isSource ? total(m("numRecordsOutPerSecond"), p) : undefined);
     const outTotal = total(m("numRecordsOutPerSecond"), p);
 
     const ids = names.map((n) => operatorId(n, taken));
@@ -508,10 +510,10 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
     });
     if (unknown.length > 0) {
       const tailIsSink = drafts[drafts.length - 1]!.doc["kind"] === "sink";
-      if (!tailIsSink && inTotal !== undefined && outTotal !== undefined && inTotal > 0) {
-        const s = outTotal / inTotal / known;
+      if (!tailIsSink && headRate !== undefined && outTotal !== undefined && headRate > 0) {
+        const s = outTotal / headRate / known;
         unknown[0]!.doc["selectivity"] = Number(s.toPrecision(4));
-        unknown[0]!.notes.set("selectivity", ` the vertex's numRecordsOutPerSecond ${fmt(outTotal)} / ${inName} ${fmt(inTotal)}${known !== 1 ? ` / ${fmt(known)} (its other operators)` : ""}`);
+        unknown[0]!.notes.set("selectivity", ` the vertex's numRecordsOutPerSecond ${fmt(outTotal)} / ${inName} ${fmt(headRate)}${known !== 1 ? ` / ${fmt(known)} (its other operators)` : ""}`);
         for (const d of unknown.slice(1)) {
           d.doc["selectivity"] = 1;
           d.notes.set("selectivity", " default 1: no operator metrics");
