@@ -214,6 +214,12 @@ export async function fetchRestSnapshot(source: RestSource, options: { readonly 
   }
   const state = typeof details["state"] === "string" ? details["state"] : "UNKNOWN";
   if (state !== "RUNNING") warnings.push(`${where}: the job is ${state}, not RUNNING: its rates may not show its load`);
+  const now = typeof details["now"] === "number" ? details["now"] : undefined;
+  const timestamps = details["timestamps"];
+  const runningSince = isRecord(timestamps) && typeof timestamps["RUNNING"] === "number" ? timestamps["RUNNING"] : undefined;
+  if (now !== undefined && runningSince !== undefined && runningSince > 0 && now - runningSince < 60_000) {
+    warnings.push(`${where}: the job has been RUNNING for ${Math.round((now - runningSince) / 1000)} s only: Flink's per-second rates average the last 60 s and under-read until then; dump again later`);
+  }
   const nodes = new Map<string, Json>();
   for (const n of plan["nodes"]) if (isRecord(n) && typeof n["id"] === "string") nodes.set(n["id"], n);
 
@@ -267,7 +273,7 @@ export async function fetchRestSnapshot(source: RestSource, options: { readonly 
     jobId,
     jobName: typeof details["name"] === "string" ? details["name"] : jobId,
     state,
-    nowMs: typeof details["now"] === "number" ? details["now"] : undefined,
+    nowMs: now,
     jobParallelism,
     vertices,
     slotsPerTaskManager,
@@ -480,8 +486,9 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
       head.notes.set("cost", ` default 0: ${why}`);
       warn(`${at}: cost not inferable (${why}); default 0 used`);
     } else if (perSubtask === undefined || !(perSubtask > 0)) {
-      const why = perSubtask === undefined ? `no ${inName}` : `idle: ${inName} is 0`;
-      head.notes.set("cost", ` default 0: ${why} (busy ${fmt(busy)} ms/s)`);
+      const why =
+        perSubtask === undefined ? `no ${inName}` : busy > 0 ? `${inName} is 0 while busy ${fmt(busy)} ms/s` : `idle: ${inName} is 0`;
+      head.notes.set("cost", ` default 0: ${why}`);
       warn(`${at}: cost not inferable (${why}); default 0 used`);
     } else {
       costMs = busy / perSubtask;
@@ -505,6 +512,7 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
         const s = oo / oi;
         d.doc["selectivity"] = Number(s.toPrecision(4));
         d.notes.set("selectivity", ` ${mn}.numRecordsOutPerSecond ${fmt(oo)} / numRecordsInPerSecond ${fmt(oi)}`);
+        if (oo === 0 && k < names.length - 1) warn(`${at}: '${names[k]}' emitted nothing while it read ${fmt(oi)}/s: selectivity 0 (a filter that drops all, or output held back, e.g. in Python bundles); check it`);
         known *= s;
       } else unknown.push(d);
     });

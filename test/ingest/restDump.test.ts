@@ -193,6 +193,8 @@ describe("import of recorded responses of a real JobManager (car-top-speed, from
     expect(ops[0]!.source).toEqual({ connector: "datastream-datagen", rowsPerSecond: 20 });
     expect(ops[0]!.cost).toBe("0ns");
     expect(result.warnings).toEqual([
+      // now 1639156816391 - RUNNING 1639156794159 = 22.2 s: the recording was taken 22 s after the job started.
+      `${CAR}/jobs/${JOB}.json: the job has been RUNNING for 22 s only: Flink's per-second rates average the last 60 s and under-read until then; dump again later`,
       `${CAR}/jobs/${JOB}/config.json: missing; the job's default parallelism is not checked against the deployment`,
       "vertex 'Source: Custom Source -> Timestamps/Watermarks' (cbc357ccb763df2852fee8c4fc7d55f2): cost not inferable (no busyTimeMsPerSecond); default 0 used",
       "vertex 'Source: Custom Source -> Timestamps/Watermarks' (cbc357ccb763df2852fee8c4fc7d55f2): selectivity not inferable (no records in); default 1 used for 'Timestamps/Watermarks'",
