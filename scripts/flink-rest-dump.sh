@@ -92,13 +92,41 @@ for vid in $vertices; do
   get "/jobs/$jid/vertices/$vid" "jobs/$jid/vertices/$vid.json"
   names="$out/jobs/$jid/vertices/$vid/subtasks/metrics.json"
   get "/jobs/$jid/vertices/$vid/subtasks/metrics" "jobs/$jid/vertices/$vid/subtasks/metrics.json"
+  # The values, in requests of at most ~3000 characters of query (Flink's REST server refuses
+  # a request line over 4096 bytes), merged into one JSON list.
   query=""
+  parts=()
   while IFS= read -r name; do
     [ -n "$name" ] || continue
-    query+="${query:+,}$(urlencode "$name")"
+    enc=$(urlencode "$name")
+    if [ -n "$query" ] && [ $((${#query} + ${#enc} + 1)) -gt 3000 ]; then
+      parts+=("$query")
+      query=""
+    fi
+    query+="${query:+,}$enc"
   done < <(ids "$names" | grep -E "$wanted" || true)
-  if [ -n "$query" ]; then
-    get "/jobs/$jid/vertices/$vid/subtasks/metrics?get=$query" "jobs/$jid/vertices/$vid/subtasks/metrics.json"
+  [ -z "$query" ] || parts+=("$query")
+  if [ "${#parts[@]}" -gt 0 ]; then
+    base="jobs/$jid/vertices/$vid/subtasks/metrics"
+    i=0
+    for q in "${parts[@]}"; do
+      get "/$base?get=$q" "$base.part$i.json"
+      i=$((i + 1))
+    done
+    {
+      printf '['
+      sep=""
+      for ((k = 0; k < i; k++)); do
+        body=$(tr -d '\n' < "$out/$base.part$k.json" | sed -e 's/^[[:space:]]*\[//' -e 's/\][[:space:]]*$//')
+        if [ -n "${body//[[:space:]]/}" ]; then
+          printf '%s%s' "$sep" "$body"
+          sep=","
+        fi
+        rm -f "$out/$base.part$k.json"
+      done
+      printf ']\n'
+    } > "$out/$base.json.part"
+    mv "$out/$base.json.part" "$out/$base.json"
   fi
 done
 echo "$out: $(find "$out" -name '*.json' | wc -l | tr -d ' ') files from $url (job $jid)" >&2

@@ -43,6 +43,30 @@ export function subtaskMetricsPath(jobId: string, vertexId: string, names?: read
 }
 
 /**
+ * Splits metric names into requests whose `get=` query stays under `maxQueryChars`:
+ * Flink's REST server (netty's HttpServerCodec with its defaults, RestServerEndpoint in
+ * 1.18.1) refuses a request line over 4096 bytes, which a Kafka source with a hundred
+ * partitions' offsets would pass.
+ */
+export function metricBatches(names: readonly string[], maxQueryChars = 3000): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    const add = encodeURIComponent(name).length + 1;
+    if (batch.length > 0 && length + add > maxQueryChars) {
+      batches.push(batch);
+      batch = [];
+      length = 0;
+    }
+    batch.push(name);
+    length += add;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/**
  * The file of a dump folder that holds a GET's answer: the URL path with `.json` appended
  * and the query string dropped; /jobs/overview is saved as `overview.json`.
  */
@@ -246,7 +270,13 @@ export async function fetchRestSnapshot(source: RestSource, options: { readonly 
     const wanted = [...listed.keys()].filter(isImportedMetric);
     // A dump holds the values already (its file serves both GETs); a live JobManager lists names first.
     const hasValues = [...listed.values()].some((m) => m.avg !== undefined || m.sum !== undefined || m.max !== undefined);
-    const metrics = hasValues || wanted.length === 0 ? listed : parseMetrics(source.locate(metricsPath), await source.get(subtaskMetricsPath(jobId, id, wanted)));
+    let metrics = listed;
+    if (!hasValues && wanted.length > 0) {
+      metrics = new Map();
+      for (const batch of metricBatches(wanted)) {
+        for (const [name, value] of parseMetrics(source.locate(metricsPath), await source.get(subtaskMetricsPath(jobId, id, batch)))) metrics.set(name, value);
+      }
+    }
     const vertexBody = await optional(source, vertexDetailsPath(jobId, id));
     let subtaskStatus: string[] | undefined;
     if (isRecord(vertexBody) && Array.isArray(vertexBody["subtasks"])) {
@@ -316,6 +346,7 @@ function fmt(x: number): string {
  * ms from 100 ms, µs from 100 µs, else ns; the rounding stays within 1%.
  */
 export function formatCost(ms: number): string {
+  if (ms === 0) return "0ms";
   if (ms >= 100) return `${Math.round(ms)}ms`;
   if (ms >= 0.1) return `${Math.round(ms * 1000)}µs`;
   return `${Math.round(ms * 1e6)}ns`;

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,6 +19,10 @@ import { httpRestSource, isRestUrl } from "../../src/node/restHttp.ts";
  * unknown path is a 404 with Flink's {"errors": [...]} body.
  */
 
+const hasCurl = await promisify(execFile)("curl", ["--version"]).then(
+  () => true,
+  () => false,
+);
 const FIXTURES = "test/ingest/fixtures";
 const DEPLOYMENT_FILE = join(FIXTURES, "deployment.yaml");
 const DEPLOYMENT = readFileSync(DEPLOYMENT_FILE, "utf8");
@@ -54,6 +58,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /** A JobManager replaying a dump folder. */
 function jobManagerOf(folder: string) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    // Flink's REST server (netty HttpServerCodec defaults) refuses a request line over 4096 bytes.
+    if (`GET ${req.url ?? ""} HTTP/1.1`.length > 4096) return json(res, 400, { errors: ["An HTTP line is larger than 4096 bytes."] });
     const url = new URL(req.url ?? "/", "http://localhost");
     const file = join(folder, dumpFileOf(url.pathname));
     if (!existsSync(file)) return json(res, 404, { errors: [`Not found: ${url.pathname}`] });
@@ -216,10 +222,46 @@ describe("httpRestSource: timeouts, retries, unreachable", () => {
   });
 });
 
-const hasCurl = await promisify(execFile)("curl", ["--version"]).then(
-  () => true,
-  () => false,
-);
+
+describe("a source with 120 Kafka partitions: the metric values are asked for in batches under Flink's 4096-byte request line", () => {
+  const JOB = "5c0a6e3f2b9d4e1fa7c8b6d5e4f3a2b1";
+  const SOURCE = "bc764cd8ddf7a0cff126f51c16239658";
+  const dir = mkdtempSync(join(tmpdir(), "many-partitions-"));
+  const out = mkdtempSync(join(tmpdir(), "many-partitions-dump-"));
+  let jm: Served;
+  beforeAll(async () => {
+    cpSync(join(FIXTURES, "flink-1.18-shapes"), dir, { recursive: true });
+    const file = join(dir, "jobs", JOB, "vertices", SOURCE, "subtasks", "metrics.json");
+    const metrics = (JSON.parse(readFileSync(file, "utf8")) as { id: string }[]).filter((m) => !m.id.includes(".partition."));
+    for (let p = 0; p < 120; p++) {
+      const v = 1_000_000 + p;
+      metrics.push({ id: `Source__orders.KafkaSourceReader.topic.orders.partition.${p}.currentOffset`, min: v, max: v, avg: v, sum: v } as { id: string });
+    }
+    writeFileSync(file, JSON.stringify(metrics));
+    jm = await listen(jobManagerOf(dir));
+  });
+  afterAll(async () => {
+    await close(jm);
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it("the live client", async () => {
+    const live = await importRest(httpRestSource(jm.url), { deploymentText: DEPLOYMENT, deploymentFile: DEPLOYMENT_FILE });
+    expect(live.yaml).toMatch(/partitions: 120 # from 120 \.\.\.partition\.<n>\.currentOffset metrics \(ids up to 119\)/);
+    const asked = jm.requests.filter((r) => r.includes(`/vertices/${SOURCE}/subtasks/metrics?get=`));
+    expect(asked.length).toBeGreaterThan(1);
+    for (const r of asked) expect(`GET ${r} HTTP/1.1`.length).toBeLessThanOrEqual(4096);
+  });
+
+  it.skipIf(!hasCurl)("scripts/flink-rest-dump.sh", async () => {
+    await promisify(execFile)("bash", ["scripts/flink-rest-dump.sh", jm.url, JOB, out]);
+    const saved = await importRest(folderRestSource(out), { deploymentText: DEPLOYMENT, deploymentFile: DEPLOYMENT_FILE });
+    const served = await importRest(folderRestSource(dir), { deploymentText: DEPLOYMENT, deploymentFile: DEPLOYMENT_FILE });
+    expect(saved.yaml.replace(out, "O")).toBe(served.yaml.replace(dir, "O"));
+    expect(saved.yaml).toMatch(/partitions: 120 #/);
+  });
+});
 
 describe.skipIf(!hasCurl)("scripts/flink-rest-dump.sh against the same kind of server", () => {
   const SHAPES = join(FIXTURES, "flink-1.18-shapes");
