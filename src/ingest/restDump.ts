@@ -473,8 +473,8 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
   const taken = new Set<string>();
   const consumers = new Map<string, number>();
   for (const v of snapshot.vertices) for (const i of v.inputs) consumers.set(i.id, (consumers.get(i.id) ?? 0) + 1);
-  /** Per vertex: the ids of its first and last operator. */
-  const ends = new Map<string, { head: string; tail: string }>();
+  /** Per vertex: the ids of its first and last operator, and where its operators start in `operators`. */
+  const ends = new Map<string, { head: string; tail: string; start: number }>();
   const operators: OperatorDraft[] = [];
   const edges: { doc: Record<string, unknown>; note: string | undefined }[] = [];
 
@@ -499,7 +499,7 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
     const outTotal = total(m("numRecordsOutPerSecond"), p);
 
     const ids = names.map((n) => operatorId(n, taken));
-    ends.set(v.id, { head: ids[0]!, tail: ids[ids.length - 1]! });
+    ends.set(v.id, { head: ids[0]!, tail: ids[ids.length - 1]!, start: operators.length });
     const drafts: OperatorDraft[] = names.map((name, k) => ({
       doc: { id: ids[k]!, name, ...(k === 0 && isSource ? { kind: "source" } : {}), ...(k === names.length - 1 && isSink && !(k === 0 && isSource) ? { kind: "sink" } : {}) },
       before: [],
@@ -580,12 +580,10 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
   // Edges: within a chain FORWARD; between vertices as the plan says; a FORWARD edge between
   // two vertices means chaining was broken there (disableChaining, slot sharing, ...).
   for (const v of snapshot.vertices) {
-    const names = v.name.split(" -> ");
-    const { head } = ends.get(v.id)!;
-    const ids = operators.filter((o) => o.doc["id"] === head);
-    const startIndex = operators.indexOf(ids[0]!);
-    for (let k = 1; k < names.length; k++) {
-      edges.push({ doc: { from: operators[startIndex + k - 1]!.doc["id"], to: operators[startIndex + k]!.doc["id"], shipStrategy: "FORWARD" }, note: k === 1 ? ` chained in vertex ${v.id}` : undefined });
+    const chainLength = v.name.split(" -> ").length;
+    const { head, start } = ends.get(v.id)!;
+    for (let k = 1; k < chainLength; k++) {
+      edges.push({ doc: { from: operators[start + k - 1]!.doc["id"], to: operators[start + k]!.doc["id"], shipStrategy: "FORWARD" }, note: k === 1 ? ` chained in vertex ${v.id}` : undefined });
     }
     for (const input of v.inputs) {
       const upstream = snapshot.vertices.find((u) => u.id === input.id)!;
@@ -599,14 +597,15 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
         note = ` plan says ${input.shipStrategy}: not modelled, REBALANCE used`;
         warn(`edge ${upstream.name} -> ${v.name}: ship strategy ${input.shipStrategy} is not modelled; REBALANCE used`);
       }
-      if (strategy === "FORWARD") {
-        operators[startIndex]!.doc["chaining"] = false;
-        operators[startIndex]!.notes.set("chaining", " a FORWARD edge that Flink did not chain");
-      }
       if (strategy === "FORWARD" && upstream.parallelism !== v.parallelism) {
         strategy = "REBALANCE";
         note = " plan says FORWARD between different parallelisms: REBALANCE used";
         warn(`edge ${upstream.name} -> ${v.name}: FORWARD between parallelism ${upstream.parallelism} and ${v.parallelism}; REBALANCE used`);
+      }
+      if (strategy === "FORWARD") {
+        // Flink kept two vertices apart although the edge is FORWARD: so must the simulator.
+        operators[start]!.doc["chaining"] = false;
+        operators[start]!.notes.set("chaining", " a FORWARD edge that Flink did not chain");
       }
       if (strategy === "HASH") {
         const inRate = v.metrics.get("numRecordsInPerSecond");
