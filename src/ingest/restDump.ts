@@ -559,11 +559,12 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
         }
         if (unknown.length > 1) warn(`${at}: ${unknown.length} operators without their own record metrics; the chain's out/in is given to '${String(unknown[0]!.doc["name"])}', the others default to 1`);
       } else {
+        const why = headRate !== undefined && headRate > 0 ? "no operator metrics" : "no records in";
         for (const d of unknown) {
           d.doc["selectivity"] = 1;
-          d.notes.set("selectivity", " default 1: no records in to compare");
+          d.notes.set("selectivity", why === "no records in" ? " default 1: no records in to compare" : " default 1: no operator metrics");
         }
-        warn(`${at}: selectivity not inferable (no records in); default 1 used for ${unknown.map((d) => `'${String(d.doc["name"])}'`).join(", ")}`);
+        warn(`${at}: selectivity not inferable (${why}); default 1 used for ${unknown.map((d) => `'${String(d.doc["name"])}'`).join(", ")}`);
       }
     }
 
