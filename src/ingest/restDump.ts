@@ -343,12 +343,15 @@ function fmt(x: number): string {
 
 /**
  * A cost in milliseconds as a Flink duration the scenario accepts (whole numbers only):
- * ms from 100 ms, µs from 100 µs, else ns; the rounding stays within 1%.
+ * ms from 100 ms, µs from 100 µs (ms when whole), else ns; the rounding stays within 1%.
  */
 export function formatCost(ms: number): string {
   if (ms === 0) return "0ms";
   if (ms >= 100) return `${Math.round(ms)}ms`;
-  if (ms >= 0.1) return `${Math.round(ms * 1000)}µs`;
+  if (ms >= 0.1) {
+    const us = Math.round(ms * 1000);
+    return us % 1000 === 0 ? `${us / 1000}ms` : `${us}µs`;
+  }
   return `${Math.round(ms * 1e6)}ns`;
 }
 
