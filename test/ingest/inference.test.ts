@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { scenarioFromSnapshot, type AggregatedValue, type RestSnapshot, type VertexSnapshot } from "../../src/ingest/restDump.ts";
-import { parseScenario } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../../sim/runScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 /** Inference cases on snapshots built by hand (scenarioFromSnapshot is pure). */
 

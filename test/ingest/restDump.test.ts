@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { dumpFileOf, formatCost, importRest, isImportedMetric, metricBatches, subtaskMetricsPath, type RestSource } from "../../src/ingest/restDump.ts";
 import { RestImportError } from "../../src/ingest/RestImportError.ts";
 import { folderRestSource } from "../../src/node/restFolder.ts";
-import { parseScenario } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../../sim/runScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 const FIXTURES = "test/ingest/fixtures";
 const SHAPES = join(FIXTURES, "flink-1.18-shapes");

@@ -8,8 +8,9 @@ import { RestImportError } from "../../src/ingest/RestImportError.ts";
 import { restDumpOfCluster } from "../../src/ingest/restDumpWriter.ts";
 import { folderRestSource, writeRestDump } from "../../src/node/restFolder.ts";
 import type { DecisionRecord } from "../../src/operator/FlinkOperator.ts";
-import { parseScenario, type Scenario } from "../../src/scenario/loadScenario.ts";
-import { runScenario } from "../../sim/runScenario.ts";
+import { parseScenario } from "../../src/scenario/parseScenario.ts";
+import { type Scenario } from "../../src/scenario/Scenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 /**
  * Round trip (issue 24): run a scenario, take the REST dump of its simulated cluster at a
