@@ -5,6 +5,9 @@ export const HELP = `Usage: npm run sim -- <scenario.yaml> [options]
        npm run sim -- merge <shardDir>... [--out DIR]                       (merge --help)
        npm run sim -- diff <runDirA> <runDirB> [--tolerance F]
        npm run sim -- report <runDir | scenarioDir>
+       npm run sim -- init <deployment.yaml> [--out scenario.yaml]           (init --help)
+       npm run sim -- import <dumpDir | http://jobmanager:8081> --deployment <deployment.yaml> [--job ID] [--out scenario.yaml]
+       npm run sim -- calibrate <operator.log> [--deployment NAME] [--json]
        (installed as a package: npx flink-autoscaler-sim ...)
 
 Simulates the Flink job a scenario describes (a FlinkDeployment plus a simulation:
@@ -113,4 +116,29 @@ them. A shard missing, given twice or of another sweep is an error naming it (ex
 Options:
   --out DIR   write under DIR instead of out/
   --quiet     print nothing but errors
+`;
+
+export const INGEST_HELP = `Your job in the simulator: three commands that read what a cluster already knows.
+
+  npm run sim -- init <deployment.yaml> [--out scenario.yaml] [--force]
+      Your FlinkDeployment with a commented simulation: skeleton that runs as written;
+      each number says where to read it on a running job. Without --out, printed.
+
+  npm run sim -- import <dumpDir | http://jobmanager:8081> --deployment <deployment.yaml>
+                        [--job ID] [--out scenario.yaml] [--force] [--quiet]
+      A running job's plan and metrics (its REST API, or a folder saved by
+      scripts/flink-rest-dump.sh <url> <jobid> <folder>) turned into a scenario: the
+      topology with its ship strategies and chains, a cost per record from each vertex's
+      busy time over its records per second per subtask, selectivities from out/in, the
+      sources' rates as an editable load, Kafka partitions where the metrics show them.
+      What cannot be inferred is said on stderr and marked in the file. --job picks the
+      job when more than one runs.
+
+  npm run sim -- calibrate <operator.log> [--deployment NAME] [--json]
+      The operator's log (INFO and DEBUG lines, ANSI colours, several deployments
+      interleaved) read for the reconcile cadence, each restart by kind (in-place or
+      redeploy), stabilization and window; prints them and a simulation: snippet whose
+      restarts match. --json prints one JSON document.
+
+Bad input is one line on stderr and exit status 2; nothing is written then.
 `;

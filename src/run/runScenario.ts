@@ -4,6 +4,7 @@ import { FlinkCluster } from "../flink/FlinkCluster.ts";
 import { sampleVertices, vertexTotals } from "../flink/observe.ts";
 import { RestApi } from "../flink/rest/RestApi.ts";
 import { FlinkOperator } from "../operator/FlinkOperator.ts";
+import { configMapYamlOfRun } from "../operator/state/runConfigMap.ts";
 import { muteLogs } from "../autoscaler/utils/Logger.ts";
 import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../record/CsvWriter.ts";
 import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../record/operatorFiles.ts";
@@ -14,7 +15,7 @@ import { clusterOptionsOf } from "../scenario/clusterOptions.ts";
 import type { Scenario } from "../scenario/Scenario.ts";
 
 /** The files of a run, in the order they are listed. */
-export const RUN_FILES = ["timeseries.csv", "decisions.csv", "restarts.csv", "events.csv", "autoscaler.log", "summary.json"] as const;
+export const RUN_FILES = ["timeseries.csv", "decisions.csv", "restarts.csv", "events.csv", "autoscaler.log", "summary.json", "configmap.yaml"] as const;
 export type RunFile = (typeof RUN_FILES)[number];
 
 /**
@@ -251,6 +252,12 @@ export class ScenarioRun {
     const summaryFile = this.sinks.sink("summary.json");
     summaryFile.write(`${JSON.stringify(summary, null, 2)}\n`);
     summaryFile.end();
+    if (this.output.kind !== "none") {
+      // The autoscaler's ConfigMap as operator 1.15.0 would hold it now (src/operator/state/).
+      const configMap = this.sinks.sink("configmap.yaml");
+      configMap.write(configMapYamlOfRun(operator));
+      configMap.end();
+    }
     return { summary, files: this.sinks.files(() => operator.log.toText()), env, cluster, rest: this.rest, timeseries: this.timeseries, operator };
   }
 }

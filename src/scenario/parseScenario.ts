@@ -1,6 +1,7 @@
 /** Scenario text -> a validated document -> the chosen variant, resolved (isomorphic: the file system is reached only through ScenarioFiles). */
 import { parseDocument } from "yaml";
 import { ScenarioError, suggestion } from "./ScenarioError.ts";
+import { missingSimulationMessage } from "./initSkeleton.ts";
 import { scenarioSchema, type ScenarioDocument } from "./schema.ts";
 import { applyDocumentPaths, flagConflict, tracedToSet } from "./overrides.ts";
 import { zodIssueToError } from "./scenarioErrors.ts";
@@ -27,6 +28,11 @@ export function parseScenario(file: string, text: string, overrides: ScenarioOve
   if (data === null || data === undefined) throw new ScenarioError(file, "", "is empty; expected a FlinkDeployment with a simulation: block");
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new ScenarioError(file, "", "is not a YAML mapping; expected a FlinkDeployment with a simulation: block");
+  }
+  const record = data as Record<string, unknown>;
+  if (record.kind === "FlinkDeployment" && !("simulation" in record)) {
+    // A deployment as users have it: point to the two ways of adding what a cluster does not say.
+    throw new ScenarioError(file, "", missingSimulationMessage(file).slice(file.length + 2));
   }
   const parsed = scenarioSchema.safeParse(data);
   if (!parsed.success) throw zodIssueToError(file, data, parsed.error.issues);
