@@ -39,6 +39,9 @@ Options:
   --strict           treat warnings (a key close to one the simulator reads, a run
                      with no autoscaler evaluation) as errors
   --no-report        do not write the report.html files
+  --rest-dump T      also save the job's REST answers at virtual time T into
+                     <variant>/rest-dump/, as scripts/flink-rest-dump.sh saves a real
+                     job's (npm run sim -- import reads both)
   -h, --help         show this help
 
 Files written: timeseries.csv, decisions.csv, restarts.csv, events.csv,

@@ -2,7 +2,9 @@ import { folderOutput } from "../src/node/FileSink.ts";
 import { dirname, join, resolve } from "node:path";
 import { parseSetEntries } from "./setOptions.ts";
 import { parseArgs } from "node:util";
-import { formatDuration } from "../src/core/duration.ts";
+import { formatDuration, parseDuration } from "../src/core/duration.ts";
+import { restDumpOfCluster } from "../src/ingest/restDumpWriter.ts";
+import { writeRestDump } from "../src/node/restFolder.ts";
 import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { commitFolder, stageFolder } from "../src/node/writeRunFiles.ts";
@@ -41,6 +43,8 @@ interface Cli {
   readonly keepRuns: boolean;
   /** Write report.html files (--no-report: not). */
   readonly report: boolean;
+  /** --rest-dump T: the job's REST answers at virtual time T (ms), saved as `import` reads them. */
+  readonly restDumpMs: number | undefined;
 }
 
 function parseCli(argv: string[]): Cli | "help" {
@@ -60,6 +64,7 @@ function parseCli(argv: string[]): Cli | "help" {
         strict: { type: "boolean" },
         "keep-runs": { type: "boolean" },
         "no-report": { type: "boolean" },
+        "rest-dump": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -86,6 +91,16 @@ function parseCli(argv: string[]): Cli | "help" {
   }
   const bareDuration = values.duration === undefined ? undefined : bareDurationArgument("--duration", values.duration);
   if (bareDuration !== undefined) throw new UsageError(bareDuration);
+  let restDumpMs: number | undefined;
+  if (values["rest-dump"] !== undefined) {
+    const bare = bareDurationArgument("--rest-dump", values["rest-dump"]);
+    if (bare !== undefined) throw new UsageError(bare);
+    try {
+      restDumpMs = parseDuration(values["rest-dump"]);
+    } catch {
+      throw new UsageError(`--rest-dump expects a virtual time in Flink's syntax (30min, 2h), got '${values["rest-dump"]}'`);
+    }
+  }
   return {
     scenarioFile: userPath(positionals[0]!),
     variant: values.variant,
@@ -99,6 +114,7 @@ function parseCli(argv: string[]): Cli | "help" {
     strict: values.strict ?? false,
     keepRuns: values["keep-runs"] ?? false,
     report: values["no-report"] !== true,
+    restDumpMs,
   };
 }
 
@@ -271,7 +287,14 @@ async function main(argv: string[]): Promise<number> {
         // A virtual minute a step (a few ms): signals are answered at once (tsx relays one to its child and
         // kills the child if it has not taken it within 60 ms, leaving the staging folder behind).
         const step = 60_000;
+        const dumpAt = cli.restDumpMs !== undefined && seed === seeds[0] && output.kind === "sinks" ? Math.min(cli.restDumpMs, scenario.durationMs) : undefined;
         for (let t = step; !run.done; t += step) {
+          if (dumpAt !== undefined && dumpAt > t - step && dumpAt <= t) {
+            // The REST answers a user would save with scripts/flink-rest-dump.sh at that moment (read through a view of their own: the run goes on unchanged).
+            run.advance(dumpAt);
+            const variantDir = cli.variant === undefined ? join(stage, scenario.variant) : stage;
+            writeRestDump(join(variantDir, "rest-dump"), restDumpOfCluster(run.cluster, run.env.now));
+          }
           run.advance(t);
           // Signals are handled between steps: a run in progress can be interrupted cleanly.
           await yieldToEvents();

@@ -90,6 +90,25 @@ describe("init, import and calibrate on the command line", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("--rest-dump saves the job's REST answers at that virtual time, and import reads them into a scenario that runs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-restdump-"));
+    const r = sim("scenarios/kafka-backlog.yaml", "--duration", "8min", "--rest-dump", "5min", "--no-report", "--quiet", "--out", dir);
+    expect(r.status).toBe(0);
+    const dump = join(dir, "kafka-backlog", "default", "rest-dump");
+    const overview = JSON.parse(readFileSync(join(dump, "overview.json"), "utf8")) as { jobs: { jid: string; state: string }[] };
+    expect(overview.jobs.map((j) => j.state)).toEqual(["RUNNING"]);
+    const details = JSON.parse(readFileSync(join(dump, "jobs", `${overview.jobs[0]!.jid}.json`), "utf8")) as { now: number; plan: { nodes: unknown[] } };
+    const summary = JSON.parse(readFileSync(join(dir, "kafka-backlog", "default", "summary.json"), "utf8")) as { startTime: string };
+    // Taken at 5 virtual minutes: Flink's "now" is the run's start instant plus 300 s.
+    expect(details.now - Date.parse(summary.startTime)).toBe(300_000);
+    expect(details.plan.nodes.length).toBeGreaterThan(0);
+    const scenario = join(dir, "imported.yaml");
+    const imp = sim("import", dump, "--deployment", "scenarios/kafka-backlog.yaml", "--out", scenario, "--quiet");
+    expect(imp.status).toBe(0);
+    const run = sim(scenario, "--duration", "3min", "--no-report", "--quiet", "--out", dir);
+    expect(run.status).toBe(0);
+  }, 90_000);
+
   it("calibrate --json reads the seed's log: a 15.2 s cadence and the 14 s restart it tracked", () => {
     const r = sim("calibrate", SEED_LOG, "--json");
     expect(r.status).toBe(0);
