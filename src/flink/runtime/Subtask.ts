@@ -147,6 +147,11 @@ export class Subtask implements TaskRuntime {
     this.wake();
   };
 
+  /** The Python operator's bundle (read-only use: docs and tests), when the chain has one. */
+  pythonBundle(): Readonly<PythonBundle> | null {
+    return this.py;
+  }
+
   getState(): TaskState {
     return this.state;
   }
