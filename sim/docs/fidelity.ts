@@ -526,9 +526,9 @@ function render(sample: boolean): string {
     "- **The worker's flush thread.** PyFlink starts its 1 s flush thread when the worker builds the",
     "  operation; the model takes its ticks from the operator's open. With 2 s a record every result",
     "  is sent as its element ends, whatever the phase.",
-    "- **Which job wrote the seed's log.** The page shows two deployments (a jar, `some-job-with-",
-    "  back-pressure`, and the PyFlink script) and 'logs similar to the following': the five lines need",
-    "  not come from the PyFlink job the scenario models. We compare with them all the same.",
+    "- **Which job wrote the seed's log.** The page shows two deployments (a jar,",
+    "  `some-job-with-back-pressure`, and the PyFlink script) and 'logs similar to the following': the",
+    "  five lines need not come from the PyFlink job the scenario models. We compare with them all the same.",
     "- **Job start.** The simulation starts with the job RUNNING; the seed's log starts 17:17:32.",
     "",
   ].join("\n");
