@@ -64,8 +64,10 @@ export class PythonBundle {
   returned = 0;
   /** Of those, the elements whose results the worker has sent to the task thread. */
   delivered = 0;
-  /** When the worker's flush flag was last cleared (a flush by maybe_flush). */
-  private flagClearedMs: number;
+  /** The flush thread's tick (counted from open) at which its flag was last cleared by a flush. */
+  private flagClearedTick = 0;
+  /** The flush thread's period (ms). */
+  private readonly flushPeriodMs: number;
 
   constructor(
     readonly config: PythonBundling,
@@ -74,7 +76,7 @@ export class PythonBundle {
   ) {
     this.width = chainLength - config.index;
     this.lastFinishBundleTime = Math.floor(openMs);
-    this.flagClearedMs = openMs;
+    this.flushPeriodMs = Math.max(config.resultFlushMs ?? 1000, 1);
   }
 
   /**
@@ -87,10 +89,9 @@ export class PythonBundle {
    * sources do not pin down further).
    */
   resultsSent(nowMs: number): number {
-    const period = Math.max(this.config.resultFlushMs ?? 1000, 1);
-    const tick = (t: number) => Math.floor((t - this.openMs) / period);
-    if (tick(nowMs) > tick(this.flagClearedMs)) {
-      this.flagClearedMs = nowMs;
+    const tick = Math.floor((nowMs - this.openMs) / this.flushPeriodMs);
+    if (tick > this.flagClearedTick) {
+      this.flagClearedTick = tick;
       this.delivered = this.returned;
     } else if (this.returned === this.count) this.delivered = this.returned;
     return this.delivered;
