@@ -9,9 +9,9 @@ import { operator, seedScenarioWith } from "../helpers.ts";
  * The seed job slowed down: datagen at 1 row/s, a Python map costing exactly 100 ms a
  * record (no runtime overhead), bundle.time 1 s (PythonOptions' default), no double count.
  */
-function cluster(bundleSize?: number) {
+function cluster(bundleSize?: number, rowsPerSecond = 1) {
   const scenario = seedScenarioWith((d) => {
-    operator(d, "source").source = { connector: "datagen", rowsPerSecond: 1 };
+    operator(d, "source").source = { connector: "datagen", rowsPerSecond };
     operator(d, "map").cost = "100ms";
     operator(d, "map").python = { overhead: "0ms" };
     (d.simulation as Record<string, unknown>).flinkMetrics = { doubleCount: false };
@@ -57,5 +57,22 @@ describe("PyFlink process-mode bundles (AbstractExternalPythonFunctionOperator, 
     expect(out()).toBe(1);
     env.run(1201);
     expect(out()).toBe(2);
+  });
+
+  it("emits results as the worker flushes them: after an element that ends past a tick of its 1 s flush thread, and at the bundle's end", () => {
+    // 5 rows/s: 5 records at 0 (read at the 100 ms flush), 5 at 1000, 5 at 2000, ...
+    // Tick 1000 finishes [5 records]: they end at 1100, 1200, 1300, 1400, 1500. The flush
+    // thread's first tick (1000) came after its start (0): the result of 1100 is sent;
+    // 1200..1400 wait (no tick since 1100); the bundle's end at 1500 sends them all.
+    // lastFinish 1500: tick 2000 skips; tick 3000 finishes the 10 records read at 1500
+    // and 2100: 3100 is past the tick at 2000 (sent), 3200..3900 wait, 4000 ends the bundle.
+    const { env, out } = cluster(undefined, 5);
+    const expected: [number, number][] = [
+      [1099, 0], [1101, 1], [1450, 1], [1501, 5], [3099, 5], [3101, 6], [3950, 6], [4001, 15],
+    ];
+    for (const [t, count] of expected) {
+      env.run(t);
+      expect(out(), `records out at ${t} ms`).toBe(count);
+    }
   });
 });

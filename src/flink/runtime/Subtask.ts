@@ -157,6 +157,11 @@ export class Subtask implements TaskRuntime {
     this.wake();
   };
 
+  /** The Python operator's bundle (read-only use: docs and tests), when the chain has one. */
+  pythonBundle(): Readonly<PythonBundle> | null {
+    return this.py;
+  }
+
   getState(): TaskState {
     return this.state;
   }
@@ -284,20 +289,28 @@ export class Subtask implements TaskRuntime {
     return true;
   }
 
-  /** The worker returns one element's results; it goes on with the next regardless of the task thread. */
+  /**
+   * The worker ends one element and goes on with the next regardless of the task thread;
+   * the results it has sent (PythonBundle#resultsSent) are emitted on the task thread.
+   */
   private readonly onResult = (): void => {
     if (this.stopped) return;
     const py = this.py!;
-    const j = py.returned++;
+    const from = py.delivered;
+    py.returned++;
+    const to = py.resultsSent(this.env.now);
     const ops = this.metrics.operators;
     const k = py.config.index;
     const w = py.width;
-    for (let i = 0; i < w; i++) {
-      if (i > 0) ops[k + i]!.numRecordsIn.inc(py.io[(j * w + i) * 2]!);
-      ops[k + i]!.numRecordsOut.inc(py.io[(j * w + i) * 2 + 1]!);
+    for (let j = from; j < to; j++) {
+      for (let i = 0; i < w; i++) {
+        if (i > 0) ops[k + i]!.numRecordsIn.inc(py.io[(j * w + i) * 2]!);
+        ops[k + i]!.numRecordsOut.inc(py.io[(j * w + i) * 2 + 1]!);
+      }
+      if (this.outputs.length > 0) this.pendingEmits += py.io[(j * w + w - 1) * 2 + 1]!;
     }
-    if (this.outputs.length > 0) this.pendingEmits += py.io[(j * w + w - 1) * 2 + 1]!;
     if (py.returned < py.count) this.cpu.run(py.costs[py.returned]!, py.shares[py.returned]!, this.onResult);
+    if (to === from) return;
     // A task thread blocked on an output buffer emits these results once it gets one.
     if (this.state !== "backpressured") this.step();
   };
