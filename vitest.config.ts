@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     setupFiles: ["test/setup.ts"],
+    // Hooks that build dist/ with esbuild take seconds on a loaded machine (vitest default: 10 s).
+    hookTimeout: 120_000,
   },
 });

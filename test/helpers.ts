@@ -30,3 +30,8 @@ export function operator(doc: SeedDoc, id: string): Record<string, unknown> {
   if (op === undefined) throw new Error(`no operator ${id}`);
   return op;
 }
+
+/** stderr without the progress lines a run prints once it has taken a second of wall time (a loaded machine gets them, an idle one not). */
+export function withoutProgress(stderr: string): string {
+  return stderr.replace(/^\[sim\] .*\n/gm, "");
+}

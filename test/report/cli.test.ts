@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rerenderReports } from "../../src/node/folderReports.ts";
 import { ReportInputError } from "../../src/report/runFiles.ts";
-import { SEED_SCENARIO } from "../helpers.ts";
+import { SEED_SCENARIO, withoutProgress } from "../helpers.ts";
 
 const TSX = join("node_modules", ".bin", "tsx");
 
@@ -35,7 +35,7 @@ describe("npm run sim -- report <dir>", () => {
     const dir = join(out, "backpressure");
     const before = REPORTS.map((f) => readFileSync(join(dir, f), "utf8"));
     const r = sim("report", dir);
-    expect(r.stderr).toBe("");
+    expect(withoutProgress(r.stderr)).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`wrote ${[join(dir, "tracking-off", "report.html"), join(dir, "tracking-on", "report.html"), join(dir, "report.html")].join(", ")}\n`);
     REPORTS.forEach((f, i) => expect(readFileSync(join(dir, f), "utf8"), f).toBe(before[i]));

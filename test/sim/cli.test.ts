@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SEED_SCENARIO } from "../helpers.ts";
+import { SEED_SCENARIO, withoutProgress } from "../helpers.ts";
 
 const TSX = join("node_modules", ".bin", "tsx");
 
@@ -23,7 +23,7 @@ describe("sim command line", () => {
   it("runs a scenario, writes timeseries.csv and summary.json under --out, and applies --set and --duration", () => {
     const out = mkdtempSync(join(tmpdir(), "sim-out-"));
     const r = sim(SEED_SCENARIO, "--out", out, "--duration", "10min", "--set", "pipeline.max-parallelism=24", "--seed", "3");
-    expect(r.stderr).toBe("");
+    expect(withoutProgress(r.stderr)).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/parallelism 1\/24/);
     const dir = join(out, "backpressure", "tracking-on");
@@ -106,7 +106,7 @@ describe("sim command line, as a newcomer types it", () => {
       encoding: "utf8",
       env: { ...process.env, INIT_CWD: home },
     });
-    expect(r.stderr).toBe("");
+    expect(withoutProgress(r.stderr)).toBe("");
     expect(r.status).toBe(0);
     expect(existsSync(join(home, "runs", "job", "tracking-on", "summary.json"))).toBe(true);
     // one scaling in two minutes (at 75 s), said in the singular
@@ -165,7 +165,7 @@ describe("Flink keys the simulator reads", () => {
     // a key far from any the simulator reads is Flink's business, not a warning
     const other = sim(SEED_SCENARIO, "--set", "state.backend.type=rocksdb", "--duration", "2min", "--out", out, "--quiet", "--strict");
     expect(other.status).toBe(0);
-    expect(other.stderr).toBe("");
+    expect(withoutProgress(other.stderr)).toBe("");
   });
 });
 

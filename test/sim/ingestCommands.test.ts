@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { withoutProgress } from "../helpers.ts";
 import { describe, expect, it } from "vitest";
 import { folderRestSource } from "../../src/node/restFolder.ts";
 import { importRest } from "../../src/ingest/restDump.ts";
@@ -57,7 +58,7 @@ describe("init, import and calibrate on the command line", () => {
     expect(init.status).toBe(0);
     expect(readFileSync(scenario, "utf8")).toContain("simulation:");
     const run = sim(scenario, "--duration", "5min", "--no-report", "--quiet", "--out", dir);
-    expect(run.stderr).toBe("");
+    expect(withoutProgress(run.stderr)).toBe("");
     expect(run.status).toBe(0);
     const summary = JSON.parse(readFileSync(join(dir, "orders-sim", "default", "summary.json"), "utf8")) as { autoscaling: { evaluations: number } };
     // 30 s stabilization + 1 min window on 15 s reconciles: evaluations from 1.5 min on.
