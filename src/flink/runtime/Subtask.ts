@@ -6,7 +6,7 @@ import type { InputChannel, InputGate } from "../network/InputGate.ts";
 import type { ResultPartition } from "../network/ResultPartition.ts";
 import type { ChannelSelector } from "../partitioners.ts";
 import type { SourceReader } from "../sources/SourceReader.ts";
-import type { CpuRunner } from "../cpu/CpuScheduler.ts";
+import { directRunner, type CpuRunner } from "../cpu/CpuScheduler.ts";
 import { PythonBundle, type PythonBundling } from "./PythonBundle.ts";
 
 import type { TaskRuntime, TaskState } from "./TaskRuntime.ts";
@@ -93,7 +93,7 @@ export class Subtask implements TaskRuntime {
     private readonly bufferTimeoutMs: number,
     python: PythonBundling | null = null,
     /** The TaskManager's CPU, shared with its other threads. */
-    private readonly cpu: CpuRunner = { run: (workMs, _share, done) => void env.schedule(workMs, done) },
+    private readonly cpu: CpuRunner = directRunner(env),
   ) {
     this.stateSince = env.now;
     this.legacySource = source?.legacy === true;
