@@ -225,10 +225,11 @@ export class RestApi {
 /**
  * Current values of every subtask metric, grouped by vertex and name: one value per
  * subtask that reports the name, in subtask order. A vertex's names are the union over
- * its subtasks (first seen, first listed), as Flink 1.18.1 serves them
- * (flink-runtime AbstractAggregatingMetricsHandler#getAvailableMetrics), and a metric is
- * aggregated over the subtasks that have it (#getAggregatedMetricValues): each Kafka
- * reader reports only its own partitions' currentOffset.
+ * its subtasks (first seen, first listed; Flink's is a HashSet), as Flink 1.18 serves them
+ * (flink-runtime rest/handler/job/metrics/AbstractAggregatingMetricsHandler.java
+ * #getAvailableMetrics, read in a 1.18-SNAPSHOT tree), and a metric is aggregated over the
+ * subtasks that have it (#getAggregatedMetricValues): each Kafka reader reports only its
+ * own partitions' currentOffset.
  */
 export function snapshotSubtaskMetrics(
   cluster: Pick<FlinkCluster, "syncMetrics"> & { readonly subtasks: ReadonlyMap<string, readonly { readonly metrics: Pick<TaskMetrics, "metricNames" | "writeValues"> }[]> },
