@@ -6,7 +6,7 @@
 import type { ComparisonRow } from "../record/comparison.ts";
 import type { Summary } from "../record/summary.ts";
 
-import { contentsSource, CsvSyntaxError, csvRecords, readText, type FileContents, type FileSource } from "./lineSource.ts";
+import { contentsSource, CsvSyntaxError, csvRecords, detached, readText, StringPool, type FileContents, type FileSource } from "./lineSource.ts";
 
 export type { FileContents } from "./lineSource.ts";
 
@@ -128,8 +128,8 @@ function parseSummary(text: string): Summary {
 /** comparison.csv's rows; blank cells (no interval, the first variant's differences) are NaN. */
 export function parseComparisonCsv(text: string): ComparisonRow[] {
   return [...csvRows("comparison.csv", [text], ["variant", "figure", "n", "mean", "ci95", "diff_vs_first_mean", "diff_vs_first_ci95"])].map((r) => ({
-    variant: r("variant")!,
-    figure: r("figure")!,
+    variant: detached(r("variant")!),
+    figure: detached(r("figure")!),
     n: num(r("n")),
     mean: num(r("mean")),
     ci95: num(r("ci95")),
@@ -140,10 +140,12 @@ export function parseComparisonCsv(text: string): ComparisonRow[] {
 
 /** timeseries.csv's rows, one at a time. */
 export function* sampleRows(chunks: Iterable<string>): Generator<SampleRow> {
+  // Rows may be kept: their text cells must not keep the chunk they were cut from (StringPool).
+  const strings = new StringPool();
   for (const r of csvRows("timeseries.csv", chunks, ["time_s", "vertex", "parallelism", "busy_ms_per_s", "pending_records"])) {
     yield {
       timeS: num(r("time_s")),
-      vertex: r("vertex")!,
+      vertex: strings.get(r("vertex")!),
       parallelism: num(r("parallelism")),
       recordsInPerS: num(r("records_in_per_s")),
       recordsOutPerS: num(r("records_out_per_s")),
@@ -151,17 +153,18 @@ export function* sampleRows(chunks: Iterable<string>): Generator<SampleRow> {
       backpressuredMsPerS: num(r("backpressured_ms_per_s")),
       idleMsPerS: num(r("idle_ms_per_s")),
       pendingRecords: numberOrNull(r("pending_records")),
-      jobStatus: r("job_status") ?? "",
+      jobStatus: strings.get(r("job_status") ?? ""),
     };
   }
 }
 
 /** decisions.csv's rows, one at a time. */
 export function* decisionRows(chunks: Iterable<string>): Generator<DecisionRow> {
+  const strings = new StringPool();
   for (const r of csvRows("decisions.csv", chunks, ["time_s", "vertex", "current_parallelism", "new_parallelism", "executed"])) {
     yield {
       timeS: num(r("time_s")),
-      vertex: r("vertex")!,
+      vertex: strings.get(r("vertex")!),
       currentParallelism: num(r("current_parallelism")),
       newParallelism: num(r("new_parallelism")),
       trueProcessingRate: num(r("true_processing_rate")),
@@ -171,7 +174,7 @@ export function* decisionRows(chunks: Iterable<string>): Generator<DecisionRow> 
       scaleDownThreshold: num(r("scale_down_threshold")),
       restartTimeUsedS: num(r("restart_time_used_s")),
       executed: r("executed") === "true",
-      reason: r("reason") ?? "",
+      reason: strings.get(r("reason") ?? ""),
     };
   }
 }
@@ -184,8 +187,8 @@ export function restartRows(chunks: Iterable<string>): RestartRow[] {
       runningTimeS: numberOrNull(r("running_time_s")),
       actualS: numberOrNull(r("actual_s")),
       restartTimeUsedS: num(r("restart_time_used_s")),
-      kind: r("kind") ?? "",
-      phases: r("phases") ?? "",
+      kind: detached(r("kind") ?? ""),
+      phases: detached(r("phases") ?? ""),
     }),
   );
 }
@@ -194,7 +197,13 @@ export function restartRows(chunks: Iterable<string>): RestartRow[] {
 export function eventRows(chunks: Iterable<string>): EventRow[] {
   return [...csvRows("events.csv", chunks, ["time_s", "type", "reason", "message"])].map((r): EventRow => {
     const vertices = r("vertices");
-    return { timeS: num(r("time_s")), type: r("type")!, reason: r("reason")!, message: r("message")!, vertices: vertices === undefined || vertices === "" ? [] : vertices.split("; ") };
+    return {
+      timeS: num(r("time_s")),
+      type: detached(r("type")!),
+      reason: detached(r("reason")!),
+      message: detached(r("message")!),
+      vertices: vertices === undefined || vertices === "" ? [] : vertices.split("; ").map(detached),
+    };
   });
 }
 
