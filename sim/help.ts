@@ -34,6 +34,9 @@ Options:
   --quiet            print nothing but errors and warnings
   --strict           treat warnings (a key close to one the simulator reads) as errors
   --no-report        do not write the report.html files
+  -y, --yes          run a very long or very big run without asking (needed where
+                     there is no terminal to ask on: over 30 min or 10 GB by the
+                     estimate printed before the run)
   -h, --help         show this help
 
 Files written: timeseries.csv, decisions.csv, restarts.csv, events.csv,
