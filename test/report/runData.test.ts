@@ -134,6 +134,18 @@ describe("a report read as the files come draws what the whole files drew", () =
   });
 });
 
+describe("a Kafka job's lag, summed over its sources", () => {
+  it("is reduced as it is read to what the whole rows gave", () => {
+    // 1,800 samples of a job whose Kafka source reports pendingRecords: more than 2 x 600, so the lag is downsampled.
+    const [scenario] = loadScenarioVariants("scenarios/kafka-backlog.yaml", { duration: "30min", set: { "simulation.sampleInterval": "1s" } });
+    const files = runScenario(scenario!).files;
+    const full = parseRunFiles(files);
+    const data = readRunData(chunked(files, 1000));
+    expect(data.samples.lag?.reduced).toBe(true);
+    expect(drawn(data)).toEqual(reference(full, full.summary.duration_s));
+  }, 120_000);
+});
+
 describe("histogramMedian", () => {
   it("is d3-array's median of the values counted", () => {
     const values = [15, 15, 15.2, 30, 90, 15, 91.2, 15.2];
