@@ -281,6 +281,8 @@ async function main(argv: string[]): Promise<number> {
     if (cli.report) await addReports(stage);
     // A sweep's folders live in the scenario's folder too, and are not this run's to replace.
     if (cli.variant === undefined) carrySweeps(target, stage);
+    // A Ctrl-C that came while the last report was written is answered now, before the results go into place.
+    await yieldToEvents();
     commitFolder(stage, target);
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });

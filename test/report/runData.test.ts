@@ -127,6 +127,21 @@ describe("a report read as the files come draws what the whole files drew", () =
     expect(await runReportHtml(folderSource(dir))).toBe(html);
   }, 120_000);
 
+  it("lets the event loop turn at every chart, so that a Ctrl-C is answered while a report is drawn", async () => {
+    await runReportHtml(files); // the chart libraries loaded
+    let turns = 0;
+    let drawing = true;
+    const tick = () => {
+      turns++;
+      if (drawing) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const html = await runReportHtml(files);
+    drawing = false;
+    // Vega renders on promises alone: without a turn per chart, no timer (and no signal) would run until the end.
+    expect(turns).toBeGreaterThanOrEqual((html.match(/<svg/g) ?? []).length);
+  }, 120_000);
+
   it("refuses a timeseries.csv out of time order (its sums per sample need a sample's rows together)", () => {
     const lines = files["timeseries.csv"]!.split("\n");
     const swapped = [lines[0], lines[3], lines[1], lines[2], ...lines.slice(4)].join("\n");

@@ -232,6 +232,24 @@ describe("checks before any work", () => {
     expect(stderr).toMatch(/interrupted \(SIGINT\): nothing written/);
     expect(readdirSync(join(out, "backpressure"))).toEqual([]);
   }, 60_000);
+
+  // Under tsx the signal may be answered while the report's modules load; that the drawing itself lets the event
+  // loop turn (where signals are answered) is checked in test/report/runData.test.ts.
+  it("answers Ctrl-C after the run, on its way to the report: nothing written", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-int-report-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "sim/main.ts", SEED_SCENARIO, "--variant", "tracking-on", "--duration", "1d", "--quiet", "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // The run is over when its summary.json is in the staging folder; the report comes next.
+    const staged = () => (existsSync(join(out, "backpressure")) ? readdirSync(join(out, "backpressure")).filter((n) => n.startsWith(".tmp-")) : []);
+    while (child.exitCode === null && !staged().some((d) => existsSync(join(out, "backpressure", d, "summary.json")))) await new Promise((r) => setTimeout(r, 10));
+    expect(child.exitCode, "the run ended before its report could be interrupted").toBeNull();
+    child.kill("SIGINT");
+    expect(await closed).toBe(130);
+    expect(stderr).toMatch(/interrupted \(SIGINT\): nothing written/);
+    expect(readdirSync(join(out, "backpressure"))).toEqual([]);
+  }, 120_000);
 });
 
 describe("bare numbers as durations in the simulation: block", () => {
