@@ -23,7 +23,8 @@ describe("sim command line", () => {
   it("runs a scenario, writes timeseries.csv and summary.json under --out, and applies --set and --duration", () => {
     const out = mkdtempSync(join(tmpdir(), "sim-out-"));
     const r = sim(SEED_SCENARIO, "--out", out, "--duration", "10min", "--set", "pipeline.max-parallelism=24", "--seed", "3");
-    expect(r.stderr).toBe("");
+    // Nothing but progress, which a run shows once it has taken a second (on a loaded machine, this one can).
+    expect(r.stderr.replace(/^\[sim\] .*\n/gm, "")).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/parallelism 1\/24/);
     const dir = join(out, "backpressure", "tracking-on");
