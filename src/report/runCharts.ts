@@ -1,7 +1,8 @@
 /**
  * The charts of one run, as Vega-Lite specs: parallelism with the scaling decisions,
  * restart times, busy / back-pressured / idle per vertex, the rates the autoscaler
- * compared, and the pending records. Each takes the run's records and returns a spec;
+ * compared, and the pending records. Each takes what the report read of the run (RunData:
+ * its series reduced as the files were read, runData.ts) and returns a spec;
  * rendering is renderSvg's job.
  */
 import type { TopLevelSpec } from "vega-lite";
