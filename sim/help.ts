@@ -42,6 +42,9 @@ Options:
   --rest-dump T      also save the job's REST answers at virtual time T into
                      <variant>/rest-dump/, as scripts/flink-rest-dump.sh saves a real
                      job's (npm run sim -- import reads both)
+  -y, --yes          run a very long or very big run without asking (needed where
+                     there is no terminal to ask on: over 30 min or 10 GB by the
+                     estimate printed before the run)
   -h, --help         show this help
 
 Files written: timeseries.csv, decisions.csv, restarts.csv, events.csv,

@@ -10,7 +10,8 @@ import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { commitFolder, stageFolder } from "../src/node/writeRunFiles.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
 import type { Summary } from "../src/record/summary.ts";
-import { buildJobGraph } from "../src/flink/JobGraph.ts";
+import { estimateCommand } from "../src/run/estimate.ts";
+import { checkCost } from "./costCheck.ts";
 import { loadScenarioVariants } from "../src/node/loadScenario.ts";
 import { type Scenario } from "../src/scenario/Scenario.ts";
 import { runDiff } from "./diff.ts";
@@ -45,6 +46,8 @@ interface Cli {
   readonly report: boolean;
   /** --rest-dump T: the job's REST answers at virtual time T (ms), saved as `import` reads them. */
   readonly restDumpMs: number | undefined;
+  /** Run a very long or very big run without asking (--yes). */
+  readonly yes: boolean;
 }
 
 function parseCli(argv: string[]): Cli | "help" {
@@ -65,6 +68,7 @@ function parseCli(argv: string[]): Cli | "help" {
         "keep-runs": { type: "boolean" },
         "no-report": { type: "boolean" },
         "rest-dump": { type: "string" },
+        yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -115,17 +119,8 @@ function parseCli(argv: string[]): Cli | "help" {
     keepRuns: values["keep-runs"] ?? false,
     report: values["no-report"] !== true,
     restDumpMs,
+    yes: values.yes ?? false,
   };
-}
-
-/**
- * About how many bytes a run's files take: some 200 bytes per autoscaler log line (about
- * 30 lines a reconcile) and 80 per timeseries row; measured on the seed scenario (a day:
- * 34 MB of log, 1 MB of timeseries).
- */
-function estimatedOutputBytes(s: Scenario): number {
-  const vertices = buildJobGraph(s.job, { defaultParallelism: s.cluster.defaultParallelism, maxParallelism: s.cluster.maxParallelism, parallelismOverrides: s.cluster.parallelismOverrides }).vertices.length;
-  return (s.durationMs / s.reconcileIntervalMs) * 30 * 200 + (s.durationMs / s.sampleIntervalMs) * vertices * 80;
 }
 
 /** Free bytes on the file system that holds `dir` (or its nearest existing parent). */
@@ -226,7 +221,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // Files are written as the run goes (one seed's per variant): they must fit on the disk.
-  const estimate = estimatedOutputBytes(first) * scenarios.length;
+  const plan = { scenarios, seeds: cli.replications, keepRuns: cli.keepRuns, report: cli.report };
+  const estimate = estimateCommand(plan).totalBytes;
   const free = freeBytes(cli.outDir);
   if (estimate > free) {
     process.stderr.write(
@@ -241,6 +237,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   for (const warning of new Set([...scenarios.flatMap((s) => s.warnings), ...runProblems])) process.stderr.write(`warning: ${warning}\n`);
+  // A long or big run says so first; a very long or very big one asks (or wants --yes).
+  if (!(await checkCost(plan, cli.yes))) return 2;
   if (!Number.isSafeInteger(first.seed + cli.replications - 1)) {
     process.stderr.write(`error: seeds ${first.seed}.. for ${cli.replications} replications pass ${MAX_SEED}, the largest a double holds exactly\n`);
     return 2;
@@ -315,6 +313,8 @@ async function main(argv: string[]): Promise<number> {
     if (cli.report) await addReports(stage);
     // A sweep's folders live in the scenario's folder too, and are not this run's to replace.
     if (cli.variant === undefined) carrySweeps(target, stage);
+    // A Ctrl-C that came while the last report was written is answered now, before the results go into place.
+    await yieldToEvents();
     commitFolder(stage, target);
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });

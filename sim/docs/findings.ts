@@ -20,8 +20,9 @@ import type { TopLevelSpec } from "vega-lite";
 import { DownsampleLog, timeAxis } from "../../src/report/charts.ts";
 import { changingVertices, lagComparisonChart, parallelismComparisonChart, restartComparisonChart, type VariantRun } from "../../src/report/comparisonCharts.ts";
 import { renderSvg } from "../../src/report/renderSvg.ts";
-import { parseRunFiles, RUN_REPORT_INPUTS } from "../../src/report/runFiles.ts";
-import { readReportInputs } from "../../src/node/runFolder.ts";
+import { readSummary } from "../../src/report/runFiles.ts";
+import { readRunData } from "../../src/report/runData.ts";
+import { folderSource } from "../../src/node/runFolder.ts";
 import "../../src/node/chartLibraries.ts";
 import type { Summary } from "../../src/record/summary.ts";
 
@@ -170,13 +171,14 @@ function overview(): string {
  */
 async function charts(file: string): Promise<string[]> {
   const name = nameOf(file);
-  const runs: VariantRun[] = ["tracking-on", "tracking-off"].map((variant) => ({ variant, run: parseRunFiles(readReportInputs(join(RUNS, name, variant), RUN_REPORT_INPUTS)) }));
-  const durationS = Math.max(...runs.map((r) => r.run.summary.duration_s));
+  const folders = ["tracking-on", "tracking-off"].map((variant) => ({ variant, files: folderSource(join(RUNS, name, variant)) }));
+  const durationS = Math.max(...folders.map((f) => readSummary(f.files).duration_s));
+  const runs: VariantRun[] = folders.map(({ variant, files }) => ({ variant, run: readRunData(files, { rangeEndS: durationS }) }));
   const axis = timeAxis(durationS);
   const specs: [string, string, TopLevelSpec | undefined][] = [
     ...changingVertices(runs).map((v, i): [string, string, TopLevelSpec] => [`parallelism-${i + 1}`, `parallelism of ${v}`, parallelismComparisonChart(runs, v, axis)]),
     ["restarts", "restart time per scaling, actual against used", runs.some((r) => r.run.restarts.length > 0) ? restartComparisonChart(runs) : undefined],
-    ["lag", "pending records", lagComparisonChart(runs, durationS, axis, new DownsampleLog())],
+    ["lag", "pending records", lagComparisonChart(runs, axis, new DownsampleLog())],
   ];
   const out: string[] = [];
   for (const [kind, alt, spec] of specs) {

@@ -2,7 +2,7 @@
  * What every chart of a report shares: the time axis, the colours, the size, and the
  * downsampling of its series (with a record of what was reduced, for the page's note).
  */
-import { bandEnvelope, minMaxDownsample, type BandPoint, type Point } from "./downsample.ts";
+import { bandEnvelope, minMaxDownsample, type BandPoint, type DownsampleResult, type Point } from "./downsample.ts";
 
 /** Plot width in pixels; the page scales the SVG down on narrow screens. */
 export const CHART_WIDTH = 900;
@@ -64,6 +64,18 @@ export class DownsampleLog {
   downsample(chart: string, series: string, points: readonly Point[], range: readonly [number, number]): Point[] {
     const r = minMaxDownsample(points, SERIES_BUCKETS, range);
     if (r.reduced) this.reduced.push({ chart, series, from: r.inputCount, to: r.points.length });
+    return r.points;
+  }
+
+  /** A series downsampled already (runData.ts), logged as downsample() would have. */
+  add(chart: string, series: string, r: DownsampleResult): Point[] {
+    if (r.reduced) this.reduced.push({ chart, series, from: r.inputCount, to: r.points.length });
+    return r.points;
+  }
+
+  /** A band reduced already (runData.ts), logged as band() would have; `from`: the rows given. */
+  addBand(chart: string, series: string, r: { readonly points: BandPoint[]; readonly reduced: boolean; readonly from: number }): BandPoint[] {
+    if (r.reduced) this.bands.push({ chart, series, from: r.from, to: r.points.length });
     return r.points;
   }
 

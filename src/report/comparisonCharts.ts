@@ -4,14 +4,14 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { CHART_WIDTH, colours, DownsampleLog, formatSeconds, yValue, type TimeAxis } from "./charts.ts";
-import { stepChanges, type Point } from "./downsample.ts";
-import type { RunRecords } from "./runFiles.ts";
-import { lagSeries, MARKER_LAYERS, samplesOf, xEncoding } from "./runCharts.ts";
+import type { RunData } from "./runData.ts";
+import { MARKER_LAYERS, xEncoding } from "./runCharts.ts";
 
 /** A variant's run, named as comparison.csv names it. */
 export interface VariantRun {
   readonly variant: string;
-  readonly run: RunRecords;
+  /** Read with the comparison's time range (readRunData's rangeEndS: the longest variant's duration). */
+  readonly run: RunData;
 }
 
 function variantScale(runs: readonly VariantRun[]) {
@@ -29,7 +29,7 @@ export function changingVertices(runs: readonly VariantRun[]): string[] {
   const names: string[] = [];
   for (const { run } of runs) {
     for (const v of run.summary.vertices) {
-      const ps = new Set(samplesOf(run.samples, v.name).map((s) => s.parallelism));
+      const ps = new Set((run.samples.parallelism.get(v.name) ?? []).map(([, p]) => p));
       if (ps.size > 1 && !names.includes(v.name)) names.push(v.name);
     }
   }
@@ -39,12 +39,10 @@ export function changingVertices(runs: readonly VariantRun[]): string[] {
 /** One vertex's parallelism in every variant, with each variant's executed scalings marked. */
 export function parallelismComparisonChart(runs: readonly VariantRun[], vertex: string, axis: TimeAxis): TopLevelSpec {
   const lines = runs.flatMap(({ variant, run }) =>
-    stepChanges(samplesOf(run.samples, vertex).map((s): Point => [s.timeS, s.parallelism])).map(([t, p]) => ({ x: t * axis.perSecond, p, variant })),
+    (run.samples.parallelism.get(vertex) ?? []).map(([t, p]) => ({ x: t * axis.perSecond, p, variant })),
   );
   const executed = runs.flatMap(({ variant, run }) =>
-    run.decisions
-      .filter((d) => d.vertex === vertex && d.executed)
-      .map((d) => ({
+    (run.decisions.executed.get(vertex) ?? []).map((d) => ({
         x: d.timeS * axis.perSecond,
         p: d.newParallelism,
         variant,
@@ -122,10 +120,10 @@ export function restartComparisonChart(runs: readonly VariantRun[]): TopLevelSpe
 }
 
 /** Pending records of every variant that has them, or undefined when none has. */
-export function lagComparisonChart(runs: readonly VariantRun[], durationS: number, axis: TimeAxis, log: DownsampleLog): TopLevelSpec | undefined {
+export function lagComparisonChart(runs: readonly VariantRun[], axis: TimeAxis, log: DownsampleLog): TopLevelSpec | undefined {
   const values = runs.flatMap(({ variant, run }) => {
-    const lag = lagSeries(run.samples);
-    return lag === undefined ? [] : log.downsample("lag", variant, lag, [0, durationS]).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), variant }));
+    const lag = run.samples.lag;
+    return lag === undefined ? [] : log.add("lag", variant, lag).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), variant }));
   });
   if (values.length === 0) return undefined;
   return {

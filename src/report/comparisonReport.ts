@@ -7,31 +7,43 @@ import { changingVertices, lagComparisonChart, parallelismComparisonChart, resta
 import { comparedVariants, comparisonTableHtml, replications } from "./comparisonTable.ts";
 import { escapeHtml, paragraph, renderPage, table, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
-import { parseComparisonCsv, parseRunFiles, ReportInputError, type FileContents } from "./runFiles.ts";
+import { contentsSource, type FileContents, type FileSource } from "./lineSource.ts";
+import { readRunData } from "./runData.ts";
+import { parseComparisonCsv, readSummary, ReportInputError } from "./runFiles.ts";
 
 export interface ComparisonInputs {
   /** comparison.csv's text. */
   readonly comparisonCsv: string;
-  /** Each variant's folder contents, by variant name (the folder's name). */
-  readonly variants: Readonly<Record<string, FileContents>>;
+  /** Each variant's folder, by variant name (the folder's name): its files' contents, or a source to read them from. */
+  readonly variants: Readonly<Record<string, FileContents | FileSource>>;
+}
+
+const isSource = (x: FileContents | FileSource): x is FileSource => typeof (x as FileSource).open === "function";
+
+/** A variant's error, said with its folder. */
+function inVariant<T>(variant: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ReportInputError) throw new ReportInputError(`${variant}/: ${e.message}`);
+    throw e;
+  }
 }
 
 export async function comparisonReportHtml(inputs: ComparisonInputs): Promise<string> {
   const rows = parseComparisonCsv(inputs.comparisonCsv);
   const names = comparedVariants(rows);
   if (names.length === 0) throw new ReportInputError("comparison.csv has no rows");
-  const runs: VariantRun[] = names.map((variant) => {
+  const sources = names.map((variant) => {
     const files = inputs.variants[variant];
     if (files === undefined) throw new ReportInputError(`comparison.csv names variant '${variant}' but there is no folder ${variant}/ beside it`);
-    try {
-      return { variant, run: parseRunFiles(files) };
-    } catch (e) {
-      if (e instanceof ReportInputError) throw new ReportInputError(`${variant}/: ${e.message}`);
-      throw e;
-    }
+    const source = isSource(files) ? files : contentsSource(files);
+    return { variant, source, summary: inVariant(variant, () => readSummary(source)) };
   });
+  // The summaries first: the charts share the longest variant's time range, over which each run's series are reduced as they are read.
+  const durationS = Math.max(...sources.map((r) => r.summary.duration_s));
+  const runs: VariantRun[] = sources.map(({ variant, source }) => ({ variant, run: inVariant(variant, () => readRunData(source, { rangeEndS: durationS })) }));
   const first = runs[0]!.run.summary;
-  const durationS = Math.max(...runs.map((r) => r.run.summary.duration_s));
   const axis = timeAxis(durationS);
   const log = new DownsampleLog();
   const n = replications(rows);
@@ -40,11 +52,11 @@ export async function comparisonReportHtml(inputs: ComparisonInputs): Promise<st
   const vertices = changingVertices(runs);
   for (const v of vertices) parallelism.push(await renderChartFigure(`parallelism ${v}`, parallelismComparisonChart(runs, v, axis)));
   if (vertices.length === 0) parallelism.push(paragraph("No vertex changed its parallelism in any variant."));
-  const executedCounts = runs.map(({ variant, run }) => `${variant}: ${run.decisions.filter((d) => d.executed).length}`).join(", ");
+  const executedCounts = runs.map(({ variant, run }) => `${variant}: ${run.decisions.executedCount}`).join(", ");
   parallelism.unshift(paragraph(`Executed scalings (decisions.csv of each variant): ${executedCounts}.`));
 
   const anyRestart = runs.some(({ run }) => run.restarts.length > 0);
-  const lagSpec = lagComparisonChart(runs, durationS, axis, log);
+  const lagSpec = lagComparisonChart(runs, axis, log);
   const sections: Section[] = [
     {
       id: "table",

@@ -46,46 +46,92 @@ export function decisionMarkers(
   maxParallelism: ReadonlyMap<string, number>,
   durationS: number,
 ): MarkerSet {
-  const single: DecisionMarker[] = [];
-  const kept: { d: DecisionRow; kind: DecisionKind; text: string }[] = [];
-  for (const d of decisions) {
-    const reason = decisionReason(d, eventsFor(d, events), maxParallelism.get(d.vertex));
+  const collector = new MarkerCollector(events, maxParallelism, durationS);
+  for (const d of decisions) collector.push(d);
+  return collector.result();
+}
+
+/** Events by their instant, in file order: eventsFor() without going through them all for each decision. */
+export class EventIndex {
+  private readonly byTime = new Map<number, EventRow[]>();
+  constructor(events: readonly EventRow[]) {
+    for (const e of events) {
+      const at = this.byTime.get(e.timeS);
+      if (at === undefined) this.byTime.set(e.timeS, [e]);
+      else at.push(e);
+    }
+  }
+  /** eventsFor(decision, events). */
+  for(decision: DecisionRow): EventRow[] {
+    return eventsFor(decision, this.byTime.get(decision.timeS) ?? []);
+  }
+}
+
+type KeptGroup = { first: DecisionRow; last: DecisionRow; kind: DecisionKind; count: number };
+
+/**
+ * decisionMarkers over decisions given one by one, in bounded memory: the markers drawn one
+ * by one, up to MAX_KEPT_MARKERS + 1 "kept" ones, and the groups of like kept ones (at most
+ * one per vertex, span, parallelism and kind).
+ */
+export class MarkerCollector {
+  private readonly single: DecisionMarker[] = [];
+  private kept: { d: DecisionRow; text: string }[] | undefined = [];
+  private readonly groups = new Map<string, KeptGroup>();
+  private readonly span: number;
+  private readonly events: EventIndex;
+
+  constructor(
+    events: readonly EventRow[],
+    private readonly maxParallelism: ReadonlyMap<string, number>,
+    durationS: number,
+  ) {
+    this.events = new EventIndex(events);
+    this.span = durationS / KEPT_GROUP_SPANS;
+  }
+
+  push(d: DecisionRow): void {
+    const reason = decisionReason(d, this.events.for(d), this.maxParallelism.get(d.vertex));
     const outcome = outcomeOf(reason.kind);
-    const text = `${formatTime(d.timeS)} · ${d.vertex}: ${reason.text}`;
-    if (outcome === "kept") kept.push({ d, kind: reason.kind, text });
-    else single.push({ timeS: d.timeS, vertex: d.vertex, parallelism: d.newParallelism, outcome, executed: d.executed, count: 1, text });
-  }
-  if (kept.length <= MAX_KEPT_MARKERS) {
-    const markers = kept.map(({ d, text }): DecisionMarker => ({ timeS: d.timeS, vertex: d.vertex, parallelism: d.currentParallelism, outcome: "kept", executed: false, count: 1, text }));
-    return { markers: [...markers, ...single], grouped: false };
-  }
-  // Group like decisions: same vertex, parallelism and kind within one span; keyed in first-seen order.
-  const span = durationS / KEPT_GROUP_SPANS;
-  const groups = new Map<string, { first: DecisionRow; last: DecisionRow; kind: DecisionKind; count: number }>();
-  for (const { d, kind } of kept) {
-    const key = `${d.vertex}\u0000${Math.floor(d.timeS / span)}\u0000${d.currentParallelism}\u0000${kind}`;
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, { first: d, last: d, kind, count: 1 });
+    if (outcome !== "kept") {
+      this.single.push({ timeS: d.timeS, vertex: d.vertex, parallelism: d.newParallelism, outcome, executed: d.executed, count: 1, text: `${formatTime(d.timeS)} · ${d.vertex}: ${reason.text}` });
+      return;
+    }
+    if (this.kept !== undefined) {
+      this.kept.push({ d, text: `${formatTime(d.timeS)} · ${d.vertex}: ${reason.text}` });
+      if (this.kept.length > MAX_KEPT_MARKERS) this.kept = undefined;
+    }
+    // Group like decisions: same vertex, parallelism and kind within one span; keyed in first-seen order.
+    const key = `${d.vertex}\u0000${Math.floor(d.timeS / this.span)}\u0000${d.currentParallelism}\u0000${reason.kind}`;
+    const g = this.groups.get(key);
+    if (g === undefined) this.groups.set(key, { first: d, last: d, kind: reason.kind, count: 1 });
     else {
       g.last = d;
       g.count++;
     }
   }
-  const markers = [...groups.values()].map(
-    (g): DecisionMarker => ({
-      timeS: g.first.timeS,
-      vertex: g.first.vertex,
-      parallelism: g.first.currentParallelism,
-      outcome: "kept",
-      executed: false,
-      count: g.count,
-      text:
-        g.count === 1
-          ? `${formatTime(g.first.timeS)} · ${g.first.vertex}: kept at ${g.first.currentParallelism} (${g.kind})`
-          : `${g.count} evaluations from ${formatTime(g.first.timeS)} to ${formatTime(g.last.timeS)} · ${g.first.vertex}: kept at ${g.first.currentParallelism} (${g.kind})`,
-    }),
-  );
-  return { markers: [...markers, ...single], grouped: true };
+
+  result(): MarkerSet {
+    if (this.kept !== undefined) {
+      const markers = this.kept.map(({ d, text }): DecisionMarker => ({ timeS: d.timeS, vertex: d.vertex, parallelism: d.currentParallelism, outcome: "kept", executed: false, count: 1, text }));
+      return { markers: [...markers, ...this.single], grouped: false };
+    }
+    const markers = [...this.groups.values()].map(
+      (g): DecisionMarker => ({
+        timeS: g.first.timeS,
+        vertex: g.first.vertex,
+        parallelism: g.first.currentParallelism,
+        outcome: "kept",
+        executed: false,
+        count: g.count,
+        text:
+          g.count === 1
+            ? `${formatTime(g.first.timeS)} · ${g.first.vertex}: kept at ${g.first.currentParallelism} (${g.kind})`
+            : `${g.count} evaluations from ${formatTime(g.first.timeS)} to ${formatTime(g.last.timeS)} · ${g.first.vertex}: kept at ${g.first.currentParallelism} (${g.kind})`,
+      }),
+    );
+    return { markers: [...markers, ...this.single], grouped: true };
+  }
 }
 
 /** "t = 75 s". */

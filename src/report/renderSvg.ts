@@ -125,6 +125,10 @@ function captionOf(spec: TopLevelSpec): ChartCaption | undefined {
  * SVG for a long subtitle), the rest is rendered to SVG.
  */
 export async function renderChartFigure(name: string, spec: TopLevelSpec): Promise<string> {
+  // Vega renders on promises alone, which never let the event loop turn: without this, a
+  // Ctrl-C while the command line draws a report would not be seen until it is done (and
+  // then not at all). Each chart first lets the loop turn once (setTimeout, in Node and in a browser).
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const caption = captionOf(spec);
   const { title: _title, ...untitled } = spec as TopLevelSpec & { title?: unknown };
   return chartFigure(name, scopeIds(await renderSvg(untitled as TopLevelSpec), name), caption);

@@ -1,16 +1,17 @@
 /**
  * The charts of one run, as Vega-Lite specs: parallelism with the scaling decisions,
  * restart times, busy / back-pressured / idle per vertex, the rates the autoscaler
- * compared, and the pending records. Each takes the run's records and returns a spec;
+ * compared, and the pending records. Each takes what the report read of the run (RunData:
+ * its series reduced as the files were read, runData.ts) and returns a spec;
  * rendering is renderSvg's job.
  */
 import type { TopLevelSpec } from "vega-lite";
 import { CHART_WIDTH, colours, DownsampleLog, formatNumber, formatSeconds, yValue, type TimeAxis } from "./charts.ts";
 import type { DecisionMarker } from "./decisionMarkers.ts";
 import { formatRate } from "./decisionReasons.ts";
-import { median } from "d3-array";
-import { breakLongGaps, stepChanges, type BandPoint, type Point } from "./downsample.ts";
-import type { DecisionRow, RestartRow, RunRecords, SampleRow } from "./runFiles.ts";
+import type { DownsampleResult } from "./downsample.ts";
+import type { RestartRow } from "./runFiles.ts";
+import type { RunData } from "./runData.ts";
 
 /** The shapes of the decision markers, one legend for every chart that draws them. */
 export const MARKER_SHAPES = {
@@ -26,25 +27,16 @@ export function xEncoding(axis: TimeAxis, field = "x") {
   return { field, type: "quantitative" as const, title: axis.title, scale: { domain: [axis.domain[0], axis.domain[1]], nice: false, zero: false } };
 }
 
-/** The samples of one vertex, in time order. */
-export function samplesOf(samples: readonly SampleRow[], vertex: string): SampleRow[] {
-  return samples.filter((s) => s.vertex === vertex);
-}
-
 /** Vertex names in the summary's order, then any others the samples name. */
-export function vertexNames(run: RunRecords): string[] {
-  const names = run.summary.vertices.map((v) => v.name);
-  for (const s of run.samples) if (!names.includes(s.vertex)) names.push(s.vertex);
-  return names;
+export function vertexNames(run: RunData): readonly string[] {
+  return run.samples.vertices;
 }
 
 /** The parallelism of each vertex over time as steps, the restarts as shaded spans, every decision as a marker. */
-export function parallelismChart(run: RunRecords, axis: TimeAxis, markers: readonly DecisionMarker[]): TopLevelSpec {
-  const vertices = vertexNames(run);
+export function parallelismChart(run: RunData, axis: TimeAxis, markers: readonly DecisionMarker[]): TopLevelSpec {
+  const vertices = [...vertexNames(run)];
   const colour = { domain: vertices, range: colours(vertices.length) };
-  const lines = vertices.flatMap((vertex) =>
-    stepChanges(samplesOf(run.samples, vertex).map((s): Point => [s.timeS, s.parallelism])).map(([t, p]) => ({ x: t * axis.perSecond, p, vertex })),
-  );
+  const lines = vertices.flatMap((vertex) => (run.samples.parallelism.get(vertex) ?? []).map(([t, p]) => ({ x: t * axis.perSecond, p, vertex })));
   const spans = run.restarts.map((r, i) => ({
     x: r.decisionTimeS * axis.perSecond,
     x2: (r.runningTimeS ?? run.summary.duration_s) * axis.perSecond,
@@ -135,13 +127,12 @@ export function restartChart(restarts: readonly RestartRow[]): TopLevelSpec {
 const STATE_COLOURS = { domain: ["busy", "back-pressured", "idle"], range: ["#e45756", "#555555", "#4c78a8"] };
 
 /** Busy, back-pressured and idle time of one vertex (averages over its subtasks, ms per second). */
-export function busyChart(run: RunRecords, vertex: string, axis: TimeAxis, log: DownsampleLog): TopLevelSpec {
-  const rows = samplesOf(run.samples, vertex);
-  const range: [number, number] = [0, run.summary.duration_s];
-  const series = (name: string, of: (s: SampleRow) => number) =>
-    log.downsample(`busy ${vertex}`, name, rows.map((s): Point => [s.timeS, of(s)]), range).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), state: name }));
-  const values = [...series("busy", (s) => s.busyMsPerS), ...series("back-pressured", (s) => s.backpressuredMsPerS), ...series("idle", (s) => s.idleMsPerS)];
-  const noBusy = rows.every((s) => Number.isNaN(s.busyMsPerS));
+export function busyChart(run: RunData, vertex: string, axis: TimeAxis, log: DownsampleLog): TopLevelSpec {
+  const of = run.samples.busy.get(vertex);
+  const none: DownsampleResult = { points: [], inputCount: 0, reduced: false };
+  const series = (name: string, r: DownsampleResult) => log.add(`busy ${vertex}`, name, r).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), state: name }));
+  const values = [...series("busy", of?.busy ?? none), ...series("back-pressured", of?.backpressured ?? none), ...series("idle", of?.idle ?? none)];
+  const noBusy = of?.noBusy ?? true;
   return {
     width: CHART_WIDTH,
     height: 150,
@@ -157,15 +148,8 @@ export function busyChart(run: RunRecords, vertex: string, axis: TimeAxis, log: 
 }
 
 /** The vertices the autoscaler evaluated with a finite true processing rate (it cannot scale the others). */
-export function evaluatedVertices(decisions: readonly DecisionRow[]): string[] {
-  const names: string[] = [];
-  for (const d of decisions) if (Number.isFinite(d.trueProcessingRate) && !names.includes(d.vertex)) names.push(d.vertex);
-  return names;
-}
-
-/** Source vertices: Flink names a source operator "Source: <name>", and the scenarios follow it. */
-export function sourceVertices(run: RunRecords): string[] {
-  return vertexNames(run).filter((v) => v.startsWith("Source:"));
+export function evaluatedVertices(run: RunData): readonly string[] {
+  return run.decisions.evaluated;
 }
 
 const RATE_SERIES = ["source output rate", "target data rate", "true processing rate", "band between the thresholds"] as const;
@@ -176,28 +160,20 @@ const RATE_COLOURS = ["#9d9d9d", "#f58518", "#e45756", "#54a24b"];
  * between the scale-up and scale-down thresholds, with the target data rate and the
  * sources' output rate (timeseries.csv) for reference.
  */
-export function ratesChart(run: RunRecords, vertex: string, axis: TimeAxis, log: DownsampleLog): TopLevelSpec {
-  const range: [number, number] = [0, run.summary.duration_s];
-  const rows = run.decisions.filter((d) => d.vertex === vertex);
-  const bySample = new Map<number, number>();
-  const sources = new Set(sourceVertices(run));
-  for (const s of run.samples) if (sources.has(s.vertex)) bySample.set(s.timeS, (bySample.get(s.timeS) ?? 0) + s.recordsOutPerS);
-  const series = (name: (typeof RATE_SERIES)[number], points: Point[]) =>
-    log.downsample(`rates ${vertex}`, name, points, range).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), series: name }));
-  // Evaluations come a reconcile apart; much longer silences (a restart, the window filling again) break the lines.
-  const gaps = rows.slice(1).map((d, i) => d.timeS - rows[i]!.timeS);
-  const maxGap = 2.5 * (median(gaps) ?? Infinity);
-  const of = (f: (d: DecisionRow) => number) => breakLongGaps(rows.map((d): Point => [d.timeS, f(d)]), maxGap);
+export function ratesChart(run: RunData, vertex: string, axis: TimeAxis, log: DownsampleLog): TopLevelSpec {
+  const rates = run.decisions.rates.get(vertex);
+  const none: DownsampleResult = { points: [], inputCount: 0, reduced: false };
+  const series = (name: (typeof RATE_SERIES)[number], r: DownsampleResult) => log.add(`rates ${vertex}`, name, r).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v), series: name }));
+  // The source output rate: records_out_per_s summed over the source vertices (Flink names a source operator "Source: <name>").
   const lines = [
-    ...series("source output rate", [...bySample].map(([t, v]): Point => [t, v])),
-    ...series("target data rate", of((d) => d.targetDataRate)),
-    ...series("true processing rate", of((d) => d.trueProcessingRate)),
+    ...series("source output rate", run.samples.sourceOutput),
+    ...series("target data rate", rates?.targetDataRate ?? none),
+    ...series("true processing rate", rates?.trueProcessingRate ?? none),
   ];
   const band = log
-    .band(`rates ${vertex}`, "thresholds", rows.map((d): BandPoint => [d.timeS, d.scaleUpThreshold, d.scaleDownThreshold]), range)
+    .addBand(`rates ${vertex}`, "thresholds", rates?.thresholds ?? { points: [], reduced: false, from: 0 })
     .map(([t, lo, hi]) => ({ x: t * axis.perSecond, lo, hi, series: RATE_SERIES[3] }));
-  const atScalings = rows
-    .filter((d) => d.executed)
+  const atScalings = (run.decisions.executed.get(vertex) ?? [])
     .flatMap((d) =>
       (["target data rate", "true processing rate"] as const).map((name) => {
         const v = name === "target data rate" ? d.targetDataRate : d.trueProcessingRate;
@@ -245,15 +221,13 @@ export function ratesChart(run: RunRecords, vertex: string, axis: TimeAxis, log:
   } as TopLevelSpec;
 }
 
-/** The pending records summed over sources at each sample, or undefined when no source reports them. */
-export function lagSeries(samples: readonly SampleRow[]): Point[] | undefined {
-  const bySample = new Map<number, number>();
-  for (const s of samples) if (s.pendingRecords !== null) bySample.set(s.timeS, (bySample.get(s.timeS) ?? 0) + s.pendingRecords);
-  return bySample.size === 0 ? undefined : [...bySample].map(([t, v]): Point => [t, v]);
+/** The pending records summed over sources at each sample (downsampled), or undefined when no source reports them. */
+export function lagSeries(run: RunData): DownsampleResult | undefined {
+  return run.samples.lag;
 }
 
-export function lagChart(lag: readonly Point[], durationS: number, axis: TimeAxis, log: DownsampleLog): TopLevelSpec {
-  const values = log.downsample("lag", "pending records", lag, [0, durationS]).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v) }));
+export function lagChart(lag: DownsampleResult, axis: TimeAxis, log: DownsampleLog): TopLevelSpec {
+  const values = log.add("lag", "pending records", lag).map(([t, v]) => ({ x: t * axis.perSecond, v: yValue(v) }));
   return {
     width: CHART_WIDTH,
     height: 160,

@@ -3,12 +3,12 @@
  * (the same strings in memory at the end of a run, or the files on disk when a report is
  * rendered again), never from the running model.
  */
-import { parse } from "csv-parse/sync";
 import type { ComparisonRow } from "../record/comparison.ts";
 import type { Summary } from "../record/summary.ts";
 
-/** A folder's files by name, as a run holds them before they are written. */
-export type FileContents = Readonly<Record<string, string>>;
+import { contentsSource, CsvSyntaxError, csvRecords, detached, readText, StringPool, type FileContents, type FileSource } from "./lineSource.ts";
+
+export type { FileContents } from "./lineSource.ts";
 
 /** Input the report cannot be drawn from: the command line prints the message and exits 2. */
 export class ReportInputError extends Error {}
@@ -81,35 +81,26 @@ export interface RunRecords {
 /** The files a run folder must hold for a report. */
 export const RUN_REPORT_INPUTS = ["summary.json", "timeseries.csv", "decisions.csv", "restarts.csv", "events.csv"] as const;
 
-type CsvRecord = Record<string, string>;
-
 /**
- * Rows of a CSV file as records by column name. A file without any quote (the timeseries
- * and decisions of runs whose vertex names have no comma) is split by hand, a third of the
- * time csv-parse takes over a day's 17,000 rows; any other goes through csv-parse.
+ * The rows of a CSV file as records by column name, read as they come. Throws
+ * ReportInputError when the header lacks one of `columns` or a record cannot be read.
  */
-function csvRecords(file: string, text: string, columns: readonly string[]): CsvRecord[] {
-  let records: CsvRecord[];
-  if (!text.includes('"')) {
-    const [header = "", ...lines] = text.split("\n").filter((l) => l !== "");
-    const names = header.split(",");
-    records = lines.map((line) => {
-      const cells = line.split(",");
-      const record: CsvRecord = {};
-      for (let i = 0; i < names.length; i++) record[names[i]!] = cells[i] ?? "";
-      return record;
-    });
-  } else {
-    try {
-      records = parse(text, { columns: true, skip_empty_lines: true }) as CsvRecord[];
-    } catch (e) {
-      throw new ReportInputError(`${file} cannot be read (${(e as Error).message})`);
-    }
+function* csvRows(file: string, chunks: Iterable<string>, columns: readonly string[]): Generator<(name: string) => string | undefined> {
+  const records = csvRecords(chunks);
+  try {
+    const first = records.next();
+    const header = first.done === true ? [] : first.value;
+    const missing = columns.filter((c) => !header.includes(c));
+    if (missing.length > 0) throw new ReportInputError(`${file} has no column ${missing.join(", ")}`);
+    const index = new Map(header.map((name, i) => [name, i]));
+    for (const cells of records) yield (name) => {
+      const i = index.get(name);
+      return i === undefined ? undefined : (cells[i] ?? "");
+    };
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) throw new ReportInputError(`${file} cannot be read (${e.message})`);
+    throw e;
   }
-  const header = text.slice(0, text.indexOf("\n")).split(",");
-  const missing = columns.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new ReportInputError(`${file} has no column ${missing.join(", ")}`);
-  return records;
 }
 
 /** A number as the run files spell it: NaN and Infinity as Java prints them, an empty cell as null. */
@@ -136,70 +127,114 @@ function parseSummary(text: string): Summary {
 
 /** comparison.csv's rows; blank cells (no interval, the first variant's differences) are NaN. */
 export function parseComparisonCsv(text: string): ComparisonRow[] {
-  return csvRecords("comparison.csv", text, ["variant", "figure", "n", "mean", "ci95", "diff_vs_first_mean", "diff_vs_first_ci95"]).map((r) => ({
-    variant: r.variant!,
-    figure: r.figure!,
-    n: num(r.n),
-    mean: num(r.mean),
-    ci95: num(r.ci95),
-    diffMean: num(r.diff_vs_first_mean),
-    diffCi95: num(r.diff_vs_first_ci95),
+  return [...csvRows("comparison.csv", [text], ["variant", "figure", "n", "mean", "ci95", "diff_vs_first_mean", "diff_vs_first_ci95"])].map((r) => ({
+    variant: detached(r("variant")!),
+    figure: detached(r("figure")!),
+    n: num(r("n")),
+    mean: num(r("mean")),
+    ci95: num(r("ci95")),
+    diffMean: num(r("diff_vs_first_mean")),
+    diffCi95: num(r("diff_vs_first_ci95")),
   }));
 }
 
-/** A run's records from its files' contents; throws ReportInputError naming what is missing or wrong. */
-export function parseRunFiles(files: FileContents): RunRecords {
-  for (const name of RUN_REPORT_INPUTS) if (files[name] === undefined) throw new ReportInputError(`no ${name} (is it a run folder, out/<scenario>/<variant>/?)`);
-  const summary = parseSummary(files["summary.json"]!);
-  const samples = csvRecords("timeseries.csv", files["timeseries.csv"]!, ["time_s", "vertex", "parallelism", "busy_ms_per_s", "pending_records"]).map(
-    (r): SampleRow => ({
-      timeS: num(r.time_s),
-      vertex: r.vertex!,
-      parallelism: num(r.parallelism),
-      recordsInPerS: num(r.records_in_per_s),
-      recordsOutPerS: num(r.records_out_per_s),
-      busyMsPerS: num(r.busy_ms_per_s),
-      backpressuredMsPerS: num(r.backpressured_ms_per_s),
-      idleMsPerS: num(r.idle_ms_per_s),
-      pendingRecords: numberOrNull(r.pending_records),
-      jobStatus: r.job_status ?? "",
-    }),
-  );
-  const decisions = csvRecords("decisions.csv", files["decisions.csv"]!, ["time_s", "vertex", "current_parallelism", "new_parallelism", "executed"]).map(
-    (r): DecisionRow => ({
-      timeS: num(r.time_s),
-      vertex: r.vertex!,
-      currentParallelism: num(r.current_parallelism),
-      newParallelism: num(r.new_parallelism),
-      trueProcessingRate: num(r.true_processing_rate),
-      targetDataRate: num(r.target_data_rate),
-      catchUpDataRate: num(r.catch_up_data_rate),
-      scaleUpThreshold: num(r.scale_up_threshold),
-      scaleDownThreshold: num(r.scale_down_threshold),
-      restartTimeUsedS: num(r.restart_time_used_s),
-      executed: r.executed === "true",
-      reason: r.reason ?? "",
-    }),
-  );
-  const restarts = csvRecords("restarts.csv", files["restarts.csv"]!, ["decision_time_s", "running_time_s", "actual_s", "restart_time_used_s"]).map(
+/** timeseries.csv's rows, one at a time. */
+export function* sampleRows(chunks: Iterable<string>): Generator<SampleRow> {
+  // Rows may be kept: their text cells must not keep the chunk they were cut from (StringPool).
+  const strings = new StringPool();
+  for (const r of csvRows("timeseries.csv", chunks, ["time_s", "vertex", "parallelism", "busy_ms_per_s", "pending_records"])) {
+    yield {
+      timeS: num(r("time_s")),
+      vertex: strings.get(r("vertex")!),
+      parallelism: num(r("parallelism")),
+      recordsInPerS: num(r("records_in_per_s")),
+      recordsOutPerS: num(r("records_out_per_s")),
+      busyMsPerS: num(r("busy_ms_per_s")),
+      backpressuredMsPerS: num(r("backpressured_ms_per_s")),
+      idleMsPerS: num(r("idle_ms_per_s")),
+      pendingRecords: numberOrNull(r("pending_records")),
+      jobStatus: strings.get(r("job_status") ?? ""),
+    };
+  }
+}
+
+/** decisions.csv's rows, one at a time. */
+export function* decisionRows(chunks: Iterable<string>): Generator<DecisionRow> {
+  const strings = new StringPool();
+  for (const r of csvRows("decisions.csv", chunks, ["time_s", "vertex", "current_parallelism", "new_parallelism", "executed"])) {
+    yield {
+      timeS: num(r("time_s")),
+      vertex: strings.get(r("vertex")!),
+      currentParallelism: num(r("current_parallelism")),
+      newParallelism: num(r("new_parallelism")),
+      trueProcessingRate: num(r("true_processing_rate")),
+      targetDataRate: num(r("target_data_rate")),
+      catchUpDataRate: num(r("catch_up_data_rate")),
+      scaleUpThreshold: num(r("scale_up_threshold")),
+      scaleDownThreshold: num(r("scale_down_threshold")),
+      restartTimeUsedS: num(r("restart_time_used_s")),
+      executed: r("executed") === "true",
+      reason: strings.get(r("reason") ?? ""),
+    };
+  }
+}
+
+/** restarts.csv's rows (one per rescale: few). */
+export function restartRows(chunks: Iterable<string>): RestartRow[] {
+  return [...csvRows("restarts.csv", chunks, ["decision_time_s", "running_time_s", "actual_s", "restart_time_used_s"])].map(
     (r): RestartRow => ({
-      decisionTimeS: num(r.decision_time_s),
-      runningTimeS: numberOrNull(r.running_time_s),
-      actualS: numberOrNull(r.actual_s),
-      restartTimeUsedS: num(r.restart_time_used_s),
-      kind: r.kind ?? "",
-      phases: r.phases ?? "",
+      decisionTimeS: num(r("decision_time_s")),
+      runningTimeS: numberOrNull(r("running_time_s")),
+      actualS: numberOrNull(r("actual_s")),
+      restartTimeUsedS: num(r("restart_time_used_s")),
+      kind: detached(r("kind") ?? ""),
+      phases: detached(r("phases") ?? ""),
     }),
   );
-  const events = csvRecords("events.csv", files["events.csv"]!, ["time_s", "type", "reason", "message"]).map(
-    (r): EventRow => ({
-      timeS: num(r.time_s),
-      type: r.type!,
-      reason: r.reason!,
-      message: r.message!,
-      vertices: r.vertices === undefined || r.vertices === "" ? [] : r.vertices.split("; "),
-    }),
-  );
+}
+
+/** events.csv's rows (the autoscaler's events: few, the operator spaces them out). */
+export function eventRows(chunks: Iterable<string>): EventRow[] {
+  return [...csvRows("events.csv", chunks, ["time_s", "type", "reason", "message"])].map((r): EventRow => {
+    const vertices = r("vertices");
+    return {
+      timeS: num(r("time_s")),
+      type: detached(r("type")!),
+      reason: detached(r("reason")!),
+      message: detached(r("message")!),
+      vertices: vertices === undefined || vertices === "" ? [] : vertices.split("; ").map(detached),
+    };
+  });
+}
+
+/** The file `name` of `files`, or ReportInputError naming it. */
+export function requireFile(files: FileSource, name: string): Iterable<string> {
+  const chunks = files.open(name);
+  if (chunks === undefined) throw new ReportInputError(`no ${name} (is it a run folder, out/<scenario>/<variant>/?)`);
+  return chunks;
+}
+
+/** summary.json of a run folder. */
+export function readSummary(files: FileSource): Summary {
+  for (const name of RUN_REPORT_INPUTS) requireFile(files, name);
+  return parseSummary(readText(requireFile(files, "summary.json")));
+}
+
+/**
+ * A run's records, every row in memory, from its files' contents; throws ReportInputError
+ * naming what is missing or wrong. For short runs and tools; the report reads a run's files
+ * as they come (readRunData, runData.ts).
+ */
+export function parseRunFiles(files: FileContents): RunRecords {
+  const source = contentsSource(files);
+  const summary = readSummary(source);
   const comparisonText = files["comparison.csv"];
-  return { summary, samples, decisions, restarts, events, comparison: comparisonText === undefined ? undefined : parseComparisonCsv(comparisonText) };
+  return {
+    summary,
+    samples: [...sampleRows(requireFile(source, "timeseries.csv"))],
+    decisions: [...decisionRows(requireFile(source, "decisions.csv"))],
+    restarts: restartRows(requireFile(source, "restarts.csv")),
+    events: eventRows(requireFile(source, "events.csv")),
+    comparison: comparisonText === undefined ? undefined : parseComparisonCsv(comparisonText),
+  };
 }

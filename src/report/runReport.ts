@@ -4,30 +4,29 @@
 import type { TopLevelSpec } from "vega-lite";
 import { DownsampleLog, formatNumber, formatSeconds, timeAxis } from "./charts.ts";
 import { comparisonTableHtml, replications } from "./comparisonTable.ts";
-import { decisionMarkers, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
-import { decisionReason, eventsFor, formatRate } from "./decisionReasons.ts";
+import { EventIndex, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
+import { decisionReason, formatRate } from "./decisionReasons.ts";
 import { details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
 import { busyChart, evaluatedVertices, lagChart, lagSeries, parallelismChart, ratesChart, restartChart, vertexNames } from "./runCharts.ts";
-import { parseRunFiles, type DecisionRow, type FileContents, type RunRecords } from "./runFiles.ts";
+import { contentsSource, type FileContents, type FileSource } from "./lineSource.ts";
+import { EvaluationRowPicker, MAX_EVALUATION_ROWS, readRunData, type RunData } from "./runData.ts";
+import type { DecisionRow } from "./runFiles.ts";
 
-/** Rows of the evaluation table at most; decisions.csv keeps them all. */
-export const MAX_EVALUATION_ROWS = 1000;
+export { MAX_EVALUATION_ROWS } from "./runData.ts";
 
 const num = (x: number | null | undefined): Cell => (x === null || x === undefined ? null : x);
 const percent = (share: number) => `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
 
 /** The rows the evaluation table shows: all of them, or every change and an even spread of the rest. */
 export function evaluationRows(decisions: readonly DecisionRow[], max = MAX_EVALUATION_ROWS): { rows: DecisionRow[]; step: number } {
-  if (decisions.length <= max) return { rows: [...decisions], step: 1 };
-  const changes = decisions.filter((d) => d.executed || d.newParallelism !== d.currentParallelism);
-  const others = decisions.filter((d) => !(d.executed || d.newParallelism !== d.currentParallelism));
-  const step = Math.max(1, Math.ceil(others.length / Math.max(1, max - changes.length)));
-  const kept = new Set<DecisionRow>([...changes, ...others.filter((_, i) => i % step === 0)]);
-  return { rows: decisions.filter((d) => kept.has(d)), step };
+  const changes = decisions.filter((d) => d.executed || d.newParallelism !== d.currentParallelism).length;
+  const picker = new EvaluationRowPicker(decisions.length, changes, max);
+  for (const d of decisions) picker.push(d);
+  return { rows: picker.rows, step: picker.step };
 }
 
-function headline(run: RunRecords): string {
+function headline(run: RunData): string {
   const s = run.summary;
   const a = s.autoscaling;
   const pair = (x: number | null, y: number | null) => (x === null && y === null ? "-" : `${x ?? "-"} / ${y ?? "-"} s`);
@@ -51,7 +50,7 @@ function headline(run: RunRecords): string {
   ]);
 }
 
-function vertexTable(run: RunRecords): string {
+function vertexTable(run: RunData): string {
   return table(
     ["vertex", "parallelism (end)", "highest reached", "max parallelism", "records in", "records out", "records in/s", "busy", "back-pressured", "idle", "max busy ms/s"],
     run.summary.vertices.map((v) => [
@@ -85,7 +84,8 @@ const EVALUATION_HEADERS = [
   "reason",
 ];
 
-function evaluationTable(run: RunRecords, maxParallelism: ReadonlyMap<string, number>): string[] {
+function evaluationTable(run: RunData, maxParallelism: ReadonlyMap<string, number>): string[] {
+  const events = new EventIndex(run.events);
   const cells = (d: DecisionRow): Cell[] => [
     d.timeS,
     d.vertex,
@@ -97,17 +97,16 @@ function evaluationTable(run: RunRecords, maxParallelism: ReadonlyMap<string, nu
     formatRate(d.scaleDownThreshold),
     d.restartTimeUsedS,
     d.executed ? "yes" : "no",
-    decisionReason(d, eventsFor(d, run.events), maxParallelism.get(d.vertex)).text,
+    decisionReason(d, events.for(d), maxParallelism.get(d.vertex)).text,
   ];
   const numeric = [0, 3, 4, 5, 6, 7, 8];
-  const changes = run.decisions.filter((d) => d.executed || d.newParallelism !== d.currentParallelism);
-  const { rows, step } = evaluationRows(run.decisions);
+  const { changes, evaluationRows: rows, evaluationStep: step, count } = run.decisions;
   const intro =
-    rows.length === run.decisions.length
-      ? `Every run of the scaling executor, one row per vertex (decisions.csv, ${run.decisions.length} rows); executed decisions highlighted.`
-      : `${rows.length} of the ${run.decisions.length} rows of decisions.csv: every executed decision and every recommended change, and one in ${step} of the others; executed decisions highlighted.`;
+    rows.length === count
+      ? `Every run of the scaling executor, one row per vertex (decisions.csv, ${count} rows); executed decisions highlighted.`
+      : `${rows.length} of the ${count} rows of decisions.csv: every executed decision and every recommended change, and one in ${step} of the others; executed decisions highlighted.`;
   return [
-    paragraph(`The decisions that executed a scaling or recommended one (${changes.length} of ${run.decisions.length}):`),
+    paragraph(`The decisions that executed a scaling or recommended one (${changes.length} of ${count}):`),
     changes.length === 0 ? paragraph("None.") : table(EVALUATION_HEADERS, changes.map(cells), { numeric, className: "changes" }),
     paragraph(intro),
     details(
@@ -117,7 +116,7 @@ function evaluationTable(run: RunRecords, maxParallelism: ReadonlyMap<string, nu
   ];
 }
 
-function scenarioSection(run: RunRecords): Section {
+function scenarioSection(run: RunData): Section {
   const s = run.summary;
   const config = Object.entries(s.effective_configuration ?? {});
   return {
@@ -145,22 +144,26 @@ function scenarioSection(run: RunRecords): Section {
   };
 }
 
-/** report.html of a run, from its files' contents (see parseRunFiles for what it needs). */
-export async function runReportHtml(files: FileContents): Promise<string> {
-  return runReportFromRecords(parseRunFiles(files));
+/**
+ * report.html of a run, from its files: their contents as strings, or a source that reads
+ * them in chunks (a folder on disk: src/node/runFolder.ts). Drawn as the files are read, in
+ * memory bounded by what the page shows (runData.ts).
+ */
+export async function runReportHtml(files: FileContents | FileSource): Promise<string> {
+  return runReportFromData(readRunData(typeof (files as FileSource).open === "function" ? (files as FileSource) : contentsSource(files as FileContents)));
 }
 
-export async function runReportFromRecords(run: RunRecords): Promise<string> {
+export async function runReportFromData(run: RunData): Promise<string> {
   const s = run.summary;
   const axis = timeAxis(s.duration_s);
   const log = new DownsampleLog();
   const maxParallelism = new Map(s.vertices.map((v) => [v.name, v.max_parallelism]));
-  const markers = decisionMarkers(run.decisions, run.events, maxParallelism, s.duration_s);
+  const markers = run.decisions.markers;
   const chart = (name: string, spec: TopLevelSpec) => renderChartFigure(name, spec);
 
-  const executed = run.decisions.filter((d) => d.executed).length;
+  const executed = run.decisions.executedCount;
   const decisionsIntro =
-    `${run.decisions.length} decisions (decisions.csv): ${executed} executed, ${run.decisions.length - executed} not. ` +
+    `${run.decisions.count} decisions (decisions.csv): ${executed} executed, ${run.decisions.count - executed} not. ` +
     (markers.grouped
       ? `Too many to draw one by one: decisions that kept the parallelism are drawn one marker per vertex, parallelism and reason in each of ${KEPT_GROUP_SPANS} equal spans of the run (hover for how many it stands for); executed decisions and recommendations not executed are drawn one by one.`
       : "Each is drawn: triangles for executed scalings, diamonds for recommendations not executed, circles for evaluations that kept the parallelism.");
@@ -186,7 +189,7 @@ export async function runReportFromRecords(run: RunRecords): Promise<string> {
   for (const v of vertexNames(run)) busy.push(await chart(`busy ${v}`, busyChart(run, v, axis, log)));
   sections.push({ id: "busy", heading: "Busy, back-pressured and idle time per vertex", blocks: busy });
 
-  const evaluated = evaluatedVertices(run.decisions);
+  const evaluated = evaluatedVertices(run);
   const notEvaluated = vertexNames(run).filter((v) => !evaluated.includes(v));
   const rates: string[] = [
     paragraph(
@@ -199,11 +202,11 @@ export async function runReportFromRecords(run: RunRecords): Promise<string> {
   if (notEvaluated.length > 0) rates.push(paragraph(`Not drawn: ${notEvaluated.join(", ")} (no finite true processing rate: no busy time, or never evaluated).`, "note"));
   sections.push({ id: "rates", heading: "Source rate, target rate and true processing rate", blocks: rates });
 
-  const lag = lagSeries(run.samples);
+  const lag = lagSeries(run);
   sections.push({
     id: "lag",
     heading: "Pending records (lag)",
-    blocks: lag === undefined ? [paragraph("No source of this job reports pendingRecords (only Kafka sources do), so there is no lag to draw.")] : [await chart("lag", lagChart(lag, s.duration_s, axis, log))],
+    blocks: lag === undefined ? [paragraph("No source of this job reports pendingRecords (only Kafka sources do), so there is no lag to draw.")] : [await chart("lag", lagChart(lag, axis, log))],
   });
 
   sections.push({ id: "evaluations", heading: "The autoscaler's evaluations", blocks: evaluationTable(run, maxParallelism) });

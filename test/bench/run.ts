@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { median } from "d3-array";
 import { ensureSimpy, simpyRun, type CaseResult } from "./cases.ts";
+import { peakRss } from "./peakRss.ts";
 
 /** Runs one case of case.ts in a process of its own and returns its result, named `name`. */
 function runCase(name: string, caseRuns: number, kind: string, ...args: (string | number)[]): CaseResult & { processed?: number } {
@@ -21,7 +22,7 @@ function runCase(name: string, caseRuns: number, kind: string, ...args: (string 
 }
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6.
+// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6., `npm run bench -- memory` only 7.
 const only = process.argv[2];
 const results: CaseResult[] = [];
 const out: Record<string, unknown> = {};
@@ -155,6 +156,23 @@ if (only === undefined || only === "sweep") {
   say(`  pool overhead over the sum of single-run times: ${(100 * overhead).toFixed(1)}% (workers x wall against the one-thread sweep); ${(100 * inWorkers).toFixed(1)}% against the runs' own times in the workers`);
   say(`  speed-up ${(serial.wallMs / parallel.wallMs).toFixed(2)}x; cells.csv ${parallel.cellsCsv === serial.cellsCsv ? "identical" : "DIFFERENT"} on ${jobs} workers and on one thread`);
   out.sweep = { runs: parallel.runs, jobs, parallel: { ...parallel, cellsCsv: undefined }, serial: { ...serial, cellsCsv: undefined }, poolOverhead: overhead, overheadInWorkers: inWorkers, identical: parallel.cellsCsv === serial.cellsCsv };
+}
+
+// 7. Memory: the peak resident memory of whole processes of the seed scenario (one variant, --quiet, report included,
+// and without it for reference), 1 to 100 virtual days: the report reads the run's files in bounded memory (issue 26:
+// a 30-day run under 200 MiB, 100 days under 250 MiB; before, 1.2 GiB at 30 days). Compiled first, as users run it.
+if (only === undefined || only === "memory") {
+  const build = spawnSync(process.execPath, ["sim/build.mjs"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`sim/build.mjs failed: ${build.stderr}`);
+  const memory = [];
+  for (const duration of (process.env.BENCH_MEMORY_DURATIONS ?? "1d,7d,30d,100d").split(",")) {
+    for (const report of [true, false]) {
+      const r = peakRss("scenarios/backpressure.yaml", "tracking-on", duration, report);
+      memory.push(r);
+      say(`seed scenario, one variant, ${duration}${report ? "" : ", --no-report"}: peak RSS ${r.peakRssMiB} MiB, ${(r.wallMs / 1000).toFixed(1)} s wall`);
+    }
+  }
+  out.memory = memory;
 }
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform };

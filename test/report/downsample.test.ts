@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bandEnvelope, breakLongGaps, minMaxDownsample, stepChanges, type Point } from "../../src/report/downsample.ts";
+import { BandReducer, bandEnvelope, breakLongGaps, MinMaxReducer, minMaxDownsample, StepReducer, stepChanges, type BandPoint, type Point } from "../../src/report/downsample.ts";
 
 describe("minMaxDownsample", () => {
   // 12 samples over [0, 12): with 3 buckets of 4 s each, the lowest and highest of each bucket.
@@ -71,5 +72,55 @@ describe("breakLongGaps", () => {
     const p: Point[] = [[0, 1], [15, 2], [30, 3], [120, 4], [135, 5]];
     const out = breakLongGaps(p, 37.5);
     expect(out.map(([x, y]) => [x, Number.isNaN(y) ? "gap" : y])).toEqual([[0, 1], [15, 2], [30, 3], [75, "gap"], [120, 4], [135, 5]]);
+  });
+});
+
+describe("the streaming reducers equal the functions over the whole series", () => {
+  // Series with gaps (NaN, Infinity) in runs, ties, and points at and beyond the range's ends.
+  const y = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: -5, max: 5 }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity) });
+  const series = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), y), { maxLength: 200 }).map((ps) => ps.sort((a, b) => a[0] - b[0]) as Point[]);
+  const buckets = fc.integer({ min: 1, max: 12 });
+
+  it("MinMaxReducer = minMaxDownsample, reduced or whole", () => {
+    fc.assert(
+      fc.property(series, buckets, fc.integer({ min: 1, max: 50 }), (s, b, end) => {
+        const reducer = new MinMaxReducer(b, [0, end]);
+        for (const p of s) reducer.push(p);
+        expect(reducer.result()).toEqual(minMaxDownsample(s, b, [0, end]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("StepReducer = stepChanges", () => {
+    fc.assert(
+      fc.property(series, (s) => {
+        const reducer = new StepReducer();
+        for (const p of s) reducer.push(p);
+        expect(reducer.result()).toEqual(stepChanges(s));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("BandReducer = bandEnvelope", () => {
+    const band = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), y, y), { maxLength: 200 }).map((rs) => rs.sort((a, b) => a[0] - b[0]) as BandPoint[]);
+    fc.assert(
+      fc.property(band, buckets, (rows, b) => {
+        const reducer = new BandReducer(b, [0, 40]);
+        for (const r of rows) reducer.push(r);
+        expect(reducer.result()).toEqual(bandEnvelope(rows, b, [0, 40]));
+        expect(reducer.count).toBe(rows.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a series returned whole keeps one point per run of non-finite values (a chart breaks its line the same)", () => {
+    const s: Point[] = [[0, NaN], [1, NaN], [2, 3], [3, Infinity], [4, NaN], [5, 4], [6, NaN]];
+    const r = minMaxDownsample(s, 600, [0, 10]);
+    expect(r.points).toEqual([[0, NaN], [2, 3], [3, Infinity], [5, 4], [6, NaN]]);
+    expect(r.reduced).toBe(false);
+    expect(r.inputCount).toBe(2);
   });
 });

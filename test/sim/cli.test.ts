@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -193,11 +193,63 @@ describe("checks before any work", () => {
   });
 
   it("refuses a run whose files would not fit on the disk, saying how big they would be", () => {
-    // 100,000 days at a reconcile every 15 s: 576 M reconciles x 30 lines x 200 bytes of log alone, some 3.2 TiB, for each of two variants
+    // 100,000 days at a reconcile every 15 s: 576 M reconciles x 5,950 bytes of log alone, some 3.1 TiB, for each of two variants (src/run/estimate.ts)
     const r = sim(SEED_SCENARIO, "--duration", "100000d", "--quiet");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^error: .*backpressure\.yaml: a run of 2400000h would write about 66\d\d\.\d GiB, more than the [\d.]+ GiB free under \S+; shorten --duration or lengthen simulation\.sampleInterval\n$/);
+    expect(r.stderr).toMatch(/^error: .*backpressure\.yaml: a run of 2400000h would write about 67\d\d\.\d GiB, more than the [\d.]+ GiB free under \S+; shorten --duration or lengthen simulation\.sampleInterval\n$/);
   });
+
+  it("says what a very long run would cost and, with no terminal to ask on, refuses it without --yes, writing nothing", () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-long-"));
+    const r = sim(SEED_SCENARIO, "--variant", "tracking-on", "--duration", "400d", "--quiet", "--out", out);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "warning: scenarios/backpressure.yaml: this run would take about 9 min and write about 14.6 GB (400 days of virtual time, record execution: " +
+        "13.7 GB of autoscaler.log (DEBUG), 387 MB of timeseries.csv, 461 MB of decisions.csv). Cheaper: a shorter --duration; --no-report (about 29 s).\n" +
+        "error: a run this long or this big needs --yes when there is no terminal to ask on; nothing written\n",
+    );
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("runs it with --yes, and Ctrl-C still leaves nothing behind", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-yes-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "sim/main.ts", SEED_SCENARIO, "--variant", "tracking-on", "--duration", "400d", "--quiet", "--yes", "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (d) => {
+        stderr += String(d);
+        if (stderr.includes("\n")) resolve();
+      }),
+    );
+    expect(stderr).toMatch(/^warning: .*this run would take about 9 min and write about 14\.6 GB/);
+    // Into the run (its staging folder exists), then interrupted.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(child.exitCode).toBeNull();
+    child.kill("SIGINT");
+    expect(await closed).toBe(130);
+    expect(stderr).toMatch(/interrupted \(SIGINT\): nothing written/);
+    expect(readdirSync(join(out, "backpressure"))).toEqual([]);
+  }, 60_000);
+
+  // Under tsx the signal may be answered while the report's modules load; that the drawing itself lets the event
+  // loop turn (where signals are answered) is checked in test/report/runData.test.ts.
+  it("answers Ctrl-C after the run, on its way to the report: nothing written", async () => {
+    const out = mkdtempSync(join(tmpdir(), "sim-int-report-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "sim/main.ts", SEED_SCENARIO, "--variant", "tracking-on", "--duration", "1d", "--quiet", "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // The run is over when its summary.json is in the staging folder; the report comes next.
+    const staged = () => (existsSync(join(out, "backpressure")) ? readdirSync(join(out, "backpressure")).filter((n) => n.startsWith(".tmp-")) : []);
+    while (child.exitCode === null && !staged().some((d) => existsSync(join(out, "backpressure", d, "summary.json")))) await new Promise((r) => setTimeout(r, 10));
+    expect(child.exitCode, "the run ended before its report could be interrupted").toBeNull();
+    child.kill("SIGINT");
+    expect(await closed).toBe(130);
+    expect(stderr).toMatch(/interrupted \(SIGINT\): nothing written/);
+    expect(readdirSync(join(out, "backpressure"))).toEqual([]);
+  }, 120_000);
 });
 
 describe("bare numbers as durations in the simulation: block", () => {
