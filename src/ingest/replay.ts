@@ -26,6 +26,7 @@ import { shipStrategyOf, type ShipStrategy } from "../autoscaler/topology/ShipSt
 import { VertexInfo } from "../autoscaler/topology/VertexInfo.ts";
 import { formatDuration } from "../core/duration.ts";
 import { instantToString } from "../autoscaler/utils/JavaCompat.ts";
+import { excludeVertexFromScaling, excludeVerticesFromScaling } from "../autoscaler/utils/AutoScalerUtils.ts";
 import { setLogSink } from "../autoscaler/utils/Logger.ts";
 import { decisionReason, type ExecutorRunTrace } from "../operator/decisionReason.ts";
 import { decodeAutoscalerConfigMap, loadIntoStore, type AutoscalerState } from "../operator/state/autoscalerConfigMap.ts";
@@ -286,6 +287,12 @@ function evaluateOne(input: ReplayInput, settings: Record<string, string>, deplo
   try {
     const topology = build(values);
     const history = store.getCollectedMetrics(ctx);
+    // As the collection of `now` did (ScalingMetricCollector): finished vertices, and those
+    // without busy time (LOAD NaN in the last sample), join vertex.exclude.ids.
+    excludeVerticesFromScaling(conf, topology.getFinishedVertices());
+    for (const [id, metrics] of history.get(nowMs)!.vertexMetrics) {
+      if (!Number.isFinite(metrics.get("LOAD") ?? NaN)) excludeVertexFromScaling(conf, id);
+    }
     // As runScalingLogic: tracking and history trimmed at now, then the restart time.
     const scalingTracking = getTrimmedScalingTracking(store, ctx, nowMs);
     const scalingHistory = getTrimmedScalingHistory(store, ctx, nowMs);
