@@ -110,19 +110,19 @@ describe("replay: a simulated run's ConfigMap gives its last evaluation's decisi
     const r = run("scenarios/backpressure.yaml", "tracking-on", "1h");
     const input = { configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "backpressure.yaml" };
     const plain = replay(input);
-    const grid = replay({ ...input, grid: [{ key: "job.autoscaler.target.utilization", values: ["0.5", "0.2"] }, { key: "job.autoscaler.restart.time-tracking.enabled", values: ["true", "false"] }] });
+    const grid = replay({ ...input, grid: [{ key: "job.autoscaler.target.utilization", values: ["0.7", "0.3"] }, { key: "job.autoscaler.restart.time-tracking.enabled", values: ["true", "false"] }] });
     expect(grid.configurations.map((c) => c.settings)).toEqual([
-      { "job.autoscaler.target.utilization": "0.5", "job.autoscaler.restart.time-tracking.enabled": "true" },
-      { "job.autoscaler.target.utilization": "0.5", "job.autoscaler.restart.time-tracking.enabled": "false" },
-      { "job.autoscaler.target.utilization": "0.2", "job.autoscaler.restart.time-tracking.enabled": "true" },
-      { "job.autoscaler.target.utilization": "0.2", "job.autoscaler.restart.time-tracking.enabled": "false" },
+      { "job.autoscaler.target.utilization": "0.7", "job.autoscaler.restart.time-tracking.enabled": "true" },
+      { "job.autoscaler.target.utilization": "0.7", "job.autoscaler.restart.time-tracking.enabled": "false" },
+      { "job.autoscaler.target.utilization": "0.3", "job.autoscaler.restart.time-tracking.enabled": "true" },
+      { "job.autoscaler.target.utilization": "0.3", "job.autoscaler.restart.time-tracking.enabled": "false" },
     ]);
-    // The seed's scenario sets target.utilization 0.5 and tracking on: the first combination is its own.
+    // The seed's scenario leaves target.utilization at its default (0.7) and tracks restarts: the first combination is its own.
     expect(grid.configurations[0]!.vertices).toEqual(plain.configurations[0]!.vertices);
     expect(grid.configurations[0]!.restartTimeUsedMs).toBe(plain.configurations[0]!.restartTimeUsedMs);
     // Tracking off: restart.time (the seed's PT2M), not the tracked restart.
     expect(grid.configurations[1]!.restartTimeUsedMs).toBe(120_000);
-    // A lower target utilization asks more of the map: a higher target capacity, so a lower scale-up threshold is no longer met.
+    // A lower target utilization asks for more capacity: higher thresholds.
     const map = (i: number) => grid.configurations[i]!.vertices[1]!;
     expect(map(2).scaleDownThreshold).toBeGreaterThan(map(0).scaleDownThreshold);
     expect(JSON.stringify(replayJson(grid))).toContain("what follows a changed decision");
