@@ -197,7 +197,12 @@ function topologyFromConfigMap(state: AutoscalerState, deployment: Deployment, c
     let parallelism: number;
     const override = fromOverrides.get(id);
     const summary = summaryOf(id);
-    if (override !== undefined && Number(override) > 0) {
+    const nowMs = history.lastKey();
+    if (summary !== undefined && state.scalingHistory!.get(id)!.lastKey() === nowMs) {
+      // A scaling decided at now (rolled back for the replay): the job ran with its current parallelism.
+      parallelism = summary.currentParallelism;
+      parallelismSources.add("the scaling at now's current parallelism");
+    } else if (override !== undefined && Number(override) > 0 && !decidedAtNow(state)) {
       parallelism = Number(override);
       parallelismSources.add("the stored parallelismOverrides");
     } else if (summary !== undefined) {
@@ -238,6 +243,24 @@ function topologyFromConfigMap(state: AutoscalerState, deployment: Deployment, c
   return { topology: new JobTopology(infos), assumptions };
 }
 
+/** Whether the ConfigMap's state holds a scaling decided at its last sample (the tracking's record at now). */
+function decidedAtNow(state: AutoscalerState): boolean {
+  const history = state.collectedMetrics;
+  if (history === undefined || history.isEmpty()) return false;
+  return state.scalingTracking?.scalingRecords.containsKey(history.lastKey()) === true;
+}
+
+/**
+ * The state as it was before the evaluation at now: a scaling decided then is taken out of
+ * the scaling history and tracking (ScalingExecutor#scaleResource added them after the
+ * evaluation). What it also did cannot be undone: the delayed scale-downs it voided.
+ */
+function rollBackDecisionAtNow(state: AutoscalerState, nowMs: number): void {
+  for (const h of state.scalingHistory?.values() ?? []) h.remove(nowMs);
+  for (const [v, h] of [...(state.scalingHistory ?? new Map<string, never>())]) if (h.isEmpty()) state.scalingHistory!.delete(v);
+  state.scalingTracking?.scalingRecords.remove(nowMs);
+}
+
 /** Every combination of the grid's values, in order (the first key varies slowest). */
 export function gridCombinations(grid: readonly { readonly key: string; readonly values: readonly string[] }[]): Record<string, string>[] {
   let out: Record<string, string>[] = [{}];
@@ -270,6 +293,7 @@ function windowFullAt(history: NonNullable<AutoscalerState["collectedMetrics"]>,
 function evaluateOne(input: ReplayInput, settings: Record<string, string>, deployment: Deployment, nowMs: number, names: Map<string, string>, build: (conf: Record<string, string>) => JobTopology, jobRunningTs: number | undefined): ReplayConfiguration {
   const values = { ...deployment.configuration, ...(input.set ?? {}), ...settings };
   const state = decodeAutoscalerConfigMap(input.configMap, input.configMapSource);
+  rollBackDecisionAtNow(state, nowMs);
   const conf = new Configuration(values);
   const handlerEvents: { reason: string; message: string }[] = [];
   const handler: AutoScalerEventHandler<string, Ctx> = {
@@ -375,19 +399,26 @@ export function replay(input: ReplayInput): ReplayResult {
     assumptions = topologyFromConfigMap(state, deployment, { ...deployment.configuration, ...(input.set ?? {}) }).assumptions;
     build = (conf) => topologyFromConfigMap(decodeAutoscalerConfigMap(input.configMap, input.configMapSource), deployment, conf).topology;
   }
-  const jobRunningTs = jobRunningTsOf(state, firstSampleMs);
+
   notes.push(
     `now = the last collected sample, ${instantToString(nowMs)}; ${history.size} samples from ${instantToString(firstSampleMs)}. ` +
       "The ConfigMap is written after that evaluation: a scaling decided at that sample is already in its scaling history and tracking, " +
       "and a delayed scale-down it voided is gone (replaying a changed configuration cannot bring it back).",
   );
+  const atNow = decidedAtNow(state);
+  rollBackDecisionAtNow(state, nowMs);
+  const jobRunningTs = jobRunningTsOf(state, firstSampleMs);
   notes.push(
     jobRunningTs !== undefined
       ? `the job ran again at ${instantToString(jobRunningTs)} (the last tracked restart): window fullness follows stabilization.interval and metrics.window from then`
       : "when the job last started is not in the ConfigMap: the window counts as full when its samples cover metrics.window",
   );
-  const nowScalings = [...(state.scalingHistory?.values() ?? [])].filter((h) => h.containsKey(nowMs)).length;
-  if (nowScalings > 0) notes.push(`the ConfigMap's scaling history holds a scaling at now (${nowScalings} vertices): the job was rescaled after this window; the next window starts after the restart`);
+  if (atNow) {
+    notes.push(
+      "the ConfigMap holds a scaling decided at now: it is taken out of the scaling history and tracking to replay that decision; " +
+        "the delayed scale-downs it voided cannot be restored, and the job has been rescaled since (this window is its last before the restart)",
+    );
+  }
   const combinations = gridCombinations(input.grid ?? []);
   const configurations = combinations.map((settings) => evaluateOne(input, settings, deployment, nowMs, names, build, jobRunningTs));
   return {

@@ -100,6 +100,18 @@ describe("replay: a simulated run's ConfigMap gives its last evaluation's decisi
     expect(fromRest.configurations[0]!.vertices.map((v) => v.name)).toEqual(["Source: orders", "Map -> Sink: Print to Std. Out"]);
   }, 120_000);
 
+  it("a run that ends on a scaling: the ConfigMap already holds it; replay takes it out and decides it again", async () => {
+    // The seed's scenario scales the map 3 -> 5 at 1830 s (decisions.csv of a 1 h run); the run ends there.
+    const r = run("scenarios/backpressure.yaml", "tracking-on", "1830s");
+    const last = r.decisions.filter((d) => d.timeMs === r.decisions.at(-1)!.timeMs);
+    expect(last.some((d) => d.executed)).toBe(true);
+    const input = { configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "backpressure.yaml" };
+    const fromConfigMap = replay(input);
+    expect(fromConfigMap.notes.join(" ")).toContain("holds a scaling decided at now");
+    expectSameAsLastEvaluation(r, fromConfigMap);
+    expectSameAsLastEvaluation(r, replay({ ...input, rest: await restOf(r.dump) }));
+  }, 120_000);
+
   it("a Kafka job with a keyed (HASH) edge, with the REST dump", async () => {
     const r = run("scenarios/kafka-backlog.yaml", undefined, "1h");
     const result = replay({ configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "kafka-backlog.yaml", rest: await restOf(r.dump) });
