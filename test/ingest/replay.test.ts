@@ -112,9 +112,16 @@ describe("replay: a simulated run's ConfigMap gives its last evaluation's decisi
     expectSameAsLastEvaluation(r, replay({ ...input, rest: await restOf(r.dump) }));
   }, 120_000);
 
-  it("a Kafka job with a keyed (HASH) edge, with the REST dump", async () => {
+  it("a Kafka job (pending records, a delayed scale-down), with and without the REST dump", async () => {
     const r = run("scenarios/kafka-backlog.yaml", undefined, "1h");
-    const result = replay({ configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "kafka-backlog.yaml", rest: await restOf(r.dump) });
+    const input = { configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "kafka-backlog.yaml" };
+    expectSameAsLastEvaluation(r, replay(input));
+    expectSameAsLastEvaluation(r, replay({ ...input, rest: await restOf(r.dump) }));
+  }, 120_000);
+
+  it("a keyed job (HASH edge: key-group alignment), with the REST dump", async () => {
+    const r = run("scenarios/sine-load.yaml", undefined, "2h");
+    const result = replay({ configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "sine-load.yaml", rest: await restOf(r.dump) });
     expectSameAsLastEvaluation(r, result);
   }, 120_000);
 
