@@ -129,12 +129,12 @@ describe("replay: a simulated run's ConfigMap gives its last evaluation's decisi
     const r = run("scenarios/backpressure.yaml", "tracking-on", "1h");
     const input = { configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "backpressure.yaml" };
     const plain = replay(input);
-    const grid = replay({ ...input, grid: [{ key: "job.autoscaler.target.utilization", values: ["0.7", "0.3"] }, { key: "job.autoscaler.restart.time-tracking.enabled", values: ["true", "false"] }] });
+    const grid = replay({ ...input, grid: [{ key: "job.autoscaler.utilization.target", values: ["0.7", "0.3"] }, { key: "job.autoscaler.restart.time-tracking.enabled", values: ["true", "false"] }] });
     expect(grid.configurations.map((c) => c.settings)).toEqual([
-      { "job.autoscaler.target.utilization": "0.7", "job.autoscaler.restart.time-tracking.enabled": "true" },
-      { "job.autoscaler.target.utilization": "0.7", "job.autoscaler.restart.time-tracking.enabled": "false" },
-      { "job.autoscaler.target.utilization": "0.3", "job.autoscaler.restart.time-tracking.enabled": "true" },
-      { "job.autoscaler.target.utilization": "0.3", "job.autoscaler.restart.time-tracking.enabled": "false" },
+      { "job.autoscaler.utilization.target": "0.7", "job.autoscaler.restart.time-tracking.enabled": "true" },
+      { "job.autoscaler.utilization.target": "0.7", "job.autoscaler.restart.time-tracking.enabled": "false" },
+      { "job.autoscaler.utilization.target": "0.3", "job.autoscaler.restart.time-tracking.enabled": "true" },
+      { "job.autoscaler.utilization.target": "0.3", "job.autoscaler.restart.time-tracking.enabled": "false" },
     ]);
     // The seed's scenario leaves target.utilization at its default (0.7) and tracks restarts: the first combination is its own.
     expect(grid.configurations[0]!.vertices).toEqual(plain.configurations[0]!.vertices);
@@ -160,11 +160,11 @@ describe("replay on the command line", () => {
   writeFileSync(cm, r.configMap);
 
   it("prints the table with what replay cannot tell; --json one document", () => {
-    const text = sim("replay", cm, "--deployment", "scenarios/backpressure.yaml", "--grid", "job.autoscaler.target.utilization=0.5,0.8");
+    const text = sim("replay", cm, "--deployment", "scenarios/backpressure.yaml", "--grid", "job.autoscaler.utilization.target=0.5,0.8");
     expect(text.stderr).toBe("");
     expect(text.status).toBe(0);
-    expect(text.stdout).toContain("[1] target.utilization=0.5");
-    expect(text.stdout).toContain("[2] target.utilization=0.8");
+    expect(text.stdout).toContain("[1] utilization.target=0.5");
+    expect(text.stdout).toContain("[2] utilization.target=0.8");
     expect(text.stdout).toContain("what replay cannot tell");
     const json = sim("replay", cm, "--deployment", "scenarios/backpressure.yaml", "--set", "job.autoscaler.restart.time-tracking.enabled=false", "--json");
     expect(json.status).toBe(0);
