@@ -165,6 +165,9 @@ async function runReplay(argv: string[]): Promise<number> {
       rest = await fetchRestSnapshot(folderRestSource(dir), { origin: dir });
     }
     const result = replay({ configMap, configMapSource: configMapFile, deployment, deploymentSource: deploymentFile, ...(rest !== undefined ? { rest } : {}), set, grid });
+    // Nothing could be evaluated (a bad --set value, say): that is bad input, not a result.
+    const failed = result.configurations.filter((c) => c.error !== undefined);
+    if (failed.length === result.configurations.length) return fail(`${configMapFile}: ${failed[0]!.error!}`);
     process.stdout.write(values.json === true ? `${JSON.stringify(replayJson(result), null, 2)}\n` : replayTable(result));
     return 0;
   } catch (e) {

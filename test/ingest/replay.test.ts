@@ -201,6 +201,13 @@ describe("replay on the command line", () => {
     expectOneLine(bad("gzip.yaml", notGzip), "gzip.yaml");
   }, 60_000);
 
+  it("a --set value no configuration can use: one line, exit 2; a bad --grid value fails only its column", () => {
+    expectOneLine(sim("replay", cm, "--deployment", "scenarios/backpressure.yaml", "--set", "job.autoscaler.utilization.target=abc"), "Could not parse value 'abc'");
+    const grid = sim("replay", cm, "--deployment", "scenarios/backpressure.yaml", "--grid", "job.autoscaler.utilization.target=0.7,abc");
+    expect(grid.status).toBe(0);
+    expect(grid.stdout).toContain("[2] utilization.target=abc: error: Could not parse value 'abc'");
+  }, 60_000);
+
   it("a ConfigMap of another version: one line, exit 2", () => {
     expectOneLine(bad("old.yaml", r.configMap.replace(/^data:\n/m, "data:\n  jobUpdateTs: \"2024-01-01T00:00:00Z\"\n")), "operator 1.4-1.5");
     expectOneLine(bad("other.yaml", r.configMap.replace(/^data:\n/m, "data:\n  someFutureKey: x\n")), "data.someFutureKey");
