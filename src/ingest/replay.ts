@@ -145,7 +145,9 @@ function defaultMaxParallelism(parallelism: number): number {
 
 /** The job topology from the REST dump: the plan's edges, the vertices' parallelism and max parallelism, Kafka partitions. */
 function topologyFromRest(rest: RestSnapshot, history: AutoscalerState["collectedMetrics"]): { topology: JobTopology; names: Map<string, string>; assumptions: string[] } {
-  const assumptions: string[] = [];
+  const assumptions: string[] = [
+    `edges, ship strategies, parallelism and max parallelism from ${rest.origin} (job ${rest.jobId}${rest.nowMs !== undefined ? ` at ${instantToString(rest.nowMs)}` : ""}): the job as the dump shows it, which should be the job of the ConfigMap's last sample`,
+  ];
   const infos = rest.vertices.map((v) => {
     const inputs = new Map<string, ShipStrategy>(v.inputs.map((i) => [i.id, shipStrategyOf(i.shipStrategy)]));
     const info = new VertexInfo(v.id, null, inputs, v.parallelism, v.maxParallelism, v.status === "FINISHED", null);
