@@ -146,5 +146,14 @@ export const INGEST_HELP = `Your job in the simulator: three commands that read 
       redeploy), stabilization and window; prints them and a simulation: snippet whose
       restarts match. --json prints one JSON document.
 
+  npm run sim -- replay <configmap.yaml> --deployment <deployment.yaml> [--rest <dumpDir>]
+                        [--set KEY=VALUE ...] [--grid KEY=V1,V2 ...] [--json]
+      The autoscaler's ConfigMap (kubectl get configmap autoscaler-<name> -o yaml)
+      replayed: the decision it would make now on its stored metric window, per vertex
+      (parallelism, true processing rate, target rate, thresholds, reason) and per
+      configuration of the grid side by side, with the restart time each would use. The
+      edges come from --rest (a dump as import reads it), else are assumed and said.
+      One step only: what follows a changed decision needs the imported scenario run.
+
 Bad input is one line on stderr and exit status 2; nothing is written then.
 `;

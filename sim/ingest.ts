@@ -12,7 +12,12 @@ import { calibrateOperatorLog, OperatorLogError } from "../src/ingest/operatorLo
 import { RestImportError } from "../src/ingest/RestImportError.ts";
 import { importJob } from "../src/node/importJob.ts";
 import { InitError, simulationSkeleton } from "../src/scenario/initSkeleton.ts";
+import { fetchRestSnapshot, type RestSnapshot } from "../src/ingest/restDump.ts";
+import { replay, ReplayError, replayJson, replayTable } from "../src/ingest/replay.ts";
+import { folderRestSource } from "../src/node/restFolder.ts";
+import { ConfigMapDecodeError } from "../src/operator/state/autoscalerConfigMap.ts";
 import { INGEST_HELP } from "./help.ts";
+import { parseSetEntries } from "./setOptions.ts";
 import { userPath } from "./paths.ts";
 
 class UsageError extends Error {}
@@ -122,6 +127,55 @@ function runCalibrate(argv: string[]): number {
   }
 }
 
+/** `replay <configmap.yaml> --deployment FILE [--rest DIR] [--set K=V ...] [--grid K=V1,V2 ...] [--json]`. */
+async function runReplay(argv: string[]): Promise<number> {
+  const { positionals, values } = parse(argv, {
+    deployment: { type: "string" },
+    rest: { type: "string" },
+    set: { type: "string", multiple: true },
+    grid: { type: "string", multiple: true },
+    json: { type: "boolean" },
+  } as const);
+  if (values.help === true) return help();
+  if (positionals.length !== 1) throw new UsageError(`replay needs one ConfigMap file, got ${positionals.length}`);
+  if (typeof values.deployment !== "string") throw new UsageError("replay needs --deployment <FlinkDeployment.yaml> (its flinkConfiguration is the autoscaler's)");
+  const set = parseSetEntries(values.set ?? [], (m) => new UsageError(m));
+  const grid = (values.grid ?? []).map((g) => {
+    const eq = g.indexOf("=");
+    const values = eq < 0 ? [] : g.slice(eq + 1).split(",").map((v) => v.trim()).filter((v) => v !== "");
+    if (eq <= 0 || values.length === 0) throw new UsageError(`--grid expects KEY=V1,V2,..., got '${g}'`);
+    return { key: g.slice(0, eq).trim(), values };
+  });
+  const read = (file: string, what: string): string => {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      throw new ReplayError(`${file}: no such file (${what})`);
+    }
+  };
+  try {
+    const configMapFile = userPath(positionals[0]!);
+    const deploymentFile = userPath(values.deployment);
+    const configMap = read(configMapFile, "replay needs the ConfigMap: kubectl get configmap autoscaler-<name> -o yaml > configmap.yaml");
+    const deployment = read(deploymentFile, "replay needs the FlinkDeployment YAML");
+    let rest: RestSnapshot | undefined;
+    if (typeof values.rest === "string") {
+      const dir = userPath(values.rest);
+      if (!existsSync(dir)) throw new ReplayError(`${dir}: no such folder (--rest needs a dump saved by scripts/flink-rest-dump.sh)`);
+      rest = await fetchRestSnapshot(folderRestSource(dir), { origin: dir });
+    }
+    const result = replay({ configMap, configMapSource: configMapFile, deployment, deploymentSource: deploymentFile, ...(rest !== undefined ? { rest } : {}), set, grid });
+    // Nothing could be evaluated (a bad --set value, say): that is bad input, not a result.
+    const failed = result.configurations.filter((c) => c.error !== undefined);
+    if (failed.length === result.configurations.length) return fail(`${configMapFile}: ${failed[0]!.error!}`);
+    process.stdout.write(values.json === true ? `${JSON.stringify(replayJson(result), null, 2)}\n` : replayTable(result));
+    return 0;
+  } catch (e) {
+    if (e instanceof ReplayError || e instanceof ConfigMapDecodeError || e instanceof RestImportError) return fail(e.message);
+    throw e;
+  }
+}
+
 function help(): number {
   process.stdout.write(INGEST_HELP);
   return 0;
@@ -132,6 +186,7 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
   try {
     if (argv[0] === "init") return runInit(argv.slice(1));
     if (argv[0] === "import") return await runImport(argv.slice(1));
+    if (argv[0] === "replay") return await runReplay(argv.slice(1));
     return runCalibrate(argv.slice(1));
   } catch (e) {
     if (e instanceof UsageError) return fail(`${e.message} (npm run sim -- ${argv[0]} --help for usage)`);

@@ -191,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "report") return (await import("./report.ts")).runReport(argv.slice(1));
   if (argv[0] === "sweep") return (await import("./sweep.ts")).runSweepCommand(argv.slice(1));
   if (argv[0] === "merge") return (await import("./merge.ts")).runMergeCommand(argv.slice(1));
-  if (argv[0] === "init" || argv[0] === "import" || argv[0] === "calibrate") return (await import("./ingest.ts")).runIngestCommand(argv);
+  if (argv[0] === "init" || argv[0] === "import" || argv[0] === "calibrate" || argv[0] === "replay") return (await import("./ingest.ts")).runIngestCommand(argv);
   let cli: Cli | "help";
   try {
     cli = parseCli(argv);

@@ -15,3 +15,4 @@ export { useChartLibraries, type ChartLibraries } from "./report/renderSvg.ts";
 export { SweepError } from "./sweep/SweepError.ts";
 export type { Cell, GridAxis, Shard } from "./sweep/grid.ts";
 export { FIGURE_KEYS, type CellStats, type FigureStats } from "./sweep/tables.ts";
+export { replay, replayJson, replayTable, gridCombinations, ReplayError, REPLAY_LIMITS, type ReplayInput, type ReplayResult, type ReplayConfiguration, type ReplayVertex } from "./ingest/replay.ts";
