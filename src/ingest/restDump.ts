@@ -1,3 +1,4 @@
+import { readTaskManagerCpu } from "../scenario/taskManagerCpu.ts";
 import { isMap, isScalar, parseDocument, type Document, type Node as YamlNode, type YAMLMap } from "yaml";
 import { operatorMetricName } from "../flink/metrics/names.ts";
 import { SHIP_STRATEGIES, type ShipStrategy } from "../flink/partitioners.ts";
@@ -453,6 +454,41 @@ function flinkConfiguration(doc: Document): Map<string, string> {
 }
 
 /**
+ * The busy time Flink reports is wall time on the task thread, CPU waits included, so a
+ * job can show more busy time in a TaskManager than the TaskManager has CPU: part of it
+ * is no CPU (I/O, sleeps, waits on a Python worker) or was stretched by throttling. The
+ * simulator would throttle such costs again, and the imported job would not carry the
+ * load it was seen to carry. So where the busiest TaskManager's busy time (slot i holds
+ * subtask i of every vertex; TaskManager 0 slots 0..s-1) exceeds its CPU limit, every
+ * measured cost gets `cpuShare` = limit / busy time, the most that can have been CPU.
+ */
+function fitCpu(
+  busyByVertex: readonly { p: number; busy: number; head: OperatorDraft }[],
+  conf: ReadonlyMap<string, string>,
+  doc: Document,
+  slotsPerTaskManager: number,
+  warn: (text: string) => void,
+): void {
+  if (busyByVertex.length === 0) return;
+  const specCpu = doc.getIn(["spec", "taskManager", "resource", "cpu"]);
+  let limit: number;
+  try {
+    limit = readTaskManagerCpu(Object.fromEntries(conf), typeof specCpu === "number" ? specCpu : undefined, slotsPerTaskManager, undefined).limitCores;
+  } catch {
+    return; // the scenario loader reports a bad CPU setting in its own words
+  }
+  let demand = 0;
+  for (let slot = 0; slot < slotsPerTaskManager; slot++) for (const v of busyByVertex) if (v.p > slot) demand += v.busy / 1000;
+  if (!(demand > limit)) return;
+  const share = Math.floor((1000 * limit) / demand) / 1000;
+  for (const v of busyByVertex) {
+    v.head.doc["cpuShare"] = share;
+    v.head.notes.set("cpuShare", ` the busiest TaskManager was busy ${demand.toFixed(2)} s a second on ${limit} CPU: at most ${share} of this cost was CPU`);
+  }
+  warn(`the busiest TaskManager's subtasks were busy ${demand.toFixed(2)} s a second on a ${limit}-CPU limit: their busy time is not all CPU; costs written with cpuShare ${share} so that the simulated job carries the load seen (edit it if you know better)`);
+}
+
+/**
  * Builds the scenario from a fetched snapshot: the deployment as written plus the
  * generated `simulation:` block (a deployment's own `simulation:` is replaced, with a warning).
  */
@@ -480,6 +516,8 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
   const ends = new Map<string, { head: string; tail: string; start: number }>();
   const operators: OperatorDraft[] = [];
   const edges: { doc: Record<string, unknown>; note: string | undefined }[] = [];
+  /** Each vertex's parallelism, mean busy ms/s and its chain's head operator (for the CPU check below). */
+  const busyByVertex: { p: number; busy: number; head: OperatorDraft }[] = [];
 
   for (const v of snapshot.vertices) {
     const p = v.parallelism;
@@ -526,6 +564,7 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
       warn(`${at}: cost not inferable (${why}); default 0 used`);
     } else {
       costMs = busy / perSubtask;
+      busyByVertex.push({ p, busy, head });
       head.notes.set("cost", ` busyTimeMsPerSecond avg ${fmt(busy)} / (${inName} ${fmt(inTotal!)} / ${p} subtasks = ${fmt(perSubtask)}/s)`);
       if (busy >= 990) warn(`${at}: busy ${fmt(busy)} ms/s: saturated, so the cost ${formatCost(costMs)} is its full capacity; the load it could not take is not seen`);
     }
@@ -622,6 +661,8 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
       edges.push({ doc: { from, to: head, shipStrategy: strategy }, note });
     }
   }
+
+  fitCpu(busyByVertex, conf, doc, slots?.[0] ?? (Number(conf.get("taskmanager.numberOfTaskSlots")) || 1), warn);
 
   const simulationData: Record<string, unknown> = {
     duration: "1h",

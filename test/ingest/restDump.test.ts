@@ -24,6 +24,7 @@ interface OperatorDoc {
   kind?: string;
   cost?: string;
   selectivity?: number;
+  cpuShare?: number;
   parallelism?: number;
   maxParallelism?: number;
   vertexId?: string;
@@ -176,6 +177,30 @@ describe("import of Flink 1.18's documented shapes (flink-1.18-shapes, values ch
     const again = await importRest(folderRestSource(SHAPES), { deploymentText: withSim, deploymentFile: "mine.yaml" });
     expect(again.warnings).toEqual(["mine.yaml: has a simulation: block already; it is replaced by the imported one"]);
     expect(docOf(again.yaml).simulation.job.operators).toHaveLength(4);
+  });
+});
+
+describe("import where the busy time seen exceeds the TaskManager's CPU", async () => {
+  // The same job on TaskManagers of 1 CPU with 2 slots: slot 0 and slot 1 each hold a source
+  // subtask (busy 400 ms/s) and a window subtask (450 ms/s), 1.7 s of busy time a second on
+  // 1 CPU. At most 1 / 1.7 = 0.588 of it can have been CPU.
+  const oneCpu = DEPLOYMENT.replace(/(taskManager:\n\s+resource:\n\s+memory: "2048m"\n\s+)cpu: 2/, "$1cpu: 1");
+  const result = await importRest(folderRestSource(SHAPES), { deploymentText: oneCpu, deploymentFile: DEPLOYMENT_FILE });
+  const ops = docOf(result.yaml).simulation.job.operators;
+
+  it("writes cpuShare 0.588 on every measured cost, and says why", () => {
+    expect(oneCpu).not.toBe(DEPLOYMENT);
+    expect(ops.filter((o) => o.cpuShare !== undefined).map((o) => [o.id, o.cpuShare])).toEqual([
+      [ops[0]!.id, 0.588],
+      [ops[2]!.id, 0.588],
+    ]);
+    expect(result.warnings).toEqual([expect.stringMatching(/^the busiest TaskManager's subtasks were busy 1\.70 s a second on a 1-CPU limit: .* cpuShare 0\.588 /)]);
+  });
+
+  it("so that the simulated job carries the load seen (900/s out of the source chain)", () => {
+    const run = runScenario(parseScenario("imported.yaml", result.yaml, { duration: "3min" }), { output: { kind: "none" } });
+    const source = run.summary.vertices.find((v) => v.id === SOURCE_VERTEX)!;
+    expect(source.records_out / 180).toBeGreaterThan(0.9 * 900);
   });
 });
 

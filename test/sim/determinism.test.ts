@@ -21,7 +21,7 @@ describe("determinism", () => {
     const a = runScenario(loadScenario(SEED_SCENARIO, { duration: "30min" }));
     const b = runScenario(loadScenario(SEED_SCENARIO, { duration: "30min" }));
     // Every file, the autoscaler's log and decisions included.
-    expect(Object.keys(a.files).sort()).toEqual(["autoscaler.log", "decisions.csv", "events.csv", "restarts.csv", "summary.json", "timeseries.csv"]);
+    expect(Object.keys(a.files).sort()).toEqual(["autoscaler.log", "configmap.yaml", "decisions.csv", "events.csv", "restarts.csv", "summary.json", "timeseries.csv"]);
     for (const name of Object.keys(a.files)) expect(b.files[name], name).toBe(a.files[name]);
     const c = runScenario(randomJob(7));
     const d = runScenario(randomJob(7));
