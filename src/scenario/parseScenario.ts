@@ -30,7 +30,8 @@ export function parseScenario(file: string, text: string, overrides: ScenarioOve
     throw new ScenarioError(file, "", "is not a YAML mapping; expected a FlinkDeployment with a simulation: block");
   }
   const record = data as Record<string, unknown>;
-  if (record.kind === "FlinkDeployment" && !("simulation" in record)) {
+  // (A key close to `simulation` is a typo, which the schema's message names instead.)
+  if (record.kind === "FlinkDeployment" && !("simulation" in record) && suggestion("simulation", Object.keys(record)) === "") {
     // A deployment as users have it: point to the two ways of adding what a cluster does not say.
     throw new ScenarioError(file, "", missingSimulationMessage(file).slice(file.length + 2));
   }
