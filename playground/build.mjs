@@ -51,6 +51,8 @@ try {
     legalComments: "linked",
     metafile: true,
     plugins: [presetsPlugin],
+    // csv-parse's and csv-stringify's default builds use Node's Buffer; their browser builds (same code, a Buffer shim bundled) do not.
+    alias: { "csv-parse/sync": "csv-parse/browser/esm/sync", "csv-stringify/sync": "csv-stringify/browser/esm/sync" },
     logLevel: "warning",
   });
   for (const f of ["index.html", "playground.css"]) cpSync(join(root, "playground", f), join(stage, f));
