@@ -57,14 +57,16 @@ export function locateError(text: string, path: string, problem: string): TextRa
   const doc = parseDocument(text);
   if (keys === undefined || doc.errors.length > 0) return lineRange(text, 0);
   let node: unknown = doc.contents;
-  // The key's own text when the value is a mapping or list (the line reads "edges:"), the value's when it is a scalar.
+  // `key: value` when the value is a scalar, the key alone when it is a mapping or list (the line reads "edges:").
   let best: TextRange = rangeOf(doc.contents) ?? { from: 0, to: 0 };
   for (const key of keys) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
       if (pair === undefined) break;
       const value = pair.value as YamlNode | null;
-      best = (isScalar(value) ? rangeOf(value) : undefined) ?? rangeOf(pair.key as YamlNode) ?? best;
+      const keyRange = rangeOf(pair.key as YamlNode);
+      const valueRange = isScalar(value) ? rangeOf(value) : undefined;
+      best = keyRange !== undefined && valueRange !== undefined ? { from: keyRange.from, to: valueRange.to } : (keyRange ?? best);
       node = value;
     } else if (isSeq(node) && typeof key === "number" && node.items[key] !== undefined) {
       const item = node.items[key] as YamlNode;

@@ -76,6 +76,7 @@ const ui = {
   sweepDownload: $<HTMLButtonElement>("sweep-download"),
   sweepStatus: $<HTMLElement>("sweep-status"),
   sweepFrame: $<HTMLIFrameElement>("sweep-report"),
+  sweepCellsCsv: $<HTMLPreElement>("sweep-cells-csv"),
 };
 
 // ---- the scenario -----------------------------------------------------------------
@@ -218,6 +219,7 @@ function setRunning(running: boolean): void {
 
 async function run(): Promise<void> {
   setError("");
+  ui.sweepFrame.hidden = true;
   ui.summaryJson.textContent = "";
   ui.summaries.replaceChildren();
   ui.download.disabled = true;
@@ -351,6 +353,7 @@ let sweepZip: { name: string; files: Record<string, string> } | undefined;
 async function runSweep(): Promise<void> {
   setError("");
   ui.sweepDownload.disabled = true;
+  ui.sweepCellsCsv.textContent = "";
   sweepZip = undefined;
   const file = fileName();
   const text = editor.text();
@@ -432,8 +435,13 @@ async function runSweep(): Promise<void> {
     const report = await sweepReportHtml(files["sweep.json"]!, files["cells.csv"]!);
     files["report.html"] = report;
     sweepZip = { name: `${plan.scenario}-sweep`, files };
+    ui.frame.hidden = true;
+    ui.tabs.replaceChildren();
+    ui.progress.replaceChildren();
+    setStatus(`Sweep of ${axes.map((a) => a.key).join(" × ") || "one cell"}: ${cells.length} cells × ${seeds.length} seeds.`);
     showReport(ui.sweepFrame, report);
     ui.sweepDownload.disabled = false;
+    ui.sweepCellsCsv.textContent = files["cells.csv"]!;
     ui.sweepStatus.textContent = `Sweep done: ${plan.runs.length} runs on ${size} workers in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
   } catch (e) {
     if (e instanceof RunCancelled) ui.sweepStatus.textContent = "Sweep cancelled.";
