@@ -37,6 +37,7 @@ export function createEditor(parent: HTMLElement, check: (text: string) => Scena
       extensions: [
         basicSetup,
         yaml(),
+        EditorView.lineWrapping,
         lintGutter(),
         linter((v) => diagnosticsOf(v.state.doc.toString(), check(v.state.doc.toString())), { delay: 400 }),
         EditorView.updateListener.of((u) => {

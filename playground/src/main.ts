@@ -220,6 +220,10 @@ function setRunning(running: boolean): void {
 async function run(): Promise<void> {
   setError("");
   ui.sweepFrame.hidden = true;
+  // The last run's report goes: it would not be this text's.
+  ui.frame.hidden = true;
+  ui.tabs.replaceChildren();
+  ui.progress.replaceChildren();
   ui.summaryJson.textContent = "";
   ui.summaries.replaceChildren();
   ui.download.disabled = true;
