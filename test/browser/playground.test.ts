@@ -4,7 +4,7 @@
  * playground/serve.mjs on 127.0.0.1. The seed preset runs for its hour, both variants, and
  * its summary.json must equal the library's in Node byte for byte; its reports must draw
  * every chart; the page must log no error and ask nothing of any other origin. Then the
- * share link, Cancel, a bad scenario's inline error, and a small sweep against the Node sweep.
+ * share link and the zip, Cancel, a bad scenario's inline error, and a small sweep against the Node sweep.
  * Screenshots go to the temporary folder (PLAYGROUND_SCREENSHOTS=dir keeps them).
  */
 import { spawnSync } from "node:child_process";
@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import { strFromU8, unzipSync } from "fflate";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScenario, parseScenario, runScenario, ScenarioError, sweep, type ScenarioOverrides } from "../../src/index.ts";
@@ -160,6 +161,15 @@ describe("the playground in a browser", () => {
     expect(error).toBe("");
     expect(summary).toBe(nodeSummary({ variant: "tracking-off", seed: 42, duration: "15min" }));
     expect(await opened.page.$$eval("#tabs button", (bs) => bs.map((b) => b.textContent))).toEqual(["tracking-off"]);
+
+    // Download zip: the run's folder as the command line writes it, every file the library's.
+    const [download] = await Promise.all([opened.page.waitForEvent("download"), opened.page.click("#download")]);
+    expect(download.suggestedFilename()).toBe("backpressure.zip");
+    const zip = unzipSync(readFileSync((await download.path())!));
+    const own = runScenario(loadScenario(SEED_SCENARIO, { variant: "tracking-off", seed: 42, duration: "15min" })).files;
+    expect(Object.keys(zip).sort()).toEqual([...Object.keys(own).map((f) => `backpressure/tracking-off/${f}`), "backpressure/tracking-off/report.html"].sort());
+    for (const [name, text] of Object.entries(own)) expect(strFromU8(zip[`backpressure/tracking-off/${name}`]!), name).toBe(text);
+    expect(strFromU8(zip["backpressure/tracking-off/report.html"]!)).toMatch(/^<!doctype html>/i);
     expect([...problems, ...opened.problems]).toEqual([]);
     await opened.page.close();
   }, 180_000);
