@@ -46,6 +46,13 @@ try {
   };
   rewrite(types);
 
+  // The playground (playground/build.mjs, built after this by prepare) is not this build's: it moves into the new folder as it is.
+  try {
+    renameSync(join(target, "playground"), join(stage, "playground"));
+  } catch (e) {
+    if (e.code !== "ENOENT") throw e;
+  }
+
   // Into place; another build finishing at the same moment may put its own there first: move that aside and retry.
   const olds = [];
   for (let attempt = 0; ; attempt++) {

@@ -16,3 +16,13 @@ export { SweepError } from "./sweep/SweepError.ts";
 export type { Cell, GridAxis, Shard } from "./sweep/grid.ts";
 export { FIGURE_KEYS, type CellStats, type FigureStats } from "./sweep/tables.ts";
 export { replay, replayJson, replayTable, gridCombinations, ReplayError, REPLAY_LIMITS, type ReplayInput, type ReplayResult, type ReplayConfiguration, type ReplayVertex } from "./ingest/replay.ts";
+// The reports, the comparison and a sweep's tables from their inputs (the playground draws and zips them in the page).
+export { runReportHtml } from "./report/runReport.ts";
+export { comparisonReportHtml } from "./report/comparisonReport.ts";
+export { sweepReportHtml } from "./report/sweepReport.ts";
+export { compare, comparisonCsv, type VariantRuns } from "./record/comparison.ts";
+export { cellLabel, cellsOf, checkAxes, parseGridArg, VARIANT_AXIS } from "./sweep/grid.ts";
+export { figuresOf, type RunRow } from "./sweep/tables.ts";
+export { sweepFiles } from "./sweep/layout.ts";
+export type { SweepPlan } from "./sweep/SweepPlan.ts";
+export { scenarioName } from "./scenario/ScenarioFiles.ts";

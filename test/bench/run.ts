@@ -22,7 +22,7 @@ function runCase(name: string, caseRuns: number, kind: string, ...args: (string 
 }
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6., `npm run bench -- memory` only 7.
+// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6., `npm run bench -- memory` and `npm run bench -- playground` only theirs.
 const only = process.argv[2];
 const results: CaseResult[] = [];
 const out: Record<string, unknown> = {};
@@ -177,5 +177,15 @@ if (only === undefined || only === "memory") {
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: process.platform };
 mkdirSync("out/bench", { recursive: true });
+if (only === undefined || only === "playground") {
+  // 7. The playground: its size gzipped, and the seed preset's hour (both variants) in headless Chromium against the command line.
+  const child = spawnSync(process.execPath, ["--import", "tsx", "test/bench/playgroundCase.ts", String(Math.min(runs, 3))], { encoding: "utf8", maxBuffer: 1 << 22 });
+  if (child.status !== 0) throw new Error(`playground case failed: ${child.stderr}`);
+  const p = JSON.parse(child.stdout) as { files: { name: string; bytes: number; gzipped: number }[]; gzippedBytes: number; bytes: number; pageMs: number; cliMs: number; ratio: number; pageWorkersMs: number; cliNoReportMs: number };
+  const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  say(`playground: ${kib(p.gzippedBytes)} gzipped (${kib(p.bytes)} raw) for everything the page loads: ${p.files.map((f) => `${f.name} ${kib(f.gzipped)}`).join(", ")}; limit 2 MB`);
+  say(`  seed preset, 1 h, both variants: page ${(p.pageMs / 1000).toFixed(1)} s (load, runs, reports; the runs alone ${(p.pageWorkersMs / 1000).toFixed(1)} s) against the command line ${(p.cliMs / 1000).toFixed(1)} s (--no-report ${(p.cliNoReportMs / 1000).toFixed(1)} s): ${p.ratio}x; limit 2x`);
+  out.playground = p;
+}
 writeFileSync("out/bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), machine, runsPerCase: runs, results, ...out }, null, 2)}\n`);
 say(`wrote out/bench/results.json (${machine.cores} cores, Node ${machine.node})`);
