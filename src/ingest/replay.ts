@@ -11,7 +11,7 @@
  * per configuration; each vertex's reason comes from decisionReason, as in decisions.csv.
  */
 import { parse as parseYaml } from "yaml";
-import { METRICS_WINDOW, STABILIZATION_INTERVAL, SCALE_DOWN_INTERVAL, VERTEX_MAX_PARALLELISM, VERTEX_MIN_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
+import { METRICS_WINDOW, STABILIZATION_INTERVAL } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
 import type { AutoScalerEventHandler } from "../autoscaler/event/AutoScalerEventHandler.ts";
 import { JobAutoScalerContext } from "../autoscaler/JobAutoScalerContext.ts";
@@ -28,7 +28,7 @@ import { formatDuration } from "../core/duration.ts";
 import { instantToString } from "../autoscaler/utils/JavaCompat.ts";
 import { excludeVertexFromScaling, excludeVerticesFromScaling } from "../autoscaler/utils/AutoScalerUtils.ts";
 import { setLogSink } from "../autoscaler/utils/Logger.ts";
-import { decisionReason, type ExecutorRunTrace } from "../operator/decisionReason.ts";
+import { evaluatedVertexDecision, type ExecutorRunTrace } from "../operator/decisionReason.ts";
 import { decodeAutoscalerConfigMap, loadIntoStore, type AutoscalerState } from "../operator/state/autoscalerConfigMap.ts";
 import { flattenFlinkConfiguration } from "../scenario/flattenConfiguration.ts";
 import type { RestSnapshot } from "./restDump.ts";
@@ -334,37 +334,18 @@ function evaluateOne(input: ReplayInput, settings: Record<string, string>, deplo
     const trace: ExecutorRunTrace = { messages, events: handlerEvents, executed };
     const vertices: ReplayVertex[] = [];
     for (const [vertexId, m] of evaluated.vertexMetrics) {
-      const current = m.get("PARALLELISM")!.getCurrent();
-      const recommended = m.get("RECOMMENDED_PARALLELISM")?.getCurrent() ?? current;
-      const trueProcessingRate = m.get("TRUE_PROCESSING_RATE")!.getAverage();
-      const scaleUpThreshold = m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent();
-      const scaleDownThreshold = m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent();
-      const pending = delayedScaleDown.getDelayedVertices().get(vertexId);
-      const reason = decisionReason(
-        {
-          vertexId,
-          currentParallelism: current,
-          newParallelism: recommended,
-          trueProcessingRate,
-          scaleUpThreshold,
-          scaleDownThreshold,
-          maxParallelism: Math.min(m.get("MAX_PARALLELISM")!.getCurrent(), Math.max(current, conf.get(VERTEX_MAX_PARALLELISM))),
-          minParallelism: Math.min(current, conf.get(VERTEX_MIN_PARALLELISM)),
-          scaleDownAllowedAtMs: pending === undefined ? null : pending.getFirstTriggerTime() + conf.get(SCALE_DOWN_INTERVAL) - nowMs,
-        },
-        trace,
-      );
+      const d = evaluatedVertexDecision(vertexId, m, conf, delayedScaleDown, nowMs, trace);
       vertices.push({
         vertexId,
         name: names.get(vertexId) ?? vertexId,
-        currentParallelism: current,
-        newParallelism: recommended,
-        trueProcessingRate,
-        targetDataRate: m.get("TARGET_DATA_RATE")!.getAverage(),
-        catchUpDataRate: m.get("CATCH_UP_DATA_RATE")!.getCurrent(),
-        scaleUpThreshold,
-        scaleDownThreshold,
-        reason: reason.replace(/ until (-?\d+) s$/, (_, s: string) => ` for ${s} s more`),
+        currentParallelism: d.currentParallelism,
+        newParallelism: d.newParallelism,
+        trueProcessingRate: d.trueProcessingRate,
+        targetDataRate: d.targetDataRate,
+        catchUpDataRate: d.catchUpDataRate,
+        scaleUpThreshold: d.scaleUpThreshold,
+        scaleDownThreshold: d.scaleDownThreshold,
+        reason: d.reason.replace(/ until (-?\d+) s$/, (_, s: string) => ` for ${s} s more`),
       });
     }
     return { settings, restartTimeUsedMs: restartTime, windowFull, scales: executed && windowFull, vertices };

@@ -1,4 +1,3 @@
-import { SCALE_DOWN_INTERVAL, VERTEX_MAX_PARALLELISM, VERTEX_MIN_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration } from "../autoscaler/config/Configuration.ts";
 import type { DelayedScaleDown } from "../autoscaler/DelayedScaleDown.ts";
 import type { AutoScalerEventHandler } from "../autoscaler/event/AutoScalerEventHandler.ts";
@@ -27,7 +26,7 @@ import { OperatorLog } from "./OperatorLog.ts";
 import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 import type { TextSink } from "../record/TextSink.ts";
-import { decisionReason, type ExecutorRunTrace } from "./decisionReason.ts";
+import { evaluatedVertexDecision, type ExecutorRunTrace } from "./decisionReason.ts";
 import { createRescaleGate, enforceMinimalIncrease, FLINK_1_18_ADAPTIVE_SCHEDULER, type RescaleGate } from "../flink/restart/AdaptiveRescale.ts";
 import { isAtLeast } from "../flink/versions.ts";
 
@@ -264,40 +263,20 @@ export class FlinkOperator {
     const { metrics, executed, configuration: conf } = run;
     const startEpochMs = this.cluster.options.startEpochMs;
     for (const [vertexId, m] of metrics.vertexMetrics) {
-      const current = m.get("PARALLELISM")!.getCurrent();
-      const recommended = m.get("RECOMMENDED_PARALLELISM")?.getCurrent() ?? current;
-      const trueProcessingRate = m.get("TRUE_PROCESSING_RATE")!.getAverage();
-      const scaleUpThreshold = m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent();
-      const scaleDownThreshold = m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent();
-      const pendingScaleDown = run.delayedScaleDown.getDelayedVertices().get(vertexId);
-      const reason = decisionReason(
-        {
-          vertexId,
-          currentParallelism: current,
-          newParallelism: recommended,
-          trueProcessingRate,
-          scaleUpThreshold,
-          scaleDownThreshold,
-          // JobVertexScaler#computeScaleTargetParallelism's bounds.
-          maxParallelism: Math.min(m.get("MAX_PARALLELISM")!.getCurrent(), Math.max(current, conf.get(VERTEX_MAX_PARALLELISM))),
-          minParallelism: Math.min(current, conf.get(VERTEX_MIN_PARALLELISM)),
-          scaleDownAllowedAtMs: pendingScaleDown === undefined ? null : pendingScaleDown.getFirstTriggerTime() + conf.get(SCALE_DOWN_INTERVAL) - startEpochMs,
-        },
-        run.trace,
-      );
+      const d = evaluatedVertexDecision(vertexId, m, conf, run.delayedScaleDown, startEpochMs, run.trace);
       const decision: DecisionRecord = {
         timeMs: run.nowEpoch - startEpochMs,
         vertexId,
-        currentParallelism: current,
-        newParallelism: recommended,
-        trueProcessingRate,
-        targetDataRate: m.get("TARGET_DATA_RATE")!.getAverage(),
-        catchUpDataRate: m.get("CATCH_UP_DATA_RATE")!.getCurrent(),
-        scaleUpThreshold,
-        scaleDownThreshold,
+        currentParallelism: d.currentParallelism,
+        newParallelism: d.newParallelism,
+        trueProcessingRate: d.trueProcessingRate,
+        targetDataRate: d.targetDataRate,
+        catchUpDataRate: d.catchUpDataRate,
+        scaleUpThreshold: d.scaleUpThreshold,
+        scaleDownThreshold: d.scaleDownThreshold,
         restartTimeUsedMs: run.restartTimeMs,
-        executed: executed && recommended !== current,
-        reason,
+        executed: executed && d.newParallelism !== d.currentParallelism,
+        reason: d.reason,
       };
       this.lastDecision = decision;
       if (this.options.keepDecisions !== false) this.decisions.push(decision);

@@ -5,6 +5,12 @@
  * metrics it decided on, so the port stays as upstream wrote it.
  */
 
+import { SCALE_DOWN_INTERVAL, VERTEX_MAX_PARALLELISM, VERTEX_MIN_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
+import type { Configuration } from "../autoscaler/config/Configuration.ts";
+import type { DelayedScaleDown } from "../autoscaler/DelayedScaleDown.ts";
+import type { EvaluatedScalingMetric } from "../autoscaler/metrics/EvaluatedScalingMetric.ts";
+import type { ScalingMetric } from "../autoscaler/metrics/ScalingMetric.ts";
+
 /** What one run of the scaling executor said and decided, as far as one vertex is concerned. */
 export interface ExecutorRunTrace {
   /** Every log message of the run, formatted. */
@@ -69,4 +75,61 @@ export function decisionReason(d: VertexDecision, trace: ExecutorRunTrace): stri
   if (d.trueProcessingRate < d.scaleUpThreshold && d.currentParallelism >= d.maxParallelism) return `at max parallelism ${d.maxParallelism}`;
   if (d.trueProcessingRate > d.scaleDownThreshold && d.currentParallelism <= d.minParallelism) return `at min parallelism ${d.minParallelism}`;
   return "new parallelism rounds to the current one";
+}
+
+/** One vertex's figures from the evaluated metrics an executor run decided on, with its reason. */
+export interface EvaluatedVertexDecision {
+  readonly currentParallelism: number;
+  readonly newParallelism: number;
+  readonly trueProcessingRate: number;
+  readonly targetDataRate: number;
+  readonly catchUpDataRate: number;
+  readonly scaleUpThreshold: number;
+  readonly scaleDownThreshold: number;
+  readonly reason: string;
+}
+
+/**
+ * The decision on `vertexId` read from its evaluated metrics (the run's and replay's
+ * shared reading): bounds as JobVertexScaler#computeScaleTargetParallelism takes them, a
+ * pending delayed scale-down's allowed time relative to `originMs` (epoch ms).
+ */
+export function evaluatedVertexDecision(
+  vertexId: string,
+  m: ReadonlyMap<ScalingMetric, EvaluatedScalingMetric>,
+  conf: Configuration,
+  delayedScaleDown: DelayedScaleDown,
+  originMs: number,
+  trace: ExecutorRunTrace,
+): EvaluatedVertexDecision {
+  const current = m.get("PARALLELISM")!.getCurrent();
+  const recommended = m.get("RECOMMENDED_PARALLELISM")?.getCurrent() ?? current;
+  const trueProcessingRate = m.get("TRUE_PROCESSING_RATE")!.getAverage();
+  const scaleUpThreshold = m.get("SCALE_UP_RATE_THRESHOLD")!.getCurrent();
+  const scaleDownThreshold = m.get("SCALE_DOWN_RATE_THRESHOLD")!.getCurrent();
+  const pending = delayedScaleDown.getDelayedVertices().get(vertexId);
+  const reason = decisionReason(
+    {
+      vertexId,
+      currentParallelism: current,
+      newParallelism: recommended,
+      trueProcessingRate,
+      scaleUpThreshold,
+      scaleDownThreshold,
+      maxParallelism: Math.min(m.get("MAX_PARALLELISM")!.getCurrent(), Math.max(current, conf.get(VERTEX_MAX_PARALLELISM))),
+      minParallelism: Math.min(current, conf.get(VERTEX_MIN_PARALLELISM)),
+      scaleDownAllowedAtMs: pending === undefined ? null : pending.getFirstTriggerTime() + conf.get(SCALE_DOWN_INTERVAL) - originMs,
+    },
+    trace,
+  );
+  return {
+    currentParallelism: current,
+    newParallelism: recommended,
+    trueProcessingRate,
+    targetDataRate: m.get("TARGET_DATA_RATE")!.getAverage(),
+    catchUpDataRate: m.get("CATCH_UP_DATA_RATE")!.getCurrent(),
+    scaleUpThreshold,
+    scaleDownThreshold,
+    reason,
+  };
 }
