@@ -40,6 +40,8 @@ export interface OperatorOptions {
   readonly reconcileIntervalMs: number;
   /** One reconcile's own duration (ms); the next reconcile comes an interval after it ends. Default 0. */
   readonly reconcileDuration?: DistributionSpec;
+  /** The lowest level the log keeps (default DEBUG). */
+  readonly logLevel?: "DEBUG" | "INFO";
   readonly restart: RestartSpec;
   /** spec.job.upgradeMode (stateless by default): what a redeploy restores. */
   readonly upgradeMode?: "stateless" | "savepoint" | "last-state";
@@ -196,7 +198,7 @@ export class FlinkOperator {
   ) {
     this.configuration = new Map(Object.entries(options.flinkConfiguration));
     const epochNow = () => cluster.epochMs(env.now);
-    this.log = new OperatorLog(`${options.namespace}/${options.name}`, epochNow, "DEBUG", options.logSink ?? null);
+    this.log = new OperatorLog(`${options.namespace}/${options.name}`, epochNow, options.logLevel ?? "DEBUG", options.logSink ?? null);
     this.events = new OperatorEventHandler(epochNow);
     this.restClient = simulatedRestClusterClient(rest);
     this.restartModel = new RestartModel(options.restart, streams);

@@ -113,6 +113,7 @@ export class ScenarioRun {
       flinkVersion: scenario.flinkVersion,
       reconcileIntervalMs: scenario.reconcileIntervalMs,
       reconcileDuration: scenario.reconcileDuration,
+      logLevel: scenario.logLevel,
       restart: scenario.restart,
       upgradeMode: scenario.upgradeMode,
       ...(this.output.kind === "memory" ? {} : { logSink: this.sinks.sink("autoscaler.log") }),

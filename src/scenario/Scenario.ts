@@ -36,6 +36,8 @@ export interface Scenario {
   readonly reconcileIntervalMs: number;
   /** simulation.operator.reconcileDuration: one reconcile's own duration (the next starts an interval after it ends). */
   readonly reconcileDuration: DistributionSpec;
+  /** simulation.logLevel: the lowest level autoscaler.log keeps. */
+  readonly logLevel: "DEBUG" | "INFO";
   /** simulation.flinkMetrics: TimerGauge semantics replacing those of the Flink version. */
   readonly timerGauge: Partial<TimerGaugeSemantics>;
   /** simulation.flinkMetrics.fetcherServesPreviousFetch (true): the request that triggers a MetricFetcher update gets the previous values. */

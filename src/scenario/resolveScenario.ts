@@ -378,6 +378,7 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     execution,
     job,
     reconcileIntervalMs,
+    logLevel: sim.logLevel ?? "DEBUG",
     reconcileDuration: sim.operator?.reconcileDuration === undefined ? DEFAULT_RECONCILE_DURATION : distributionAt(file, ["simulation", "operator", "reconcileDuration"], sim.operator.reconcileDuration),
     restart,
     state,

@@ -217,6 +217,8 @@ const simulation = z.strictObject({
   execution: z.enum(["record", "aggregate", "auto"]).optional(),
   /** The simulated Kubernetes operator: how long one reconcile takes (the next one is scheduled after it ends). */
   operator: z.strictObject({ reconcileDuration: distribution.optional() }).optional(),
+  /** The lowest level autoscaler.log keeps: DEBUG (default, as the seed's log) or INFO (no per-reconcile DEBUG lines, a tenth of the bytes). */
+  logLevel: z.enum(["DEBUG", "INFO"]).optional(),
   /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
   flinkMetrics: z
     .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })

@@ -82,8 +82,24 @@ describe("the warning", () => {
     const p = { scenarios: seed("400d"), seeds: 1, keepRuns: false, report: true };
     expect(costWarning(p, estimateCommand(p))).toBe(
       "scenarios/backpressure.yaml: this run would take about 18 min and write about 29.1 GB (400 days of virtual time x 2 variants, record execution: " +
-        "27.4 GB of autoscaler.log (DEBUG), 774 MB of timeseries.csv, 922 MB of decisions.csv). Cheaper: a shorter --duration; --variant NAME (runs one of the 2 variants); --no-report (about 57 s).",
+        "27.4 GB of autoscaler.log (DEBUG), 774 MB of timeseries.csv, 922 MB of decisions.csv). Cheaper: a shorter --duration; --variant NAME (runs one of the 2 variants); " +
+        "simulation.logLevel: INFO (about an eighth of the log's bytes); --no-report (about 57 s).",
     );
+  });
+
+  it("counts an INFO log as 0.127 of the DEBUG one (the seed's measured share), and then does not suggest it", () => {
+    const info = seedScenarioWith((doc) => {
+      doc.simulation.duration = "400d";
+      (doc.simulation as Record<string, unknown>).logLevel = "INFO";
+    });
+    const debug = seedScenarioWith((doc) => {
+      doc.simulation.duration = "400d";
+    });
+    const pi = { scenarios: [info], seeds: 1, keepRuns: false, report: true };
+    const pd = { scenarios: [debug], seeds: 1, keepRuns: false, report: true };
+    expect(estimateCommand(pi).bytes.log).toBeCloseTo(0.127 * estimateCommand(pd).bytes.log, 0);
+    expect(costWarning(pi, estimateCommand(pi))).toContain("of autoscaler.log (INFO)");
+    expect(costWarning(pi, estimateCommand(pi))).not.toContain("simulation.logLevel");
   });
 
   it("suggests the aggregate mode when records are most of the time, and a longer sample interval when the timeseries is a good part of the bytes", () => {
