@@ -206,7 +206,8 @@ describe("checks before any work", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
       "warning: scenarios/backpressure.yaml: this run would take about 9 min and write about 14.6 GB (400 days of virtual time, record execution: " +
-        "13.7 GB of autoscaler.log (DEBUG), 387 MB of timeseries.csv, 461 MB of decisions.csv). Cheaper: a shorter --duration; --no-report (about 29 s).\n" +
+        "13.7 GB of autoscaler.log (DEBUG), 387 MB of timeseries.csv, 461 MB of decisions.csv). Cheaper: a shorter --duration; " +
+        "simulation.logLevel: INFO (about an eighth of the log's bytes); --no-report (about 29 s).\n" +
         "error: a run this long or this big needs --yes when there is no terminal to ask on; nothing written\n",
     );
     expect(readdirSync(out)).toEqual([]);
