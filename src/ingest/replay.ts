@@ -28,7 +28,7 @@ import { formatDuration } from "../core/duration.ts";
 import { instantToString } from "../autoscaler/utils/JavaCompat.ts";
 import { excludeVertexFromScaling, excludeVerticesFromScaling } from "../autoscaler/utils/AutoScalerUtils.ts";
 import { setLogSink } from "../autoscaler/utils/Logger.ts";
-import { evaluatedVertexDecision, type ExecutorRunTrace } from "../operator/decisionReason.ts";
+import { evaluatedVertexDecision, type EvaluatedVertexDecision, type ExecutorRunTrace } from "../operator/decisionReason.ts";
 import { decodeAutoscalerConfigMap, loadIntoStore, type AutoscalerState } from "../operator/state/autoscalerConfigMap.ts";
 import { flattenFlinkConfiguration } from "../scenario/flattenConfiguration.ts";
 import type { RestSnapshot } from "./restDump.ts";
@@ -62,17 +62,10 @@ export interface ReplayInput {
   readonly grid?: readonly { readonly key: string; readonly values: readonly string[] }[];
 }
 
-export interface ReplayVertex {
+/** One vertex's replayed decision: the figures a run writes to decisions.csv, with the vertex's name. */
+export interface ReplayVertex extends EvaluatedVertexDecision {
   readonly vertexId: string;
   readonly name: string;
-  readonly currentParallelism: number;
-  readonly newParallelism: number;
-  readonly trueProcessingRate: number;
-  readonly targetDataRate: number;
-  readonly catchUpDataRate: number;
-  readonly scaleUpThreshold: number;
-  readonly scaleDownThreshold: number;
-  readonly reason: string;
 }
 
 export interface ReplayConfiguration {

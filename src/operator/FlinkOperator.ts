@@ -26,7 +26,7 @@ import { OperatorLog } from "./OperatorLog.ts";
 import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 import type { TextSink } from "../record/TextSink.ts";
-import { evaluatedVertexDecision, type ExecutorRunTrace } from "./decisionReason.ts";
+import { evaluatedVertexDecision, type EvaluatedVertexDecision, type ExecutorRunTrace } from "./decisionReason.ts";
 import { createRescaleGate, enforceMinimalIncrease, FLINK_1_18_ADAPTIVE_SCHEDULER, type RescaleGate } from "../flink/restart/AdaptiveRescale.ts";
 import { isAtLeast } from "../flink/versions.ts";
 
@@ -52,21 +52,12 @@ export interface OperatorOptions {
   readonly keepDecisions?: boolean;
 }
 
-/** One vertex in one run of the scaling executor. */
-export interface DecisionRecord {
+/** One vertex in one run of the scaling executor (its figures and reason: evaluatedVertexDecision). */
+export interface DecisionRecord extends EvaluatedVertexDecision {
   readonly timeMs: number;
   readonly vertexId: string;
-  readonly currentParallelism: number;
-  readonly newParallelism: number;
-  readonly trueProcessingRate: number;
-  readonly targetDataRate: number;
-  readonly catchUpDataRate: number;
-  readonly scaleUpThreshold: number;
-  readonly scaleDownThreshold: number;
   readonly restartTimeUsedMs: number;
   readonly executed: boolean;
-  /** Why the parallelism changed or not (decisionReason). */
-  readonly reason: string;
 }
 
 /** One rescale, from the decision to RUNNING again. */

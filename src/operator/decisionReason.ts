@@ -86,6 +86,7 @@ export interface EvaluatedVertexDecision {
   readonly catchUpDataRate: number;
   readonly scaleUpThreshold: number;
   readonly scaleDownThreshold: number;
+  /** Why the parallelism changed or not (decisionReason). */
   readonly reason: string;
 }
 

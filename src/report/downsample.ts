@@ -19,6 +19,15 @@ export interface DownsampleResult {
 }
 
 /**
+ * The bucket of x among `buckets` equal spans of [x0, x1], clamped to the first and last
+ * (a zero-width range is one bucket): the one rule every reducer here shares.
+ */
+function bucketing(buckets: number, x0: number, x1: number): (x: number) => number {
+  const width = (x1 - x0) / buckets;
+  return (x) => (width > 0 ? Math.min(buckets - 1, Math.max(0, Math.floor((x - x0) / width))) : 0);
+}
+
+/**
  * The lowest and highest point of each of `buckets` equal spans of [x0, x1] (default: the
  * series' own first and last x), in time order; a bucket with one point keeps it once.
  * A point whose y is not finite (a gauge Flink did not report, an Infinity rate) is a gap:
@@ -34,8 +43,7 @@ export function minMaxDownsample(series: readonly Point[], buckets: number, rang
   if (finiteCount <= 2 * buckets) return { points: collapseGaps(series), inputCount: finiteCount, reduced: false };
   const x0 = range?.[0] ?? series[0]![0];
   const x1 = range?.[1] ?? series[series.length - 1]![0];
-  const width = (x1 - x0) / buckets;
-  const bucketOf = (x: number) => (width > 0 ? Math.min(buckets - 1, Math.max(0, Math.floor((x - x0) / width))) : 0);
+  const bucketOf = bucketing(buckets, x0, x1);
   const out: Point[] = [];
   let current = -1;
   let low: Point | undefined;
@@ -102,19 +110,13 @@ export class MinMaxReducer {
   private low: Point | undefined;
   private high: Point | undefined;
   private inGap = false;
-  private readonly x0: number;
-  private readonly width: number;
+  private readonly bucketOf: (x: number) => number;
 
   constructor(
     private readonly buckets: number,
     range: readonly [number, number],
   ) {
-    this.x0 = range[0];
-    this.width = (range[1] - range[0]) / buckets;
-  }
-
-  private bucketOf(x: number): number {
-    return this.width > 0 ? Math.min(this.buckets - 1, Math.max(0, Math.floor((x - this.x0) / this.width))) : 0;
+    this.bucketOf = bucketing(buckets, range[0], range[1]);
   }
 
   private flush(): void {
@@ -211,8 +213,7 @@ export type BandPoint = readonly [x: number, lo: number, hi: number];
 export function bandEnvelope(rows: readonly BandPoint[], buckets: number, range: readonly [number, number]): { points: BandPoint[]; reduced: boolean } {
   const finite = rows.filter((r) => Number.isFinite(r[1]) && Number.isFinite(r[2]));
   if (finite.length <= 2 * buckets) return { points: finite, reduced: false };
-  const width = (range[1] - range[0]) / buckets;
-  const bucketOf = (x: number) => (width > 0 ? Math.min(buckets - 1, Math.max(0, Math.floor((x - range[0]) / width))) : 0);
+  const bucketOf = bucketing(buckets, range[0], range[1]);
   const out: BandPoint[] = [];
   let i = 0;
   while (i < finite.length) {
@@ -240,19 +241,13 @@ export class BandReducer {
   count = 0;
   private readonly out: BandPoint[] = [];
   private run: { bucket: number; first: BandPoint; last: BandPoint; lo: number; hi: number } | undefined;
-  private readonly x0: number;
-  private readonly width: number;
+  private readonly bucketOf: (x: number) => number;
 
   constructor(
     private readonly buckets: number,
     range: readonly [number, number],
   ) {
-    this.x0 = range[0];
-    this.width = (range[1] - range[0]) / buckets;
-  }
-
-  private bucketOf(x: number): number {
-    return this.width > 0 ? Math.min(this.buckets - 1, Math.max(0, Math.floor((x - this.x0) / this.width))) : 0;
+    this.bucketOf = bucketing(buckets, range[0], range[1]);
   }
 
   private flush(): void {
