@@ -4,7 +4,8 @@ import { parse } from "csv-parse/sync";
  * each kind of report (a run's, the comparison's) is opened in headless Chromium (Debian's
  * chromium package, driven by playwright-core). The page must load with no console error
  * and no request beyond itself, every chart must have drawn marks, the decision markers
- * must match decisions.csv, and a full-page screenshot is saved under out/browser/.
+ * must match decisions.csv, and a full-page screenshot is saved in the run's temporary
+ * folder (or in SIM_SCREENSHOTS, to keep and look at them).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
@@ -16,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_SCENARIO } from "../helpers.ts";
 
 const TSX = join("node_modules", ".bin", "tsx");
-const SCREENSHOTS = join("out", "browser");
 
 /** Debian's chromium (what .ci/run installs), or the browser CHROMIUM names. */
 function chromiumPath(): string {
@@ -79,12 +79,14 @@ const count = (page: Page, selector: string) => page.$$eval(selector, (els) => e
 
 describe("reports in a browser", () => {
   let out: string;
+  let screenshots: string;
   let browser: Browser;
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), "sim-browser-"));
     const r = spawnSync(TSX, ["sim/main.ts", SEED_SCENARIO, "--out", out, "--duration", "1h", "--quiet"], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`the run failed: ${r.stderr}`);
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    screenshots = process.env.SIM_SCREENSHOTS ?? join(out, "screenshots");
+    mkdirSync(screenshots, { recursive: true });
     browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
   }, 120_000);
   afterAll(async () => {
@@ -120,7 +122,7 @@ describe("reports in a browser", () => {
     // The evaluation table lists every decision of this short run.
     expect(await count(page, "table.evaluations tbody tr")).toBe(decisions.executed + decisions.notExecuted);
 
-    await page.screenshot({ path: join(SCREENSHOTS, `run-${variant}.png`), fullPage: true });
+    await page.screenshot({ path: join(screenshots, `run-${variant}.png`), fullPage: true });
     await page.close();
   }, 60_000);
 
@@ -146,7 +148,7 @@ describe("reports in a browser", () => {
     expect(await count(page, "table.comparison tbody tr")).toBe(figures.size);
     expect(await page.$$eval("table.comparison thead th", (ths) => ths.map((t) => t.textContent))).toEqual(["figure", "tracking-on", "tracking-off", "tracking-off − tracking-on"]);
 
-    await page.screenshot({ path: join(SCREENSHOTS, "comparison.png"), fullPage: true });
+    await page.screenshot({ path: join(screenshots, "comparison.png"), fullPage: true });
     await page.close();
   }, 60_000);
 });
