@@ -1,6 +1,7 @@
 /**
  * Generates docs/findings.md from fresh runs: every scenario of the catalogue with its
- * variants tracking-on and tracking-off, on SEEDS seeds each (common random numbers),
+ * two variants (tracking-on and tracking-off; for the scenarios of other settings, that
+ * setting on and off), on SEEDS seeds each (common random numbers),
  * the paired differences with 95% confidence intervals, and the restart time the
  * autoscaler used against the actual restarts of one run, scaling by scaling.
  *
@@ -31,16 +32,30 @@ const OUT = "docs/findings.md";
 const CHARTS = "docs/findings";
 const RUNS = "out/findings";
 
-/** The catalogue, in the order of the page; each has variants tracking-on and tracking-off. */
-const CATALOGUE = [
-  "scenarios/backpressure.yaml",
-  "scenarios/kafka-daily.yaml",
-  "scenarios/redeploy-savepoint.yaml",
-  "scenarios/restart-over-limit.yaml",
-  "scenarios/restart-heavy-tail.yaml",
-  "scenarios/spike-during-restart.yaml",
-  "scenarios/large-state.yaml",
-] as const;
+/** A scenario of the page and the two variants it compares: the setting on, then off. */
+interface Entry {
+  readonly file: string;
+  readonly on: string;
+  readonly off: string;
+}
+
+const tracking = (file: string): Entry => ({ file, on: "tracking-on", off: "tracking-off" });
+
+/** The catalogue's tracking scenarios, in the order of the page. */
+const TRACKING: readonly Entry[] = [
+  tracking("scenarios/backpressure.yaml"),
+  tracking("scenarios/kafka-daily.yaml"),
+  tracking("scenarios/redeploy-savepoint.yaml"),
+  tracking("scenarios/restart-over-limit.yaml"),
+  tracking("scenarios/restart-heavy-tail.yaml"),
+  tracking("scenarios/spike-during-restart.yaml"),
+  tracking("scenarios/large-state.yaml"),
+];
+
+/** Scenarios that compare another setting of the autoscaler, after the tracking ones. */
+const OTHER_SETTINGS: readonly Entry[] = [{ file: "scenarios/cpu-bound.yaml", on: "detection-on", off: "detection-off" }];
+
+const CATALOGUE: readonly Entry[] = [...TRACKING, ...OTHER_SETTINGS];
 
 /** What each scenario asks, in the autoscaler's terms: the mechanism, not the result (the tables give that). */
 const MECHANISM: Record<string, string> = {
@@ -56,6 +71,8 @@ const MECHANISM: Record<string, string> = {
     "restart.time 1 min; in-place restarts of about 12 s, now and then minutes (pods with a heavy-tailed start). Tracking uses the largest restart among the scalings kept in the history (history.max.count 3, history.max.age 24 h): one slow pod keeps the restart term high until three newer scalings push it out, while a run of fast restarts brings it below the configured minute.",
   "spike-during-restart":
     "restart.time 5 min; tracked restarts about 2 min (redeploys with a 1.5 min savepoint). A spike arrives while the first scale up restarts, so the next decision sees a backlog (the lag catch-up term, `lag / catch-up seconds`) as well as the restart term; both add to the target capacity before rounding.",
+  "cpu-bound":
+    "Not tracking: `job.autoscaler.scaling.effectiveness.detection.enabled`. When a vertex is to be scaled up again right after a scale-up, `JobVertexScaler#detectIneffectiveScaleUp` compares the gain in true processing rate since that scale-up with the gain it expected (its EXPECTED_PROCESSING_RATE); below `scaling.effectiveness.threshold` (0.1) of it, the scale-up was ineffective and the IneffectiveScaling event is sent. With detection on, the new scale-up is blocked; off, the event is only sent and the scale-up goes ahead. The node's 2.2 cores cap the job: every TaskManager past the second buys almost no CPU.",
   "large-state":
     "restart.time 2 min, catch-up.duration 5 min; in-place rescales reach RUNNING in about 12 s, then restore keyed state of 4-24 GiB (RocksDB incremental, 150 MiB/s per TaskManager) for 12-31 s before processing resumes. `ScalingTracking` measures decision to RUNNING, so tracking lowers the restart term from 120/300 to about 13/300 of the input rate while the real pause is about three times the tracked one: tracking makes the autoscaler under-provision for the catch-up after each restore.",
 };
@@ -114,7 +131,7 @@ async function runAll(files: readonly string[], seeds: number, jobs: number): Pr
   const worker = async () => {
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
       await runScenarioFile(f, seeds);
-      process.stderr.write(`[findings] ${f}: ${seeds} seeds x 2 variants done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+      process.stderr.write(`[findings] ${f}: ${seeds} seeds x its variants done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
@@ -146,7 +163,7 @@ function comparisonRows(file: string): ComparisonRow[] {
 }
 
 /** The overview: one row per scenario, the paired difference off − on of the figures people ask about first. */
-function overview(): string {
+function overview(entries: readonly Entry[]): string {
   const keys: readonly (readonly [string, string])[] = [
     ["scalings", "scalings"],
     ["slot_hours", "slot-hours"],
@@ -158,9 +175,10 @@ function overview(): string {
   return [
     `| Scenario | ${keys.map(([, label]) => label).join(" | ")} |`,
     `| --- | ${keys.map(() => "---").join(" | ")} |`,
-    ...CATALOGUE.map((f) => {
-      const rows = comparisonRows(f);
-      return `| ${nameOf(f)} | ${keys.map(([key]) => cell(rows.find((r) => r.variant === "tracking-off" && r.figure === key))).join(" | ")} |`;
+    ...entries.map((e) => {
+      const rows = comparisonRows(e.file);
+      const name = entries === TRACKING ? nameOf(e.file) : `${nameOf(e.file)} (${e.off} − ${e.on})`;
+      return `| ${name} | ${keys.map(([key]) => cell(rows.find((r) => r.variant === e.off && r.figure === key))).join(" | ")} |`;
     }),
   ].join("\n");
 }
@@ -169,9 +187,9 @@ function overview(): string {
  * The comparison report's charts of the first seed's runs (parallelism of each vertex that
  * changed, restarts, lag), as SVG files beside the page; returns their Markdown.
  */
-async function charts(file: string): Promise<string[]> {
-  const name = nameOf(file);
-  const folders = ["tracking-on", "tracking-off"].map((variant) => ({ variant, files: folderSource(join(RUNS, name, variant)) }));
+async function charts(entry: Entry): Promise<string[]> {
+  const name = nameOf(entry.file);
+  const folders = [entry.on, entry.off].map((variant) => ({ variant, files: folderSource(join(RUNS, name, variant)) }));
   const durationS = Math.max(...folders.map((f) => readSummary(f.files).duration_s));
   const runs: VariantRun[] = folders.map(({ variant, files }) => ({ variant, run: readRunData(files, { rangeEndS: durationS }) }));
   const axis = timeAxis(durationS);
@@ -185,41 +203,42 @@ async function charts(file: string): Promise<string[]> {
     if (spec === undefined) continue;
     const path = join(CHARTS, `${name}-${kind}.svg`);
     writeFileSync(path, await renderSvg(spec));
-    out.push(`![${name}: ${alt}, seed 1, tracking-on and tracking-off](findings/${name}-${kind}.svg)`);
+    out.push(`![${name}: ${alt}, seed 1, ${entry.on} and ${entry.off}](findings/${name}-${kind}.svg)`);
   }
   return out;
 }
 
-function section(index: number, file: string, seeds: number, chartLines: readonly string[]): string {
+function section(index: number, entry: Entry, seeds: number, chartLines: readonly string[]): string {
+  const { file, on: onName, off: offName } = entry;
   const name = nameOf(file);
   const rows = comparisonRows(file);
   const get = (variant: string, figure: string) => rows.find((r) => r.variant === variant && r.figure === figure);
   const table = [
-    "| Figure | tracking-on | tracking-off | off − on (paired) | clear? |",
+    `| Figure | ${onName} | ${offName} | off − on (paired) | clear? |`,
     "| --- | --- | --- | --- | --- |",
     ...FIGURES.map(([key, label]) => {
-      const on = get("tracking-on", key);
-      const off = get("tracking-off", key);
+      const on = get(onName, key);
+      const off = get(offName, key);
       if (on === undefined || off === undefined) return `| ${label} | - | - | - | |`;
       return `| ${label} | ${fmt(on.mean, on.ci95)} | ${fmt(off.mean, off.ci95)} | ${fmt(off.diff_vs_first_mean, off.diff_vs_first_ci95)} | ${clear(off) ? "yes" : "no"} |`;
     }),
   ];
   const clearOnes = FIGURES.filter(([key]) => {
-    const off = get("tracking-off", key);
+    const off = get(offName, key);
     return off !== undefined && clear(off);
   }).map(([, label]) => label);
   const observed =
     clearOnes.length === 0
-      ? `Over ${seeds} seeds no paired difference is clear (every 95% interval of off − on includes 0): on this scenario tracking changes what the autoscaler believes, not what it does.`
+      ? `Over ${seeds} seeds no paired difference is clear (every 95% interval of off − on includes 0): on this scenario the setting changes what the autoscaler believes, not what it does.`
       : `Clear paired differences (95% interval excludes 0) over ${seeds} seeds: ${clearOnes.join("; ")}. Everything else: no difference shown.`;
 
   // Restart time used against actual, scaling by scaling, in the first seed's runs.
   const restarts = (variant: string) => parse(readFileSync(join(RUNS, name, variant, "restarts.csv"), "utf8"), { columns: true }) as Record<string, string>[];
-  const on = restarts("tracking-on");
-  const off = restarts("tracking-off");
-  const summaryOn = JSON.parse(readFileSync(join(RUNS, name, "tracking-on", "summary.json"), "utf8")) as Summary;
+  const on = restarts(onName);
+  const off = restarts(offName);
+  const summaryOn = JSON.parse(readFileSync(join(RUNS, name, onName, "summary.json"), "utf8")) as Summary;
   const perScaling = [
-    "| # | kind | decided at (s) | actual to RUNNING (s) | until processing (s) | used, tracking on (s) | used, tracking off (s) |",
+    `| # | kind | decided at (s) | actual to RUNNING (s) | until processing (s) | used, ${onName} (s) | used, ${offName} (s) |`,
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...on.map((r, i) => `| ${i + 1} | ${r.kind} | ${r.decision_time_s} | ${r.actual_s} | ${r.processing_resumed_s} | ${r.restart_time_used_s} | ${off[i]?.restart_time_used_s ?? "-"} |`),
   ];
@@ -236,7 +255,7 @@ function section(index: number, file: string, seeds: number, chartLines: readonl
     "",
     `**What the runs show.** ${observed}`,
     "",
-    `Restart time used against actual restarts, scaling by scaling, seed ${summaryOn.seed} (the decisions of the two variants may differ; the used time of tracking-off is that of its own scaling with the same number):`,
+    `Restart time used against actual restarts, scaling by scaling, seed ${summaryOn.seed} (the decisions of the two variants may differ; the used time of ${offName} is that of its own scaling with the same number):`,
     "",
     ...perScaling,
     "",
@@ -249,11 +268,11 @@ function section(index: number, file: string, seeds: number, chartLines: readonl
 async function main(): Promise<void> {
   const { seeds, reuse } = args();
   mkdirSync(RUNS, { recursive: true });
-  if (!reuse) await runAll(CATALOGUE, seeds, availableParallelism());
+  if (!reuse) await runAll(CATALOGUE.map((e) => e.file), seeds, availableParallelism());
   rmSync(CHARTS, { recursive: true, force: true });
   mkdirSync(CHARTS, { recursive: true });
   const sections: string[] = [];
-  for (const [i, f] of CATALOGUE.entries()) sections.push(section(i + 1, f, seeds, await charts(f)));
+  for (const [i, e] of CATALOGUE.entries()) sections.push(section(i + 1, e, seeds, await charts(e)));
   const page = [
     "# What restart-time tracking changes",
     "",
@@ -275,7 +294,11 @@ async function main(): Promise<void> {
     "",
     "Tracking off minus tracking on, paired by seed, mean ± 95% CI; **clear** where the interval excludes 0.",
     "",
-    overview(),
+    overview(TRACKING),
+    "",
+    "Other settings, the named variant minus the first, paired by seed (same figures):",
+    "",
+    overview(OTHER_SETTINGS),
     "",
     ...sections,
   ].join("\n");
