@@ -1,3 +1,4 @@
+import { DIFF_HELP } from "./help.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +26,10 @@ function readRun(dir: string): ComparableRun | string {
 
 /** npm run sim -- diff A B: exit 0 same, 1 different, 2 bad arguments. */
 export function runDiff(argv: string[]): number {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(DIFF_HELP);
+    return 0;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { tolerance: { type: "string" } } });

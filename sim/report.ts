@@ -1,3 +1,4 @@
+import { DIFF_HELP } from "./help.ts";
 import { parseArgs } from "node:util";
 import { rerenderReports } from "../src/node/folderReports.ts";
 import { ReportInputError } from "../src/report/runFiles.ts";
@@ -5,6 +6,10 @@ import { userPath } from "./paths.ts";
 
 /** npm run sim -- report DIR: exit 0 written, 2 bad arguments or a folder that holds no run. */
 export async function runReport(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(DIFF_HELP);
+    return 0;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { quiet: { type: "boolean" } } });

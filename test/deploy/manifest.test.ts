@@ -88,7 +88,7 @@ describe("deploy/kubernetes/sweep-job.yaml", () => {
     const mount = argAfter(args, "--out")!;
     const merge = `kubectl exec ${pod.metadata.name} -- flink-autoscaler-sim merge ${mount}/backpressure --out ${mount}`;
     expect(readFileSync(MANIFEST, "utf8")).toContain(merge);
-    expect(readFileSync("README.md", "utf8")).toContain(merge);
+    expect(readFileSync("docs/sweeps.md", "utf8")).toContain(merge);
     expect(dockerfile).toContain("ln -s /app/dist/cli.mjs /usr/local/bin/flink-autoscaler-sim");
   });
 });

@@ -20,6 +20,13 @@ describe("sim command line", () => {
     expect(r.stdout).toMatch(/--set KEY=VALUE/);
   });
 
+  it.each([["diff", "--help"], ["report", "-h"]])("answers %s %s with its usage, exit 0", (command, flag) => {
+    const r = sim(command, flag);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${command} <run`);
+  });
+
   it("runs a scenario, writes timeseries.csv and summary.json under --out, and applies --set and --duration", () => {
     const out = mkdtempSync(join(tmpdir(), "sim-out-"));
     const r = sim(SEED_SCENARIO, "--out", out, "--duration", "10min", "--set", "pipeline.max-parallelism=24", "--seed", "3");
