@@ -572,7 +572,8 @@ export class FlinkCluster {
       }
       if (keyShares !== null) {
         const producerTasks = Array.from({ length: producers }, (_, i) => first.get(edge.source.id)! + i);
-        splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`${strategy === "HASH" ? "keys" : "shuffle"}/${edgeIndex}`) });
+        if (strategy === "HASH") splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`keys/${edgeIndex}`) });
+        else splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`shuffle/${edgeIndex}`), thisSlice: true });
       }
     });
     const contended = this.contendedTaskManagers();

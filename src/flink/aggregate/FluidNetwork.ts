@@ -1,8 +1,9 @@
 import type { Environment } from "../../engine/Environment.ts";
+import { standardNormal } from "../../engine/distributions.ts";
 import type { Random } from "../../engine/random.ts";
 import type { FluidCpu } from "./FluidCpu.ts";
 import type { FluidTask } from "./FluidTask.ts";
-import { multinomialShares } from "./multinomialShares.ts";
+import { multinomialShares, sharesFromNormals } from "./multinomialShares.ts";
 import { waterLevel } from "./waterLevel.ts";
 
 /** One channel between two tasks in aggregate mode. */
@@ -29,6 +30,13 @@ export interface KeyedSplit {
   /** The producing tasks. */
   readonly producers: readonly number[];
   readonly random: Random;
+  /**
+   * n is the records the producers emit in this slice, not the one before (the slice's
+   * normals are drawn first, the shares worked out once the producers' flows are known).
+   * SHUFFLE edges use it: a deployment's first slice is split with its own noise, which
+   * decides how far a Python consumer's subtasks' bundles fall out of step.
+   */
+  readonly thisSlice?: boolean;
 }
 
 /** Rounds of the back-pressure fixpoint per slice; a chain settles in one or two, a diamond in a few more. */
@@ -86,6 +94,9 @@ export class FluidNetwork {
   private readonly channelCapacity: Float64Array;
   private readonly scratch: Float64Array;
   private shareScratch = new Float64Array(0);
+  /** Per split drawn from this slice: the task before whose inputs its shares are worked out, and its normals. */
+  private readonly splitAt: Int32Array;
+  private readonly splitNormals: Float64Array[];
   private advancedTo: number;
   private stopped = false;
   private stepScheduled = false;
@@ -136,6 +147,13 @@ export class FluidNetwork {
     for (let t = 0; t < n; t++) widest = Math.max(widest, this.inStart[t + 1]! - this.inStart[t]!);
     this.scratch = new Float64Array(widest);
     this.advancedTo = env.now;
+    this.splitAt = Int32Array.from(splits, (split) => {
+      if (split.thisSlice !== true) return -1;
+      let first = n;
+      for (const list of split.channelsTo) for (const c of list) first = Math.min(first, channels[c]!.consumer);
+      return first;
+    });
+    this.splitNormals = splits.map((split) => new Float64Array(split.thisSlice === true ? split.shares.length : 0));
   }
 
   /** Starts moving records: a slice ends at every multiple of the slice length. */
@@ -212,7 +230,13 @@ export class FluidNetwork {
       this.nominal[t] = capacity[t]!;
       this.available[t] = task.source !== null ? task.source.supply(from, to) : 0;
     }
-    for (const split of this.splits) this.drawShares(split);
+    this.splits.forEach((split, k) => {
+      if (split.thisSlice !== true) this.drawShares(split);
+      else {
+        const z = this.splitNormals[k]!;
+        for (let j = 0; j < z.length; j++) z[j] = standardNormal(split.random);
+      }
+    });
     this.settle();
     const cpu = this.cpu;
     if (cpu !== null) {
@@ -253,10 +277,22 @@ export class FluidNetwork {
     for (let j = 0; j < m; j++) for (const c of channelsTo[j]!) this.channelShare[c] = drawn[j]!;
   }
 
+  /** A thisSlice split's shares from its normals and its producers' flows in this pass. */
+  private sharesOfThisSlice(k: number): void {
+    const split = this.splits[k]!;
+    let records = 0;
+    for (const p of split.producers) records += this.emitted[p]! * this.tasks[p]!.outPerRecord;
+    const m = split.shares.length;
+    const drawn = this.shareScratch.length >= m ? this.shareScratch : (this.shareScratch = new Float64Array(m));
+    sharesFromNormals(split.shares, records, this.splitNormals[k]!, drawn);
+    for (let j = 0; j < m; j++) for (const c of split.channelsTo[j]!) this.channelShare[c] = drawn[j]!;
+  }
+
   /** What each task processes, in topological order, given the limits its outputs set. */
   private forward(): void {
     const { n, tasks, capacity, available, processed, limit, inStart, inIndex, queued, arriving, channelProducer, channelShare, emitted } = this;
     for (let t = 0; t < n; t++) {
+      for (let k = 0; k < this.splitAt.length; k++) if (this.splitAt[k] === t) this.sharesOfThisSlice(k);
       if (tasks[t]!.source === null) {
         let sum = 0;
         for (let k = inStart[t]!; k < inStart[t + 1]!; k++) {
