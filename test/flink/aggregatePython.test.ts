@@ -3,6 +3,7 @@
  * FluidPython.ts) against values worked out by hand from the sources' rules, and against
  * record mode where no random draw separates the two.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Environment } from "../../src/engine/Environment.ts";
 import { RandomStreams } from "../../src/engine/random.ts";
@@ -206,4 +207,83 @@ describe("the aggregate mode takes Python and the legacy datagen", () => {
     expect(record).toHaveLength(1); // 75 s: 1 -> 2 at a true processing rate of 3.968
     expect(decisions("aggregate")).toEqual(record);
   });
+});
+
+describe("aggregate Python and legacy datagen over random jobs (fast-check)", () => {
+  const jobs = fc.record({
+    connector: fc.constantFrom("datagen", "datastream-datagen"),
+    rate: fc.integer({ min: 1, max: 20_000 }),
+    costUs: fc.integer({ min: 0, max: 3000 }),
+    lognormal: fc.boolean(),
+    python: fc.boolean(),
+    bundleSize: fc.integer({ min: 1, max: 2000 }),
+    parallelism: fc.integer({ min: 1, max: 4 }),
+    shipStrategy: fc.constantFrom("SHUFFLE", "REBALANCE", "HASH"),
+    autoscaler: fc.boolean(),
+    seed: fc.integer({ min: 1, max: 1000 }),
+  });
+  type Job = typeof jobs extends fc.Arbitrary<infer T> ? T : never;
+  const scenarioOf = (j: Job) =>
+    seedScenarioWith((d) => {
+      d.simulation.duration = "3min";
+      d.simulation.seed = j.seed;
+      (d.simulation as Record<string, unknown>).execution = "aggregate";
+      (d.simulation as Record<string, unknown>).flinkMetrics = { doubleCount: false };
+      d.spec.flinkConfiguration["job.autoscaler.enabled"] = String(j.autoscaler);
+      d.spec.flinkConfiguration["python.fn-execution.bundle.size"] = String(j.bundleSize);
+      operator(d, "source").source = { connector: j.connector, rowsPerSecond: j.rate };
+      const map = operator(d, "map");
+      map.cost = j.lognormal && j.costUs > 0 ? { distribution: "lognormal", median: `${j.costUs}µs`, p95: `${2 * j.costUs}µs` } : `${j.costUs}µs`;
+      if (j.python) map.python = { overhead: "0ms" };
+      else delete map.python;
+      map.parallelism = j.parallelism;
+      operator(d, "sink").parallelism = j.parallelism;
+      d.simulation.job.edges[0]!.shipStrategy = j.shipStrategy;
+    });
+
+  it("states add up to the time since deployment, gauges keep Flink's meaning, bundles stay within their size, records are not made up", () => {
+    fc.assert(
+      fc.property(jobs, (j) => {
+        let checks = 0;
+        runScenario(scenarioOf(j), {
+          onSample: (cluster, now) => {
+            let emitted = 0;
+            let taken = 0;
+            for (const [vertexId, tasks] of cluster.subtasks) {
+              const vertex = cluster.vertex(vertexId);
+              for (const t of tasks) {
+                const s = t.timeInStates();
+                expect(s.idle + s.busy + s.backpressured).toBeCloseTo(now - t.metrics.startMs, 6);
+                const v = t.metrics.values(now);
+                const idle = v.get("idleTimeMsPerSecond")!;
+                const bp = v.get("backPressuredTimeMsPerSecond")!;
+                expect(idle + bp).toBeLessThanOrEqual(1000);
+                if (t.metrics.busyTimeEnabled) expect(v.get("busyTimeMsPerSecond")! + bp + idle).toBe(1000);
+                else {
+                  expect(v.get("busyTimeMsPerSecond")).toBeNaN();
+                  expect(idle).toBe(0);
+                  expect(t.metrics.softBackPressuredTime.getAccumulatedCount()).toBe(0);
+                  expect(t.metrics.operators[0]!.numRecordsIn.count).toBe(0);
+                }
+                vertex.operators.forEach((op, i) => {
+                  if (op.python === undefined) return;
+                  const m = t.metrics.operators[i]!;
+                  // counters are floors of fluid totals: one record of slack
+                  const inBundle = m.numRecordsIn.count - m.numRecordsOut.count;
+                  expect(inBundle).toBeGreaterThanOrEqual(-1);
+                  expect(inBundle).toBeLessThanOrEqual(j.bundleSize + 1);
+                });
+                if (vertex.isSource) emitted += t.metrics.numRecordsOut.count;
+                else taken += t.metrics.numRecordsIn.count;
+                checks++;
+              }
+            }
+            if (cluster.allTasksRunning()) expect(taken).toBeLessThanOrEqual(emitted + 4);
+          },
+        });
+        expect(checks).toBeGreaterThan(0);
+      }),
+      { numRuns: 30, seed: 20261205 },
+    );
+  }, 240_000);
 });
