@@ -19,6 +19,8 @@ import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
 import { FluidTask } from "./aggregate/FluidTask.ts";
+import { FluidLegacyDatagenSource } from "./aggregate/FluidLegacyDatagen.ts";
+import { FluidPython } from "./aggregate/FluidPython.ts";
 import { CheckpointCoordinator, type CheckpointSettings } from "./state/CheckpointCoordinator.ts";
 import { restoreBytesPerTaskManager, restoreTimeMs, stateBytes, type RestoreMode, type VertexStateSnapshot } from "./state/KeyedState.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
@@ -84,17 +86,26 @@ export interface StateOptions {
   readonly bytesPerSecondPerTaskManager: number;
 }
 
+/** The TaskManagers' CPU as aggregateUnsupported needs it. */
+export interface AggregateCpuContext {
+  readonly cpu: TaskManagerCpu;
+  readonly slotsPerTaskManager: number;
+}
+
 /**
- * Why the aggregate mode cannot run `job`, or null when it can: it does not model a
- * Python operator's bundles or the legacy datagen source's bursts, both of which shape
- * the seed job's metrics at its 10 rows/s, where running record by record costs little.
+ * Why the aggregate mode cannot run `job`, or null when it can. It models Python bundles
+ * (FluidPython) and the legacy datagen source (FluidLegacyDatagenSource), but not a Python
+ * worker slowed by its TaskManager's CPU: refused when a Python operator spends CPU
+ * (cpuShare > 0) and a TaskManager's slots, each running every operator at once, could
+ * want more cores than its limit (or share a node with others).
  */
-export function aggregateUnsupported(job: JobSpec): string | null {
-  const python = job.operators.find((op) => op.python !== undefined);
-  if (python !== undefined) return `operator ${python.id} runs in Python, whose bundles the aggregate mode does not model`;
-  const legacy = job.operators.find((op) => op.source?.connector === "datagen");
-  if (legacy !== undefined) return `operator ${legacy.id} is the legacy datagen source, whose per-second bursts the aggregate mode does not model`;
-  return null;
+export function aggregateUnsupported(job: JobSpec, context?: AggregateCpuContext): string | null {
+  const python = job.operators.find((op) => op.python !== undefined && (op.cpuShare ?? 1) > 0);
+  if (python === undefined || context === undefined) return null;
+  const { cpu, slotsPerTaskManager } = context;
+  const perSlot = job.operators.reduce((sum, op) => sum + peakDemand([op]), 0);
+  if (cpu.nodes === undefined && perSlot * slotsPerTaskManager <= cpu.limitCores) return null;
+  return `operator ${python.id} runs in Python on a CPU that can be short (${perSlot * slotsPerTaskManager} cores wanted per TaskManager at most, ${cpu.limitCores} its limit${cpu.nodes !== undefined ? ", nodes shared" : ""}), which the aggregate mode does not model for Python workers`;
 }
 
 /** A FORWARD edge whose two ends differ in parallelism cannot stay forward: Flink would rebalance. */
@@ -164,7 +175,7 @@ export class FlinkCluster {
       if (source.connector === "kafka") this.topics.set(op.id, new KafkaTopic(env, source.topic, source.partitions, load, source.initialBacklog));
     }
     if ((options.execution ?? "record") === "aggregate") {
-      const why = aggregateUnsupported(options.job);
+      const why = aggregateUnsupported(options.job, options.cpu === undefined ? undefined : { cpu: options.cpu, slotsPerTaskManager: options.slotsPerTaskManager });
       if (why !== null) throw new Error(`aggregate execution: ${why}`);
     }
     this.jobId = md5Hex(`job:${options.job.name}`);
@@ -503,10 +514,25 @@ export class FlinkCluster {
       const vertexTasks: FluidTask[] = [];
       for (let i = 0; i < v.parallelism; i++) {
         const metrics = this.taskMetrics(v, now);
-        const source = this.fluidSource(v.operators[0]!.id, i, v.parallelism);
+        const source = this.fluidSource(v.operators[0]!.id, i, v.parallelism, now);
         if (source !== null) metrics.sourceMetrics = () => source.metrics();
+        // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
+        if (source?.legacy === true) metrics.busyTimeEnabled = false;
         const chain = v.operators.map((op) => ({ spec: op, costSum: sumSampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)) }));
         const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), Math.max(0, network.bufferTimeoutMs));
+        const pythonIndex = v.operators.findIndex((op) => op.python !== undefined);
+        if (pythonIndex >= 0) {
+          const py = v.operators[pythonIndex]!;
+          const overhead = py.python!.overhead;
+          const config = {
+            index: pythonIndex,
+            bundleSize: this.options.pythonBundle?.size ?? 1000,
+            bundleTimeMs: this.options.pythonBundle?.timeMs ?? 1000,
+            overhead,
+            overheadSum: sumSampler(overhead, this.streams.stream(`python-overhead/${py.id}/${i}`)),
+          };
+          task.python = new FluidPython(config, chain, metrics, outgoing.has(v.id), source !== null, source?.legacy === true, now);
+        }
         vertexTasks.push(task);
         tasks.push(task);
       }
@@ -518,7 +544,13 @@ export class FlinkCluster {
       const producers = edge.source.parallelism;
       const consumers = edge.target.parallelism;
       const strategy = effectiveStrategy(edge.shipStrategy, producers, consumers);
-      const keyShares = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers).channelShares() : null;
+      // SHUFFLE sends each record to a random channel (ShufflePartitioner): a multinomial split, as HASH's around its key groups' shares.
+      const keyShares =
+        strategy === "HASH"
+          ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers).channelShares()
+          : strategy === "SHUFFLE" && consumers > 1
+            ? new Float64Array(consumers).fill(1 / consumers)
+            : null;
       const channelsTo: number[][] = Array.from({ length: consumers }, () => []);
       const gateChannels = strategy === "FORWARD" ? 1 : strategy === "RESCALE" ? Math.ceil(producers / consumers) : producers;
       const gateFloating = (network.floatingBuffersPerGate * (inputEdges.get(edge.target.id) ?? 1)) / Math.max(1, gateChannels);
@@ -540,24 +572,29 @@ export class FlinkCluster {
       }
       if (keyShares !== null) {
         const producerTasks = Array.from({ length: producers }, (_, i) => first.get(edge.source.id)! + i);
-        splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`keys/${edgeIndex}`) });
+        if (strategy === "HASH") splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`keys/${edgeIndex}`) });
+        else splits.push({ shares: keyShares, channelsTo, producers: producerTasks, random: this.streams.stream(`shuffle/${edgeIndex}`), thisSlice: true });
       }
     });
     const contended = this.contendedTaskManagers();
     const cpu = contended.includes(true)
       ? new FluidCpu(
           Int32Array.from(tasks, (t) => this.taskManagerOf(t.index)),
-          Float64Array.from(tasks, (t) => (contended[this.taskManagerOf(t.index)] ? t.cpuShare : 0)),
+          // A Python chain's CPU is not modelled (aggregateUnsupported refuses one that could be short).
+          Float64Array.from(tasks, (t) => (contended[this.taskManagerOf(t.index)] && t.python === null ? t.cpuShare : 0)),
           this.options.cpu!,
         )
       : null;
-    this.fluid = new FluidNetwork(this.env, tasks, channels, AGGREGATE_SLICE_MS, splits, cpu);
+    // A legacy source's bursts and a Python operator's bundle timer count from the tasks' start: slices do too.
+    const timed = this.options.job.operators.some((op) => op.python !== undefined || op.source?.connector === "datagen");
+    this.fluid = new FluidNetwork(this.env, tasks, channels, AGGREGATE_SLICE_MS, splits, cpu, timed ? now % AGGREGATE_SLICE_MS : 0);
   }
 
   /** The aggregate mode's reader of source subtask `index`, or null for a non-source operator. */
-  private fluidSource(operatorId: string, index: number, parallelism: number): FluidSource | null {
+  private fluidSource(operatorId: string, index: number, parallelism: number, now: number): FluidSource | null {
     const spec = this.options.job.operators.find((o) => o.id === operatorId)!.source;
     if (spec === undefined) return null;
+    if (spec.connector === "datagen") return new FluidLegacyDatagenSource(this.loads.get(operatorId)!, parallelism, now);
     if (spec.connector !== "kafka") return new FluidDatagenSource(this.loads.get(operatorId)!, parallelism);
     const topic = this.topics.get(operatorId)!;
     const partitions = assignedPartitions(spec.topic, spec.partitions, index, parallelism);

@@ -32,7 +32,10 @@ export function vertexFigures(timeseriesCsv: string, decisionsCsv: string): Vert
   const names = [...new Set(samples.map((s) => s.vertex!))];
   return names.map((vertex) => {
     const mine = samples.filter((s) => s.vertex === vertex);
-    const running = mine.filter((s) => s.job_status === "RUNNING" && !Number.isNaN(num(s.busy_ms_per_s)));
+    const up = mine.filter((s) => s.job_status === "RUNNING");
+    const timed = up.filter((s) => !Number.isNaN(num(s.busy_ms_per_s)));
+    // A legacy source reports no busy time at all (NaN throughout): its other figures from every RUNNING sample.
+    const running = timed.length > 0 ? timed : up.filter((s) => !Number.isNaN(num(s.backpressured_ms_per_s)));
     const lags = mine.map((s) => num(s.pending_records)).filter((x) => !Number.isNaN(x));
     return {
       vertex,

@@ -1,4 +1,4 @@
-import { aggregateUnsupported, type ExecutionMode } from "../flink/FlinkCluster.ts";
+import { aggregateUnsupported, type AggregateCpuContext, type ExecutionMode } from "../flink/FlinkCluster.ts";
 import type { JobSpec } from "../flink/JobGraph.ts";
 import type { LoadProfileSpec } from "../flink/sources/LoadProfile.ts";
 
@@ -31,11 +31,13 @@ export function peakRate(load: LoadProfileSpec): number {
 /**
  * The mode a run uses: `record` and `aggregate` as stated (aggregate only where it can
  * run the job: an Error otherwise, with the reason), `auto` aggregate from
- * AUTO_AGGREGATE_FROM_RECORDS_PER_SECOND on where it can, record otherwise.
+ * AUTO_AGGREGATE_FROM_RECORDS_PER_SECOND on where it can, record otherwise. `cpu` (the
+ * TaskManagers' CPU and slots) lets it tell whether a Python worker could be short of CPU,
+ * which aggregate does not model (aggregateUnsupported); without it that is not checked.
  */
-export function resolveExecution(setting: ExecutionSetting, job: JobSpec): ExecutionMode {
+export function resolveExecution(setting: ExecutionSetting, job: JobSpec, cpu?: AggregateCpuContext): ExecutionMode {
   if (setting === "record") return "record";
-  const why = aggregateUnsupported(job);
+  const why = aggregateUnsupported(job, cpu);
   if (setting === "aggregate") {
     if (why !== null) throw new Error(`${why}; use execution: record (or auto, which picks record for this job)`);
     return "aggregate";

@@ -355,7 +355,7 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
   const executionSetting: ExecutionSetting = sim.execution ?? "auto";
   let execution: ExecutionMode = "record";
   try {
-    execution = resolveExecution(executionSetting, job);
+    execution = resolveExecution(executionSetting, job, { cpu, slotsPerTaskManager: cluster.slotsPerTaskManager });
   } catch (e) {
     fail(["simulation", "execution"], (e as Error).message);
   }

@@ -30,4 +30,21 @@ describe("record and aggregate execution agree", () => {
       if (!Number.isNaN(a.lagMaxRelDiff)) expect(a.lagMaxRelDiff).toBeLessThan(0.02);
     }
   });
+
+  it("on a PyFlink job at 1,000 records/s (legacy datagen, Python bundles): the same scale-down at the same reconcile, the same rates and times", () => {
+    // Bounds from what a change of seed does to the record run (30 min): busy time 13.7 ms/s, input rate 0.11%.
+    const record = figures("scenarios/validation/python-1k.yaml", "record", "30min");
+    const aggregate = figures("scenarios/validation/python-1k.yaml", "aggregate", "30min");
+    expect(record.some((v) => v.scalings.length > 0)).toBe(true);
+    for (const a of compareRuns(record, aggregate)) {
+      expect(a.sameParallelismSequence, `${a.vertex}: ${a.sequenceA} against ${a.sequenceB}`).toBe(true);
+      expect(a.maxScalingShiftS).toBeLessThanOrEqual(15);
+      expect(a.recordsInRelDiff).toBeLessThan(0.01);
+      expect(a.backPressuredDiff).toBeLessThan(20);
+      // The legacy source has no busy time in either mode (NaN); the map's within 20 ms/s.
+      if (!Number.isNaN(a.busyDiff)) expect(a.busyDiff).toBeLessThan(20);
+    }
+    const source = aggregate.find((v) => v.vertex.startsWith("Source"))!;
+    expect(source.busy).toBeNaN();
+  });
 });

@@ -1,8 +1,9 @@
 import type { Environment } from "../../engine/Environment.ts";
+import { standardNormal } from "../../engine/distributions.ts";
 import type { Random } from "../../engine/random.ts";
 import type { FluidCpu } from "./FluidCpu.ts";
 import type { FluidTask } from "./FluidTask.ts";
-import { multinomialShares } from "./multinomialShares.ts";
+import { multinomialShares, sharesFromNormals } from "./multinomialShares.ts";
 import { waterLevel } from "./waterLevel.ts";
 
 /** One channel between two tasks in aggregate mode. */
@@ -29,6 +30,13 @@ export interface KeyedSplit {
   /** The producing tasks. */
   readonly producers: readonly number[];
   readonly random: Random;
+  /**
+   * n is the records the producers emit in this slice, not the one before (the slice's
+   * normals are drawn first, the shares worked out once the producers' flows are known).
+   * SHUFFLE edges use it: a deployment's first slice is split with its own noise, which
+   * decides how far a Python consumer's subtasks' bundles fall out of step.
+   */
+  readonly thisSlice?: boolean;
 }
 
 /** Rounds of the back-pressure fixpoint per slice; a chain settles in one or two, a diamond in a few more. */
@@ -69,6 +77,11 @@ export class FluidNetwork {
   private readonly costMs: Float64Array;
   /** Per task: its capacity this slice without CPU limits. */
   private readonly nominal: Float64Array;
+  /**
+   * Per task: what it writes to its outputs this slice, in head records (times outPerRecord:
+   * records): what it processed, but for a Python chain, whose bundles decouple the two.
+   */
+  private readonly emitted: Float64Array;
   /** Per channel: records queued at the slice's start, arriving in it, read by the consumer in it. */
   private readonly queued: Float64Array;
   private readonly arriving: Float64Array;
@@ -81,6 +94,9 @@ export class FluidNetwork {
   private readonly channelCapacity: Float64Array;
   private readonly scratch: Float64Array;
   private shareScratch = new Float64Array(0);
+  /** Per split drawn from this slice: the task before whose inputs its shares are worked out, and its normals. */
+  private readonly splitAt: Int32Array;
+  private readonly splitNormals: Float64Array[];
   private advancedTo: number;
   private stopped = false;
   private stepScheduled = false;
@@ -95,6 +111,12 @@ export class FluidNetwork {
     private readonly splits: readonly KeyedSplit[] = [],
     /** The TaskManagers' CPUs, or null when no CPU can ever be short. */
     private readonly cpu: FluidCpu | null = null,
+    /**
+     * Slices end on phaseMs + k x sliceMs: 0, or for a job whose legacy source bursts and
+     * bundle timers count from its tasks' start, that start (their events then fall on
+     * slice boundaries, where the mode's input arrives).
+     */
+    private readonly phaseMs = 0,
   ) {
     const n = tasks.length;
     this.n = n;
@@ -104,6 +126,7 @@ export class FluidNetwork {
     this.limit = new Float64Array(n);
     this.costMs = new Float64Array(n);
     this.nominal = new Float64Array(n);
+    this.emitted = new Float64Array(n);
     const c = channels.length;
     this.queued = new Float64Array(c);
     this.arriving = new Float64Array(c);
@@ -124,6 +147,13 @@ export class FluidNetwork {
     for (let t = 0; t < n; t++) widest = Math.max(widest, this.inStart[t + 1]! - this.inStart[t]!);
     this.scratch = new Float64Array(widest);
     this.advancedTo = env.now;
+    this.splitAt = Int32Array.from(splits, (split) => {
+      if (split.thisSlice !== true) return -1;
+      let first = n;
+      for (const list of split.channelsTo) for (const c of list) first = Math.min(first, channels[c]!.consumer);
+      return first;
+    });
+    this.splitNormals = splits.map((split) => new Float64Array(split.thisSlice === true ? split.shares.length : 0));
   }
 
   /** Starts moving records: a slice ends at every multiple of the slice length. */
@@ -140,7 +170,7 @@ export class FluidNetwork {
   private scheduleStep(): void {
     if (this.stepScheduled || this.stopped) return;
     this.stepScheduled = true;
-    const next = (Math.floor(this.env.now / this.sliceMs) + 1) * this.sliceMs;
+    const next = this.phaseMs + (Math.floor((this.env.now - this.phaseMs) / this.sliceMs) + 1) * this.sliceMs;
     this.env.scheduleAt(next, this.onStep);
   }
 
@@ -156,7 +186,7 @@ export class FluidNetwork {
     if (this.stopped) return;
     while (this.advancedTo < toMs) {
       const from = this.advancedTo;
-      const to = Math.min(toMs, (Math.floor(from / this.sliceMs) + 1) * this.sliceMs);
+      const to = Math.min(toMs, this.phaseMs + (Math.floor((from - this.phaseMs) / this.sliceMs) + 1) * this.sliceMs);
       this.slice(from, to);
       this.advancedTo = to;
     }
@@ -175,6 +205,15 @@ export class FluidNetwork {
     for (let t = 0; t < n; t++) {
       const task = tasks[t]!;
       limit[t] = Infinity;
+      if (task.python !== null) {
+        // A Python chain plans its slice itself (FluidPython): its bundles set what it takes and writes.
+        task.python.prepare(from, to);
+        costMs[t] = 0;
+        capacity[t] = Infinity;
+        this.nominal[t] = Infinity;
+        this.available[t] = task.source !== null ? task.source.supply(from, to) : 0;
+        continue;
+      }
       // The slice's capacity: as many records as the slice holds at their mean cost, with
       // their drawn cost; the same draw prices the records actually processed.
       if (task.meanCostMs > 0) {
@@ -191,7 +230,13 @@ export class FluidNetwork {
       this.nominal[t] = capacity[t]!;
       this.available[t] = task.source !== null ? task.source.supply(from, to) : 0;
     }
-    for (const split of this.splits) this.drawShares(split);
+    this.splits.forEach((split, k) => {
+      if (split.thisSlice !== true) this.drawShares(split);
+      else {
+        const z = this.splitNormals[k]!;
+        for (let j = 0; j < z.length; j++) z[j] = standardNormal(split.random);
+      }
+    });
     this.settle();
     const cpu = this.cpu;
     if (cpu !== null) {
@@ -224,7 +269,7 @@ export class FluidNetwork {
   /** This slice's shares of a HASH edge's consumers (see KeyedSplit). */
   private drawShares(split: KeyedSplit): void {
     let records = 0;
-    for (const p of split.producers) records += this.processed[p]! * this.tasks[p]!.outPerRecord;
+    for (const p of split.producers) records += this.emitted[p]! * this.tasks[p]!.outPerRecord;
     const { shares, channelsTo, random } = split;
     const m = shares.length;
     const drawn = this.shareScratch.length >= m ? this.shareScratch : (this.shareScratch = new Float64Array(m));
@@ -232,22 +277,42 @@ export class FluidNetwork {
     for (let j = 0; j < m; j++) for (const c of channelsTo[j]!) this.channelShare[c] = drawn[j]!;
   }
 
+  /** A thisSlice split's shares from its normals and its producers' flows in this pass. */
+  private sharesOfThisSlice(k: number): void {
+    const split = this.splits[k]!;
+    let records = 0;
+    for (const p of split.producers) records += this.emitted[p]! * this.tasks[p]!.outPerRecord;
+    const m = split.shares.length;
+    const drawn = this.shareScratch.length >= m ? this.shareScratch : (this.shareScratch = new Float64Array(m));
+    sharesFromNormals(split.shares, records, this.splitNormals[k]!, drawn);
+    for (let j = 0; j < m; j++) for (const c of split.channelsTo[j]!) this.channelShare[c] = drawn[j]!;
+  }
+
   /** What each task processes, in topological order, given the limits its outputs set. */
   private forward(): void {
-    const { n, tasks, capacity, available, processed, limit, inStart, inIndex, queued, arriving, channelProducer, channelShare } = this;
+    const { n, tasks, capacity, available, processed, limit, inStart, inIndex, queued, arriving, channelProducer, channelShare, emitted } = this;
     for (let t = 0; t < n; t++) {
+      for (let k = 0; k < this.splitAt.length; k++) if (this.splitAt[k] === t) this.sharesOfThisSlice(k);
       if (tasks[t]!.source === null) {
         let sum = 0;
         for (let k = inStart[t]!; k < inStart[t + 1]!; k++) {
           const c = inIndex[k]!;
           const p = channelProducer[c]!;
-          const a = channelShare[c]! * processed[p]! * tasks[p]!.outPerRecord;
+          const a = channelShare[c]! * emitted[p]! * tasks[p]!.outPerRecord;
           arriving[c] = a;
           sum += queued[c]! + a;
         }
         available[t] = sum;
       }
+      const python = tasks[t]!.python;
+      if (python !== null) {
+        processed[t] = python.plan(available[t]!, limit[t]!);
+        const out = tasks[t]!.outPerRecord;
+        emitted[t] = out > 0 ? python.plannedEmitted / out : 0;
+        continue;
+      }
       processed[t] = Math.max(0, Math.min(capacity[t]!, available[t]!, limit[t]!));
+      emitted[t] = processed[t]!;
     }
   }
 

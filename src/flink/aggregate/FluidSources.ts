@@ -11,6 +11,8 @@ export interface FluidSource {
   /** Metric values the reader reports, as SourceReader#metrics. */
   metrics(): ReadonlyMap<string, number>;
   close(): void;
+  /** A legacy SourceFunction (SourceStreamTask): busy time disabled, no numRecordsIn, hard back-pressure, sleeps counted as neither idle nor back-pressured. */
+  readonly legacy?: boolean;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { OperatorSpec } from "../JobGraph.ts";
 import type { TaskMetrics } from "../metrics/TaskMetrics.ts";
 import { UPDATE_INTERVAL_SECONDS, type TimerGauge } from "../metrics/TimerGauge.ts";
 import type { TaskRuntime, TaskState } from "../runtime/TaskRuntime.ts";
+import type { FluidPython } from "./FluidPython.ts";
 import type { FluidSource } from "./FluidSources.ts";
 
 /** A chained operator in aggregate mode: its spec and the sums of its costs. */
@@ -59,6 +60,8 @@ export class FluidTask implements TaskRuntime {
   /** Sub-millisecond remainders not yet added to each gauge (Flink's gauges count whole ms). */
   private idleCarry = 0;
   private softCarry = 0;
+  /** The chain's Python operator and its bundles (FluidPython plans and applies the slices), when it has one. */
+  python: FluidPython | null = null;
 
   constructor(
     readonly vertexId: string,
@@ -92,10 +95,11 @@ export class FluidTask implements TaskRuntime {
   stop(): void {}
 
   getState(): TaskState {
-    return this.state;
+    return this.python?.getState() ?? this.state;
   }
 
   timeInStates(): { idle: number; busy: number; backpressured: number } {
+    if (this.python !== null) return this.python.timeInStates();
     return { idle: this.idleMs, busy: this.busyMs, backpressured: this.backpressuredMs };
   }
 
@@ -112,6 +116,10 @@ export class FluidTask implements TaskRuntime {
 
   /** Applies one slice [fromMs, toMs) to the counters, the gauges and the exact state times. */
   apply(fromMs: number, toMs: number, outcome: SliceOutcome): void {
+    if (this.python !== null) {
+      this.python.apply();
+      return;
+    }
     const sliceMs = toMs - fromMs;
     const busy = Math.min(outcome.busyMs, sliceMs);
     const waiting = sliceMs - busy;
@@ -124,7 +132,8 @@ export class FluidTask implements TaskRuntime {
       if (this.source === null) m.numRecordsIn.count = Math.floor(total);
       for (let k = 0; k < ops.length; k++) {
         // A small tolerance, as the record path's carry has, so 0.1 x 10 is 1 and not 0.999...
-        ops[k]!.numRecordsIn.count = Math.floor(total * this.reach[k]! + 1e-9);
+        // A legacy source's operator counts no input (SourceStreamTask).
+        if (k > 0 || this.source?.legacy !== true) ops[k]!.numRecordsIn.count = Math.floor(total * this.reach[k]! + 1e-9);
         ops[k]!.numRecordsOut.count = Math.floor(total * this.reach[k + 1]! + 1e-9);
       }
       if (this.hasOutputs) m.numRecordsOut.count = Math.floor(total * this.outPerRecord + 1e-9);
@@ -135,6 +144,12 @@ export class FluidTask implements TaskRuntime {
     this.backpressuredMs += soft;
     this.state = busy >= waiting ? "busy" : outcome.blockedByOutput ? "backpressured" : "idle";
     const atUpdate = Math.floor(toMs) % (UPDATE_INTERVAL_SECONDS * 1000) === 0;
+    if (this.source?.legacy === true) {
+      // A legacy source's sleep between bursts is neither idle nor back-pressured; it writes
+      // without checking availability, so its waits for output are hard back-pressure.
+      this.softCarry = this.gauge(m.hardBackPressuredTime, soft, this.softCarry, fromMs, toMs, atUpdate);
+      return;
+    }
     this.idleCarry = this.gauge(m.idleTime, idle, this.idleCarry, fromMs, toMs, atUpdate);
     this.softCarry = this.gauge(m.softBackPressuredTime, soft, this.softCarry, fromMs, toMs, atUpdate);
   }

@@ -15,9 +15,23 @@ export function multinomialShares(p: ArrayLike<number>, n: number, random: Rando
     for (let j = 0; j < m; j++) out[j] = p[j]!;
     return;
   }
+  for (let j = 0; j < m; j++) out[j] = standardNormal(random);
+  sharesFromNormals(p, n, out, out);
+}
+
+/**
+ * multinomialShares with its standard normals `z` drawn beforehand (z and out may be the
+ * same array): for a split whose record count is known only after the draw.
+ */
+export function sharesFromNormals(p: ArrayLike<number>, n: number, z: ArrayLike<number>, out: Float64Array): void {
+  const m = p.length;
+  if (n < 1 || m < 2) {
+    for (let j = 0; j < m; j++) out[j] = p[j]!;
+    return;
+  }
   let sum = 0;
   for (let j = 0; j < m; j++) {
-    out[j] = Math.sqrt(p[j]!) * standardNormal(random);
+    out[j] = Math.sqrt(p[j]!) * z[j]!;
     sum += out[j]!;
   }
   const scale = 1 / Math.sqrt(n);
