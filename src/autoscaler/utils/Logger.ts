@@ -37,9 +37,29 @@ export function muteLogs(next: boolean): boolean {
 
 /** Java's toString of a log argument: maps as {k=v}, lists as [a, b], the rest as String(x). */
 export function javaString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number") return String(value);
   if (value === null || value === undefined) return "null";
-  if (value instanceof Map) return `{${[...value].map(([k, v]) => `${javaString(k)}=${javaString(v)}`).join(", ")}}`;
-  if (value instanceof Set || Array.isArray(value)) return `[${[...value].map(javaString).join(", ")}]`;
+  // Built by hand rather than through spread, map and join: the DEBUG log prints a map or
+  // two at every reconcile (some 60 ms of a 24 h run of the seed, measured in a profile).
+  if (value instanceof Map) {
+    let text = "{";
+    let first = true;
+    for (const [k, v] of value) {
+      text += `${first ? "" : ", "}${javaString(k)}=${javaString(v)}`;
+      first = false;
+    }
+    return `${text}}`;
+  }
+  if (value instanceof Set || Array.isArray(value)) {
+    let text = "[";
+    let first = true;
+    for (const v of value) {
+      text += `${first ? "" : ", "}${javaString(v)}`;
+      first = false;
+    }
+    return `${text}]`;
+  }
   if (typeof value === "object" && "toString" in value && value.toString !== Object.prototype.toString) return String(value);
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
