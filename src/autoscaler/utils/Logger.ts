@@ -67,11 +67,14 @@ export function javaString(value: unknown): string {
 
 /** SLF4J's message formatting: each `{}` takes the next argument; `{}` beyond the arguments stay as they are. */
 export function formatMessage(format: string, args: readonly unknown[]): string {
-  return formatWithCount(format, args).message;
+  return formatWithCount(format, args);
 }
 
-/** The message and how many `{}` placeholders the format has (used or not). */
-function formatWithCount(format: string, args: readonly unknown[]): { message: string; placeholders: number } {
+/** How many `{}` placeholders the last format given to formatWithCount had (used or not): a field, not an object per line. */
+let lastPlaceholders = 0;
+
+/** The message; sets lastPlaceholders. */
+function formatWithCount(format: string, args: readonly unknown[]): string {
   let message = "";
   let from = 0;
   let placeholders = 0;
@@ -80,7 +83,8 @@ function formatWithCount(format: string, args: readonly unknown[]): { message: s
     placeholders++;
     from = at + 2;
   }
-  return { message: placeholders === 0 ? format : message + format.slice(from), placeholders };
+  lastPlaceholders = placeholders;
+  return placeholders === 0 ? format : message + format.slice(from);
 }
 
 export class Logger {
@@ -89,10 +93,10 @@ export class Logger {
   private log(level: LogLevel, format: string, args: unknown[]): void {
     if (muted) return;
     const last = args[args.length - 1];
-    const { message, placeholders } = formatWithCount(format, args);
+    const message = formatWithCount(format, args);
     // As SLF4J: a trailing Throwable beyond the placeholders is the record's error.
-    const error = last instanceof Error && args.length > placeholders ? last : undefined;
-    sink({ level, logger: this.name, message, ...(error !== undefined ? { error } : {}) });
+    if (last instanceof Error && args.length > lastPlaceholders) sink({ level, logger: this.name, message, error: last });
+    else sink({ level, logger: this.name, message });
   }
 
   debug(format: string, ...args: unknown[]): void {
