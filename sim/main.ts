@@ -270,7 +270,7 @@ async function main(argv: string[]): Promise<number> {
     process.exit(code);
   };
   // The report's thread loads the chart libraries while the runs go on: for runs of up to two
-  // virtual days, where that load is a noticeable share of the process (a tenth of the seed's day).
+  // virtual days, where that load (about a quarter of a second) is a noticeable share of the process.
   // It holds a second heap (the seed's day: 194 MiB peak RSS against 151), so longer runs, whose
   // files the report reads in bounded memory, draw it here after the run as before.
   const reportThread = cli.report && first.durationMs <= REPORT_THREAD_MAX_MS ? ReportThread.start() : undefined;
