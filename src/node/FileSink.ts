@@ -4,30 +4,37 @@ import type { RunFile, RunOutput } from "../run/runScenario.ts";
 import type { TextSink } from "../record/TextSink.ts";
 
 /**
- * A file written as the run goes: text gathers into chunks of about 64 KiB, each written
- * with one synchronous write (the simulation is synchronous; an async stream would hold
- * everything in memory until the run yields). Memory stays flat however long the run.
+ * A file written as the run goes: text is encoded straight into a 64 KiB buffer, written
+ * with one synchronous write when full (the simulation is synchronous; an async stream
+ * would hold everything in memory until the run yields). Memory stays flat however long
+ * the run. Encoding each piece as it comes, rather than joining the pieces into one string
+ * and writing that, spares a copy of every byte: the seed's day writes 34 MB of log.
  */
 export class FileSink implements TextSink {
   private fd: number;
-  private pending: string[] = [];
-  private pendingLength = 0;
+  private readonly buffer = Buffer.allocUnsafe(65_536);
+  private length = 0;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "w");
   }
 
   write(text: string): void {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= 65_536) this.flush();
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.length + text.length * 3 > this.buffer.length) {
+      this.flush();
+      if (text.length * 3 > this.buffer.length) {
+        writeSync(this.fd, text);
+        return;
+      }
+    }
+    this.length += this.buffer.write(text, this.length, "utf8");
   }
 
   private flush(): void {
-    if (this.pendingLength === 0) return;
-    writeSync(this.fd, this.pending.join(""));
-    this.pending = [];
-    this.pendingLength = 0;
+    if (this.length === 0) return;
+    for (let at = 0; at < this.length; ) at += writeSync(this.fd, this.buffer, at, this.length - at);
+    this.length = 0;
   }
 
   end(): void {

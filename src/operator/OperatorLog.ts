@@ -47,7 +47,7 @@ export class OperatorLog {
   /** The last stamp and its time: a reconcile logs dozens of lines at one instant. */
   private stampMs = NaN;
   private stamp = "";
-  private readonly prefixes = new Map<string, string>();
+  private readonly prefixes = new Map<string, Map<LogLevel, string>>();
 
   constructor(
     private readonly resource: string,
@@ -64,10 +64,12 @@ export class OperatorLog {
       this.stampMs = timeMs;
       this.stamp = logTimestamp(timeMs);
     }
-    // " o.a.f.a.ScalingExecutor [DEBUG][ns/name] ", once per logger and level.
-    const key = `${record.level}${record.logger}`;
-    let prefix = this.prefixes.get(key);
-    if (prefix === undefined) this.prefixes.set(key, (prefix = ` ${abbreviateLogger(record.logger)} [${record.level.padEnd(5)}][${this.resource}] `));
+    // " o.a.f.a.ScalingExecutor [DEBUG][ns/name] ", once per logger and level (looked up by
+    // the logger's name, a constant whose hash V8 keeps, not by a string made for each line).
+    let byLevel = this.prefixes.get(record.logger);
+    if (byLevel === undefined) this.prefixes.set(record.logger, (byLevel = new Map()));
+    let prefix = byLevel.get(record.level);
+    if (prefix === undefined) byLevel.set(record.level, (prefix = ` ${abbreviateLogger(record.logger)} [${record.level.padEnd(5)}][${this.resource}] `));
     const line = `${this.stamp}${prefix}${record.message}${error}\n`;
     if (this.out === null) {
       this.lengths.push(line.length);

@@ -33,8 +33,9 @@ export function csvStreamWriter(sink: TextSink, columns: readonly string[]): Csv
 }
 
 /**
- * The hand-written writer (toCsv's records), for the timeseries, the one file written at
- * every sample: see README, Performance, for the measurement that keeps it there.
+ * The hand-written writer (toCsv's records), for the files written as the run goes: the
+ * timeseries (every sample) and the decisions (every evaluation): see README, Performance,
+ * for the measurements that keep them there.
  */
 export function csvLineWriter(sink: TextSink, columns: readonly string[]): CsvWriter {
   sink.write(`${csvRecord(columns)}\n`);

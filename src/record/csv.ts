@@ -13,9 +13,9 @@ function field(value: CsvCell): string {
 /**
  * A CSV document with a header row, `\n` after every row, fields quoted only when they
  * must be, numbers as JavaScript prints them. This is csv-stringify's output with its
- * defaults (a test checks it against csv-stringify); written by hand for the timeseries,
- * written at every sample, where csv-stringify's stream API, with its per-field option
- * handling, is 12x slower (see README, Performance). The other files use csv-stringify.
+ * defaults (a test checks it against csv-stringify); written by hand for the timeseries
+ * and the decisions, written as the run goes, where csv-stringify, with its per-field
+ * option handling, is much slower (see README, Performance). The other files use csv-stringify.
  */
 export function toCsv(columns: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   const lines = new Array<string>(rows.length + 1);

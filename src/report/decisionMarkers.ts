@@ -6,7 +6,7 @@
  * that were not executed are always drawn one by one.
  */
 import { formatNumber } from "./charts.ts";
-import { decisionReason, eventsFor, type DecisionKind } from "./decisionReasons.ts";
+import { decisionKind, decisionReason, eventsFor, type DecisionKind } from "./decisionReasons.ts";
 import type { DecisionRow, EventRow } from "./runFiles.ts";
 
 export type MarkerOutcome = "scaled up" | "scaled down" | "recommended, not executed" | "kept";
@@ -91,8 +91,16 @@ export class MarkerCollector {
   }
 
   push(d: DecisionRow): void {
-    const reason = decisionReason(d, this.events.for(d), this.maxParallelism.get(d.vertex));
-    const outcome = outcomeOf(reason.kind);
+    const maxParallelism = this.maxParallelism.get(d.vertex);
+    const kind = decisionKind(d, maxParallelism);
+    const outcome = outcomeOf(kind);
+    // Grouped kept decisions need only their kind: the sentence is built for markers drawn one by one
+    // (the seed's day has 11,454 rows, all but a few kept).
+    if (outcome === "kept" && this.kept === undefined) {
+      this.group(d, kind);
+      return;
+    }
+    const reason = decisionReason(d, this.events.for(d), maxParallelism);
     if (outcome !== "kept") {
       this.single.push({ timeS: d.timeS, vertex: d.vertex, parallelism: d.newParallelism, outcome, executed: d.executed, count: 1, text: `${formatTime(d.timeS)} · ${d.vertex}: ${reason.text}` });
       return;
@@ -101,10 +109,14 @@ export class MarkerCollector {
       this.kept.push({ d, text: `${formatTime(d.timeS)} · ${d.vertex}: ${reason.text}` });
       if (this.kept.length > MAX_KEPT_MARKERS) this.kept = undefined;
     }
-    // Group like decisions: same vertex, parallelism and kind within one span; keyed in first-seen order.
-    const key = `${d.vertex}\u0000${Math.floor(d.timeS / this.span)}\u0000${d.currentParallelism}\u0000${reason.kind}`;
+    this.group(d, reason.kind);
+  }
+
+  /** Group like decisions: same vertex, parallelism and kind within one span; keyed in first-seen order. */
+  private group(d: DecisionRow, kind: DecisionKind): void {
+    const key = `${d.vertex}\u0000${Math.floor(d.timeS / this.span)}\u0000${d.currentParallelism}\u0000${kind}`;
     const g = this.groups.get(key);
-    if (g === undefined) this.groups.set(key, { first: d, last: d, kind: reason.kind, count: 1 });
+    if (g === undefined) this.groups.set(key, { first: d, last: d, kind, count: 1 });
     else {
       g.last = d;
       g.count++;

@@ -46,6 +46,21 @@ export function decisionReason(d: DecisionRow, events: readonly EventRow[], maxP
   return { kind: derived.kind, text: `${d.currentParallelism} → ${d.newParallelism}: ${d.reason} (${figures})${said}` };
 }
 
+/**
+ * The kind of decisionReason(d, ...).kind, from the row's figures alone (no text built): the
+ * markers of a long run need only the kind of most rows.
+ */
+export function decisionKind(d: DecisionRow, maxParallelism?: number): DecisionKind {
+  const below = d.trueProcessingRate < d.scaleUpThreshold;
+  const above = d.trueProcessingRate > d.scaleDownThreshold;
+  if (d.executed) return d.newParallelism > d.currentParallelism ? "scaled up" : "scaled down";
+  if (d.newParallelism !== d.currentParallelism) return "not executed";
+  if (!Number.isFinite(d.trueProcessingRate)) return "no busy time";
+  if (!below && !above) return "within thresholds";
+  if (below && maxParallelism !== undefined && d.currentParallelism >= maxParallelism) return "at max parallelism";
+  return "kept outside thresholds";
+}
+
 /** The reason worked out from the row's figures, for runs written before decisions.csv had a reason column. */
 function derivedReason(d: DecisionRow, events: readonly EventRow[], maxParallelism?: number): DecisionReason {
   const tpr = formatRate(d.trueProcessingRate);
@@ -53,27 +68,25 @@ function derivedReason(d: DecisionRow, events: readonly EventRow[], maxParalleli
   const down = formatRate(d.scaleDownThreshold);
   const said = events.length === 0 ? "" : `; events: ${[...new Set(events.map((e) => e.reason))].join(", ")}`;
   const below = d.trueProcessingRate < d.scaleUpThreshold;
-  const above = d.trueProcessingRate > d.scaleDownThreshold;
-  if (d.executed) {
-    const direction = d.newParallelism > d.currentParallelism ? "scaled up" : "scaled down";
-    const why = below ? `true processing rate ${tpr} below the scale-up threshold ${up}` : above ? `true processing rate ${tpr} above the scale-down threshold ${down}` : `true processing rate ${tpr}`;
-    return { kind: direction, text: `${direction} ${d.currentParallelism} → ${d.newParallelism}: ${why}${said}` };
+  const kind = decisionKind(d, maxParallelism);
+  switch (kind) {
+    case "scaled up":
+    case "scaled down": {
+      const above = d.trueProcessingRate > d.scaleDownThreshold;
+      const why = below ? `true processing rate ${tpr} below the scale-up threshold ${up}` : above ? `true processing rate ${tpr} above the scale-down threshold ${down}` : `true processing rate ${tpr}`;
+      return { kind, text: `${kind} ${d.currentParallelism} → ${d.newParallelism}: ${why}${said}` };
+    }
+    case "not executed":
+      return { kind, text: `recommended ${d.currentParallelism} → ${d.newParallelism}, not executed (scaling disabled, blocked or over a resource limit)${said}` };
+    case "no busy time":
+      return { kind, text: `kept at ${d.currentParallelism}: true processing rate ${tpr} (the vertex reports no busy time, so the autoscaler does not scale it)${said}` };
+    case "within thresholds":
+      return { kind, text: `kept at ${d.currentParallelism}: true processing rate ${tpr} within the thresholds [${up}, ${down}]${said}` };
+    case "at max parallelism":
+      return { kind, text: `kept at ${d.currentParallelism}, its max parallelism: true processing rate ${tpr} below the scale-up threshold ${up}${said}` };
+    case "kept outside thresholds": {
+      const side = below ? `below the scale-up threshold ${up}` : `above the scale-down threshold ${down}`;
+      return { kind, text: `kept at ${d.currentParallelism}: true processing rate ${tpr} ${side}, but the recommendation did not change it${said}` };
+    }
   }
-  if (d.newParallelism !== d.currentParallelism) {
-    return {
-      kind: "not executed",
-      text: `recommended ${d.currentParallelism} → ${d.newParallelism}, not executed (scaling disabled, blocked or over a resource limit)${said}`,
-    };
-  }
-  if (!Number.isFinite(d.trueProcessingRate)) {
-    return { kind: "no busy time", text: `kept at ${d.currentParallelism}: true processing rate ${tpr} (the vertex reports no busy time, so the autoscaler does not scale it)${said}` };
-  }
-  if (!below && !above) {
-    return { kind: "within thresholds", text: `kept at ${d.currentParallelism}: true processing rate ${tpr} within the thresholds [${up}, ${down}]${said}` };
-  }
-  if (below && maxParallelism !== undefined && d.currentParallelism >= maxParallelism) {
-    return { kind: "at max parallelism", text: `kept at ${d.currentParallelism}, its max parallelism: true processing rate ${tpr} below the scale-up threshold ${up}${said}` };
-  }
-  const side = below ? `below the scale-up threshold ${up}` : `above the scale-down threshold ${down}`;
-  return { kind: "kept outside thresholds", text: `kept at ${d.currentParallelism}: true processing rate ${tpr} ${side}, but the recommendation did not change it${said}` };
 }

@@ -6,10 +6,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { median } from "d3-array";
 import { ensureSimpy, simpyRun, type CaseResult } from "./cases.ts";
-import { peakRss } from "./peakRss.ts";
+import { peakRss, wholeProcess, type WholeProcess } from "./peakRss.ts";
 
 /** Runs one case of case.ts in a process of its own and returns its result, named `name`. */
 function runCase(name: string, caseRuns: number, kind: string, ...args: (string | number)[]): CaseResult & { processed?: number } {
@@ -22,7 +22,7 @@ function runCase(name: string, caseRuns: number, kind: string, ...args: (string 
 }
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6., `npm run bench -- memory` and `npm run bench -- playground` only theirs.
+// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6., `npm run bench -- memory`, `npm run bench -- seed-day` and `npm run bench -- playground` only theirs.
 const only = process.argv[2];
 const results: CaseResult[] = [];
 const out: Record<string, unknown> = {};
@@ -156,6 +156,40 @@ if (only === undefined || only === "sweep") {
   say(`  pool overhead over the sum of single-run times: ${(100 * overhead).toFixed(1)}% (workers x wall against the one-thread sweep); ${(100 * inWorkers).toFixed(1)}% against the runs' own times in the workers`);
   say(`  speed-up ${(serial.wallMs / parallel.wallMs).toFixed(2)}x; cells.csv ${parallel.cellsCsv === serial.cellsCsv ? "identical" : "DIFFERENT"} on ${jobs} workers and on one thread`);
   out.sweep = { runs: parallel.runs, jobs, parallel: { ...parallel, cellsCsv: undefined }, serial: { ...serial, cellsCsv: undefined }, poolOverhead: overhead, overheadInWorkers: inWorkers, identical: parallel.cellsCsv === serial.cellsCsv };
+}
+
+// 8. The seed's day as a whole process (issue 26: under 0.6 s): `node dist/cli.mjs scenarios/backpressure.yaml --variant
+// tracking-on --duration 24h --quiet`, report and DEBUG log included, as a user runs it; wall time, CPU time (every
+// thread) and peak RSS, medians of BENCH_RUNS after one warm-up run (the file cache). BENCH_BASELINE_CLI names another
+// build's cli.mjs (say main's: `node sim/build.mjs --outdir <this tree>/out/base-dist` in a checkout of main; it must
+// lie in this tree to find node_modules): its runs alternate with ours, in the same minutes. The SimPy peer's model of the
+// same job without the autoscaler (the map at p=1, one process, its env.run timed) is printed beside them.
+if (only === undefined || only === "seed-day") {
+  const build = spawnSync(process.execPath, ["sim/build.mjs"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`sim/build.mjs failed: ${build.stderr}`);
+  const builds: [string, string][] = [["this tree", "dist/cli.mjs"]];
+  if (process.env.BENCH_BASELINE_CLI !== undefined) builds.push(["baseline", process.env.BENCH_BASELINE_CLI]);
+  const once = (cli: string) => wholeProcess(cli, "scenarios/backpressure.yaml", "tracking-on", "24h");
+  for (const [, cli] of builds) once(cli);
+  const load = loadavg()[0]!;
+  const measured = builds.map(() => [] as WholeProcess[]);
+  for (let i = 0; i < runs; i++) builds.forEach(([, cli], b) => measured[b]!.push(once(cli)));
+  const seedDay = builds.map(([name, cli], b) => {
+    const ms = measured[b]!;
+    const med = (f: (m: WholeProcess) => number) => median(ms.map(f))!;
+    return { name, cli, runs: ms.length, wallMs: { min: Math.min(...ms.map((m) => m.wallMs)), median: med((m) => m.wallMs), max: Math.max(...ms.map((m) => m.wallMs)) }, cpuMs: med((m) => m.cpuMs), peakRssMiB: med((m) => m.peakRssMiB) };
+  });
+  const loadAfter = loadavg()[0]!;
+  for (const r of seedDay) {
+    say(`seed's day, one variant, whole process (${r.name}, ${r.cli}): wall ms min/median/max ${r.wallMs.min}/${r.wallMs.median}/${r.wallMs.max}  CPU ${r.cpuMs} ms  peak RSS ${r.peakRssMiB} MiB`);
+  }
+  say(`  load average ${load.toFixed(2)} before, ${loadAfter.toFixed(2)} after (${cpus().length} cores)`);
+  let simpyDayMs: number | undefined;
+  if (ensureSimpy()) {
+    simpyDayMs = median(Array.from({ length: Math.max(1, Math.min(runs, 3)) }, () => simpyRun(1, 86_400, 5120).wallMs))!;
+    say(`  SimPy's model of the job without the autoscaler (map p=1), its env.run for the day: ${simpyDayMs.toFixed(0)} ms`);
+  }
+  out.seedDay = { runs: seedDay, loadAverage: [load, loadAfter], simpyDayMs };
 }
 
 // 7. Memory: the peak resident memory of whole processes of the seed scenario (one variant, --quiet, report included,

@@ -57,9 +57,14 @@ export class Configuration {
 
   /** The option's value if one of its keys is set (the default is not consulted). */
   getOptional<T>(option: ConfigOption<T>): T | undefined {
-    const raw = this.raw(option);
-    if (raw === undefined) return undefined;
-    return convert(option, raw.key, raw.value);
+    // raw(), without its object: the autoscaler reads dozens of options at every reconcile.
+    const own = this.values.get(option.key);
+    if (own !== undefined) return convert(option, option.key, own);
+    for (const fallback of option.fallbackKeys) {
+      const value = this.values.get(fallback.key);
+      if (value !== undefined) return convert(option, fallback.key, value);
+    }
+    return undefined;
   }
 
   /** Flink's getBoolean(option) for a boolean option. */
