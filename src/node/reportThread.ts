@@ -9,8 +9,7 @@ import type { ReportReply } from "./reportWorker.ts";
  * (vega, vega-lite: a quarter of a second) while the run goes on in the main thread, so
  * that on a machine with a second core the process ends that much sooner. The pages come
  * back to the main thread, which writes them: a Ctrl-C, answered at once while the main
- * thread waits, never finds the worker writing into the staging folder it removes. Only
- * the compiled command line (dist/) has the thread (see workerModule).
+ * thread waits, never finds the worker writing into the staging folder it removes.
  */
 export class ReportThread {
   private failure: Error | undefined;
@@ -56,15 +55,10 @@ export class ReportThread {
   }
 }
 
-/**
- * The worker's module: dist/reportWorker.mjs, beside the entry points (this module may be
- * bundled into dist/chunks/). From the TypeScript sources (tsx, the tests) there is none: a
- * worker thread there would start tsx's loader again and compile the report's modules
- * itself, costing more than it saves, so the report is drawn in the main thread.
- */
+/** The worker's module: dist/reportWorker.mjs when compiled, a tsx bootstrap from the TypeScript sources (see sweep/pool.ts). */
 function workerModule(): string | undefined {
   const here = import.meta.url;
-  if (here.endsWith(".ts")) return undefined;
+  if (here.endsWith(".ts")) return new URL("./reportWorkerSource.mjs", here).href;
   for (const candidate of ["./reportWorker.mjs", "../reportWorker.mjs"]) {
     const url = new URL(candidate, here);
     if (existsSync(fileURLToPath(url))) return url.href;
