@@ -1,5 +1,5 @@
 // Compiles the package into dist/ (run by npm's prepare script, so npm ci builds it): one
-// ES module per entry (the command line, the library, the sweep's and the report's worker threads), the
+// ES module per entry (the command line, the library, the sweep's worker thread), the
 // simulator in chunks they share, and the library's type declarations (tsc) in dist/types/.
 // Dependencies stay external, resolved from node_modules at run time.
 // `node sim/build.mjs [--outdir DIR]`: the folder is built beside its target and renamed
@@ -18,7 +18,7 @@ rmSync(stage, { recursive: true, force: true });
 
 try {
   await build({
-    entryPoints: { cli: "sim/cli.ts", index: "src/index.ts", browser: "src/browser.ts", worker: "src/node/sweep/worker.ts", reportWorker: "src/node/reportWorker.ts" },
+    entryPoints: { cli: "sim/cli.ts", index: "src/index.ts", browser: "src/browser.ts", worker: "src/node/sweep/worker.ts" },
     outdir: stage,
     bundle: true,
     splitting: true,

@@ -8,8 +8,6 @@ import { writeRestDump } from "../src/node/restFolder.ts";
 import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { commitFolder, stageFolder } from "../src/node/writeRunFiles.ts";
-import { ReportThread } from "../src/node/reportThread.ts";
-import { writeReports } from "../src/node/writeReports.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
 import type { Summary } from "../src/record/summary.ts";
 import { estimateCommand } from "../src/run/estimate.ts";
@@ -28,9 +26,6 @@ import { bareDurationArgument, runWarnings } from "../src/scenario/runWarnings.t
 
 
 class UsageError extends Error {}
-
-/** The longest run whose report is drawn on a thread of its own (see main). */
-const REPORT_THREAD_MAX_MS = 2 * 86_400_000;
 
 /** The largest seed: Number.MAX_SAFE_INTEGER, the last integer a double represents exactly. */
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
@@ -186,14 +181,9 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-/**
- * Renders report.html into a staged folder's run folders and comparison: on the report's
- * thread when it runs, else here (the report code loads only then).
- */
-async function addReports(stagedDir: string, thread: ReportThread | undefined): Promise<void> {
-  const drawn = await thread?.draw(stagedDir);
-  if (drawn !== undefined) writeReports(stagedDir, drawn);
-  else await (await import("../src/node/folderReports.ts")).rerenderReports(stagedDir);
+/** Renders report.html into a staged folder's run folders and comparison (the report code loads only then). */
+async function addReports(stagedDir: string): Promise<void> {
+  await (await import("../src/node/folderReports.ts")).rerenderReports(stagedDir);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -269,11 +259,6 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`interrupted (${signal}): nothing written, ${target} is as it was\n`);
     process.exit(code);
   };
-  // The report's thread loads the chart libraries while the runs go on: for runs of up to two
-  // virtual days, where that load (about a quarter of a second) is a noticeable share of the process.
-  // It holds a second heap (the seed's day: 194 MiB peak RSS against 151), so longer runs, whose
-  // files the report reads in bounded memory, draw it here after the run as before.
-  const reportThread = cli.report && first.durationMs <= REPORT_THREAD_MAX_MS ? ReportThread.start() : undefined;
   const onInt = interrupted("SIGINT", 130);
   const onTerm = interrupted("SIGTERM", 143);
   process.once("SIGINT", onInt);
@@ -325,7 +310,7 @@ async function main(argv: string[]): Promise<number> {
     const rows = compared ? compare(runs) : [];
     if (compared) writeFileSync(join(stage, "comparison.csv"), comparisonCsv(rows));
     // Reports are drawn from the staged files, so they go into place with them.
-    if (cli.report) await addReports(stage, reportThread);
+    if (cli.report) await addReports(stage);
     // A sweep's folders live in the scenario's folder too, and are not this run's to replace.
     if (cli.variant === undefined) carrySweeps(target, stage);
     // A Ctrl-C that came while the last report was written is answered now, before the results go into place.
@@ -347,7 +332,6 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    await reportThread?.close();
     rmSync(stage, { recursive: true, force: true });
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);

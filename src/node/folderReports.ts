@@ -10,13 +10,12 @@
  *   comparison.csv.
  * - a sweep folder (sweep.json and cells.csv): the sweep's report.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { comparisonReportHtml } from "../report/comparisonReport.ts";
 import { contentsSource, readText, type FileSource } from "../report/lineSource.ts";
 import { ReportInputError } from "../report/runFiles.ts";
 import { folderSource } from "./runFolder.ts";
-import { writeReports } from "./writeReports.ts";
 import "./chartLibraries.ts";
 import { runReportHtml } from "../report/runReport.ts";
 import { sweepReportHtml } from "../report/sweepReport.ts";
@@ -114,17 +113,19 @@ export async function addReports(tree: FolderTree): Promise<string[]> {
   return added.map(([path]) => path);
 }
 
+/** Writes `content` to `path` through a temporary file beside it: a reader sees the old report or the new one. */
+function writeAtomically(path: string, content: string): void {
+  const tmp = join(path, "..", `.tmp-${process.pid}-${basename(path)}`);
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
 /**
  * `sim report <dir>`: renders the reports of a run or scenario folder again from its files,
  * read in chunks as each report is drawn; returns the paths written. The reports are drawn
  * first and written after, so that a folder a report cannot be drawn for is left as it was.
  */
 export async function rerenderReports(dir: string): Promise<string[]> {
-  return writeReports(dir, await drawReports(dir));
-}
-
-/** The reports of the folder `dir`, drawn from its files but not written: [path relative to `dir` (`/`-separated), html]. */
-export async function drawReports(dir: string): Promise<[string, string][]> {
   if (!existsSync(dir)) throw new ReportInputError(`${dir}: no such folder`);
   if (!statSync(dir).isDirectory()) throw new ReportInputError(`${dir}: not a folder`);
   const drawn: [string, string][] = [];
@@ -134,5 +135,6 @@ export async function drawReports(dir: string): Promise<[string, string][]> {
     if (e instanceof ReportInputError) throw new ReportInputError(`${dir}: ${e.message}`);
     throw e;
   }
-  return drawn;
+  for (const [path, html] of drawn) writeAtomically(join(dir, ...path.split("/")), html);
+  return drawn.map(([path]) => join(dir, ...path.split("/")));
 }

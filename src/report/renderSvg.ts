@@ -29,11 +29,6 @@ export function useChartLibraries(load: () => ChartLibraries): void {
   libraries = undefined;
 }
 
-/** Loads vega and vega-lite now rather than at the first chart (a thread that will draw reports, while the run goes on elsewhere). */
-export function preloadChartLibraries(): void {
-  loadLibraries();
-}
-
 function loadLibraries(): ChartLibraries {
   if (libraries !== undefined) return libraries;
   if (provider === undefined) throw new Error("no chart libraries: call useChartLibraries() first (src/node/chartLibraries.ts does in Node)");
