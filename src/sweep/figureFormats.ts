@@ -27,7 +27,7 @@ export const FIGURE_FORMATS: Readonly<Record<string, FigureFormat>> = {
   scale_ups: { label: "vertex scale ups", unit: "" },
   scale_downs: { label: "vertex scale downs", unit: "" },
   source_backpressured_share: { label: "time back-pressured", unit: "%", scale: 100 },
-  slot_hours: { label: "slots held", unit: "slot-hours" },
+  slot_hours: { label: "slot time", unit: "slot-hours" },
   records_processed: { label: "records processed", unit: "records" },
   lag_max: { label: "lag, max", unit: "records" },
   lag_mean: { label: "lag, mean", unit: "records" },

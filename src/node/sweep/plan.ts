@@ -68,8 +68,10 @@ export function planSweep(request: SweepRequest): SweepPlan {
   const axes = axesOf(request.grid);
   const set = { ...request.set };
   checkAxes(axes, set);
-  const figures = request.figures === undefined ? undefined : parseFigures(request.figures);
   const rank = request.rank === undefined ? undefined : parseRank(request.rank);
+  const chosen = request.figures === undefined ? undefined : parseFigures(request.figures);
+  // The ranked figure is among cells.csv's, so that the report can rank by it too.
+  const figures = chosen === undefined || rank === undefined || chosen.includes(rank.figure) ? chosen : [...chosen, rank.figure];
   const replications = request.replications ?? 1;
   if (!(Number.isSafeInteger(replications) && replications >= 1)) throw new SweepError(`--replications expects a positive integer, got ${replications}`);
   // The file on its own first: its errors are the file's, not a cell's.
