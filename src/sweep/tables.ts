@@ -5,7 +5,7 @@ import type { Summary } from "../record/summary.ts";
 import type { Cell, GridAxis } from "./grid.ts";
 import { SweepError } from "./SweepError.ts";
 
-/** The headline figures a sweep keeps of every run: those a comparison shows, in its order. */
+/** The headline figures a sweep keeps of every run (runs.csv's columns, the names --figures and --rank take): those a comparison shows, in its order. */
 export const FIGURE_KEYS: readonly string[] = COMPARED_FIGURES.map((f) => f.key);
 
 /** A run's figures, in FIGURE_KEYS' order (null where the run has none, e.g. no restart). */
@@ -13,7 +13,7 @@ export function figuresOf(summary: Summary): (number | null)[] {
   return COMPARED_FIGURES.map((f) => f.of(summary));
 }
 
-/** One run of a sweep: its cell (index from 0), its seed and its figures. */
+/** One run of a sweep: its cell (index from 0), its seed and its figures in FIGURE_KEYS' order (runs.csv's row; a sweep's result names them, SweepRun). */
 export interface RunRow {
   readonly cell: number;
   readonly seed: number;
