@@ -99,17 +99,28 @@ Options:
   --shard I/N           run only shard I of N (every N-th run, from the I-th) into
                         out/<scenario>/sweep-shard-I-of-N/; in a Kubernetes Indexed Job,
                         JOB_COMPLETION_INDEX (from 0) and SWEEP_SHARD_COUNT name it instead
+  --figures A,B,...     the figures the printed table, cells.csv and report.html show, in
+                        this order (default: cells.csv all, the table and report a few);
+                        names as in runs.csv: scalings, slot_hours, records_processed,
+                        lag_max (records), lag_s_max (s), ... (a wrong one lists them all)
+  --rank FIGURE[:desc]  order the printed table's and the report's cells by the figure's
+                        mean, smallest first (:asc, the default) or largest first (:desc)
   --dry-run             check everything and say what would run, run nothing
   --quiet               print nothing but errors and warnings
   --strict              treat warnings as errors
   -h, --help            show this help
+
+The printed table rounds each 95% CI to 2 significant digits and its mean to the same
+decimal place (2,375,600,000 ± 2,300,000); cells.csv keeps 4 decimals. docs/sweeps.md
+says more.
 
 Progress (runs done, runs/s, time left) goes to stderr. Exit status: 0 done, 2 bad
 grid, scenario or arguments, 1 a run failed, 130/143 interrupted (nothing written).
 
 Example:
   npm run sim -- sweep scenarios/backpressure.yaml --grid variant=tracking-on,tracking-off \\
-    --grid job.autoscaler.utilization.target=0.5,0.7,0.9 --replications 30
+    --grid job.autoscaler.utilization.target=0.5,0.7,0.9 --replications 30 \\
+    --figures scalings,slot_hours,lag_s_max --rank lag_s_max
 `;
 
 export const MERGE_HELP = `Usage: npm run sim -- merge <shardDir>... [--out DIR]

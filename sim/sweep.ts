@@ -2,14 +2,13 @@ import { availableParallelism } from "node:os";
 import { parseSetEntries } from "./setOptions.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { round } from "../src/record/csv.ts";
 import { ScenarioError } from "../src/scenario/ScenarioError.ts";
 import { parseShard, shardFromEnvironment, type Shard } from "../src/sweep/grid.ts";
 import { sweepFolderName } from "../src/sweep/layout.ts";
 import { planSweep, type SweepPlan } from "../src/node/sweep/plan.ts";
-import { runSweep, type SweepResult } from "../src/node/sweep/sweep.ts";
+import { runSweep } from "../src/node/sweep/sweep.ts";
 import { SweepError } from "../src/sweep/SweepError.ts";
-import { FIGURE_KEYS } from "../src/sweep/tables.ts";
+import { cellTable } from "../src/sweep/cellTable.ts";
 import { SWEEP_HELP } from "./help.ts";
 import { unusableOutput } from "./outputFolder.ts";
 import { userPath } from "./paths.ts";
@@ -33,6 +32,8 @@ interface SweepCli {
   readonly quiet: boolean;
   readonly strict: boolean;
   readonly dryRun: boolean;
+  readonly figures: string | undefined;
+  readonly rank: string | undefined;
 }
 
 const positiveInteger = (flag: string, text: string): number => {
@@ -61,6 +62,8 @@ function parseCli(argv: string[]): SweepCli | "help" {
         quiet: { type: "boolean" },
         strict: { type: "boolean" },
         "dry-run": { type: "boolean" },
+        figures: { type: "string" },
+        rank: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -95,6 +98,8 @@ function parseCli(argv: string[]): SweepCli | "help" {
     quiet: values.quiet ?? false,
     strict: values.strict ?? false,
     dryRun: values["dry-run"] ?? false,
+    figures: values.figures,
+    rank: values.rank,
   };
 }
 
@@ -120,29 +125,6 @@ function progressReporter(name: string, quiet: boolean) {
       if (shown && tty) process.stderr.write("\n");
     },
   };
-}
-
-/** A few headline figures per cell, mean ± 95% CI and the paired difference from the baseline. */
-function cellTable(result: SweepResult): string {
-  const plan = result.plan;
-  // Those of these the comparison has (its list grows) and some cell has a value of.
-  const shown = ["scalings", "restart_time_used_last_s", "slot_hours", "records_processed", "lag_max"]
-    .map((k) => FIGURE_KEYS.indexOf(k))
-    .filter((f) => f >= 0 && result.cells.some((c) => c.figures[f]!.mean !== null));
-  const fmt = (m: number | null, ci: number | null) => (m === null ? "-" : `${round(m, 3)}${ci === null ? "" : ` ± ${round(ci, 3)}`}`);
-  // Differences only when there is another cell to differ.
-  const diffs = result.cells.length > 1 ? shown : [];
-  const header = ["cell", ...plan.axes.map((a) => a.key), ...shown.map((f) => FIGURE_KEYS[f]!), ...diffs.map((f) => `Δ ${FIGURE_KEYS[f]}`)];
-  const body = result.cells.slice(0, 40).map((c) => [
-    `${c.cell}${c.baseline ? "*" : ""}`,
-    ...c.values,
-    ...shown.map((f) => fmt(c.figures[f]!.mean, c.figures[f]!.ci95)),
-    ...diffs.map((f) => (c.baseline ? "baseline" : fmt(c.figures[f]!.diffMean, c.figures[f]!.diffCi95))),
-  ]);
-  const widths = header.map((_, i) => Math.max(...[header, ...body].map((l) => l[i]!.length)));
-  const lines = [header, ...body].map((l) => l.map((x, i) => (i <= plan.axes.length ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  "));
-  if (result.cells.length > 40) lines.push(`... ${result.cells.length - 40} more cells in cells.csv`);
-  return lines.join("\n");
 }
 
 function describePlan(plan: SweepPlan, jobs: number): string {
@@ -206,7 +188,7 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
       const seconds = (performance.now() - started) / 1000;
       const out = [
         `${plan.scenario}: ${describePlan(plan, jobs)}, in ${seconds.toFixed(1)} s (${(plan.runs.length / seconds).toFixed(1)} runs/s)`,
-        ...(result.cells.length > 0 ? [result.cells.length > 1 ? "mean ± 95% CI; Δ: difference from the baseline cell (*), paired by seed" : "mean ± 95% CI", cellTable(result)] : []),
+        ...(result.cells.length > 0 ? [cellTable(plan.axes, result.cells, { figures: plan.figures, rank: plan.rank })] : []),
         `wrote ${[...Object.keys(result.files), ...(result.cells.length > 0 ? ["report.html"] : [])].sort().join(", ")} to ${target}/`,
         plan.keepRuns ? `and every run's files to ${target}/runs/cell-<n>/seed-<s>/` : "runs keep only their row in runs.csv; --keep-runs keeps every run's files",
       ];

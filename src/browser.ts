@@ -15,6 +15,11 @@ export { useChartLibraries, type ChartLibraries } from "./report/renderSvg.ts";
 export { SweepError } from "./sweep/SweepError.ts";
 export type { Cell, GridAxis, Shard } from "./sweep/grid.ts";
 export { FIGURE_KEYS, type CellStats, type FigureStats } from "./sweep/tables.ts";
+// A sweep's figures by name: their units, the rounding to the CI, --figures and --rank (docs/sweeps.md).
+export { FIGURE_FORMATS, figureFormat, type FigureFormat } from "./sweep/figureFormats.ts";
+export { formatWithInterval, roundToInterval } from "./sweep/intervalRounding.ts";
+export { parseFigures, parseRank, rankCells, type Rank } from "./sweep/tableChoice.ts";
+export { cellTable } from "./sweep/cellTable.ts";
 export { replay, replayJson, replayTable, gridCombinations, ReplayError, REPLAY_LIMITS, type ReplayInput, type ReplayResult, type ReplayConfiguration, type ReplayVertex } from "./ingest/replay.ts";
 // The reports, the comparison and a sweep's tables from their inputs (the playground draws and zips them in the page).
 export { runReportHtml } from "./report/runReport.ts";

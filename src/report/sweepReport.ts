@@ -4,16 +4,22 @@
  * interval over its seeds). One key: the mean as a line over the key's values with the
  * interval as a band. Two keys: a heat map of the mean, the interval in each square's
  * hover text. More keys: the table only (a chart of one key would average over the others).
+ * The figures are the sweep's --figures (sweep.json's cells_figures) or a default few,
+ * each in its unit (src/sweep/figureFormats.ts); the table's cells are in --rank's order,
+ * their numbers rounded as the console's (src/sweep/intervalRounding.ts).
  */
 import { parse } from "csv-parse/sync";
 import type { TopLevelSpec } from "vega-lite";
-import { figureLabel } from "../record/comparison.ts";
+import { figureHeading, inUnit } from "../sweep/figureFormats.ts";
+import { formatWithInterval, roundToInterval } from "../sweep/intervalRounding.ts";
+import { SweepError } from "../sweep/SweepError.ts";
+import { parseRank, rankCells, rankText, type Rank } from "../sweep/tableChoice.ts";
 import { CHART_WIDTH } from "./charts.ts";
 import { paragraph, renderPage, table, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
 import { ReportInputError } from "./runFiles.ts";
 
-/** The figures drawn, in this order, when the sweep has them (the table shows every one). */
+/** The figures drawn and tabled, in this order, when the sweep has them and no --figures chose others. */
 export const SWEEP_CHART_FIGURES = [
   "scalings",
   "restart_time_used_last_s",
@@ -33,9 +39,13 @@ interface SweepDefinition {
   readonly duration_s: number;
   readonly baseline: number;
   readonly figures: readonly string[];
+  /** --figures, when given: the figures cells.csv holds. */
+  readonly cells_figures?: readonly string[];
+  /** --rank, when given: `FIGURE:asc` or `FIGURE:desc`. */
+  readonly rank?: string;
 }
 
-/** One cell's figure: its grid values, mean and interval half-width (NaN when missing). */
+/** One cell's figure in its unit (a share in %): its grid values, mean and interval half-width (NaN when missing). */
 export interface CellFigure {
   readonly cell: number;
   readonly values: Readonly<Record<string, string>>;
@@ -63,12 +73,14 @@ export function cellFigures(cellsCsv: string, keys: readonly string[], figure: s
   return rows.map((r) => ({
     cell: Number(r.cell),
     values: Object.fromEntries(keys.map((k) => [k, r[k] ?? ""])),
-    mean: number(r[`${figure}_mean`]),
-    ci95: number(r[`${figure}_ci95`]),
+    mean: inUnit(figure, number(r[`${figure}_mean`]))!,
+    ci95: inUnit(figure, number(r[`${figure}_ci95`]))!,
   }));
 }
 
-const fmt = (x: number) => (Number.isNaN(x) ? "-" : String(Math.round(x * 1000) / 1000));
+const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+/** `mean ± ci` rounded to what the interval supports. */
+const withInterval = (c: CellFigure) => formatWithInterval(orNull(c.mean), orNull(c.ci95));
 
 /** One key: the mean over the key's values (in the grid's order), the 95% interval as a band. */
 export function lineChart(key: string, order: readonly string[], figure: string, cells: readonly CellFigure[]): TopLevelSpec {
@@ -76,16 +88,16 @@ export function lineChart(key: string, order: readonly string[], figure: string,
     .filter((c) => !Number.isNaN(c.mean))
     .map((c) => {
       const ci = Number.isNaN(c.ci95) ? 0 : c.ci95;
-      return { x: c.values[key], mean: c.mean, low: c.mean - ci, high: c.mean + ci, text: `${key} = ${c.values[key]}: ${fmt(c.mean)} ± ${fmt(c.ci95)}` };
+      return { x: c.values[key], mean: c.mean, low: c.mean - ci, high: c.mean + ci, text: `${key} = ${c.values[key]}: ${withInterval(c)}` };
     });
   const x = { field: "x", type: "ordinal" as const, sort: [...order], title: key, axis: { labelAngle: 0 } };
   return {
-    title: { text: figureLabel(figure), subtitle: "mean over the cell's seeds; band: 95% confidence interval" },
+    title: { text: figureHeading(figure), subtitle: "mean over the cell's seeds; band: 95% confidence interval" },
     width: Math.min(CHART_WIDTH, Math.max(300, order.length * 80)),
     height: 180,
     data: { values: data },
     layer: [
-      { mark: { type: "area", opacity: 0.25, color: "#4c78a8" }, encoding: { x, y: { field: "low", type: "quantitative", title: figureLabel(figure) }, y2: { field: "high" } } },
+      { mark: { type: "area", opacity: 0.25, color: "#4c78a8" }, encoding: { x, y: { field: "low", type: "quantitative", title: figureHeading(figure) }, y2: { field: "high" } } },
       { mark: { type: "line", color: "#4c78a8", point: true }, encoding: { x, y: { field: "mean", type: "quantitative" }, description: { field: "text" } } },
     ],
   } as TopLevelSpec;
@@ -97,8 +109,8 @@ export function heatMap(keys: readonly [string, string], orders: readonly [reado
     x: c.values[keys[0]],
     y: c.values[keys[1]],
     mean: Number.isNaN(c.mean) ? null : c.mean,
-    label: fmt(c.mean),
-    text: `${keys[0]} = ${c.values[keys[0]]}, ${keys[1]} = ${c.values[keys[1]]}: ${fmt(c.mean)} ± ${fmt(c.ci95)}`,
+    label: roundToInterval(orNull(c.mean), orNull(c.ci95)).mean,
+    text: `${keys[0]} = ${c.values[keys[0]]}, ${keys[1]} = ${c.values[keys[1]]}: ${withInterval(c)}`,
   }));
   const x = { field: "x", type: "ordinal" as const, sort: [...orders[0]], title: keys[0], axis: { labelAngle: 0 } };
   const y = { field: "y", type: "ordinal" as const, sort: [...orders[1]], title: keys[1] };
@@ -106,12 +118,12 @@ export function heatMap(keys: readonly [string, string], orders: readonly [reado
   const means = data.map((d) => d.mean).filter((m): m is number => m !== null);
   const middle = means.length === 0 ? 0 : (Math.min(...means) + Math.max(...means)) / 2;
   return {
-    title: { text: figureLabel(figure), subtitle: "mean over the cell's seeds (hover: ± 95% confidence interval)" },
+    title: { text: figureHeading(figure), subtitle: "mean over the cell's seeds (hover: ± 95% confidence interval)" },
     width: Math.min(CHART_WIDTH, Math.max(240, orders[0].length * 70)),
     height: Math.max(120, orders[1].length * 40),
     data: { values: data },
     layer: [
-      { mark: { type: "rect" }, encoding: { x, y, color: { field: "mean", type: "quantitative", title: figureLabel(figure), scale: { scheme: "blues" } }, description: { field: "text" } } },
+      { mark: { type: "rect" }, encoding: { x, y, color: { field: "mean", type: "quantitative", title: figureHeading(figure), scale: { scheme: "blues" } }, description: { field: "text" } } },
       {
         mark: { type: "text", fontSize: 11 },
         encoding: { x, y, text: { field: "label" }, color: { condition: { test: `datum.mean !== null && datum.mean > ${middle}`, value: "white" }, value: "black" } },
@@ -120,18 +132,30 @@ export function heatMap(keys: readonly [string, string], orders: readonly [reado
   } as TopLevelSpec;
 }
 
+/** sweep.json's --rank, checked (a hand-edited one is the report's input error, not a crash). */
+function rankOf(def: SweepDefinition): Rank | undefined {
+  if (def.rank === undefined) return undefined;
+  try {
+    return parseRank(def.rank);
+  } catch (e) {
+    if (e instanceof SweepError) throw new ReportInputError(`sweep.json: ${e.message}`);
+    throw e;
+  }
+}
+
 /** The sweep's report from its sweep.json and cells.csv. */
 export async function sweepReportHtml(sweepJson: string, cellsCsv: string): Promise<string> {
   const def = definitionOf(sweepJson);
   const keys = def.grid.map((g) => g.key);
   const orders = def.grid.map((g) => g.values);
-  const charted = SWEEP_CHART_FIGURES.filter((f) => def.figures.includes(f));
+  const charted = def.cells_figures ?? SWEEP_CHART_FIGURES.filter((f) => def.figures.includes(f));
+  const rank = rankOf(def);
   const charts: string[] = [];
   if (keys.length === 1 || keys.length === 2) {
     for (const figure of charted) {
       const cells = cellFigures(cellsCsv, keys, figure);
       if (cells.every((c) => Number.isNaN(c.mean))) {
-        charts.push(paragraph(`${figureLabel(figure)}: no cell reports it (only Kafka sources report lag).`));
+        charts.push(paragraph(`${figureHeading(figure)}: no cell reports it${figure.startsWith("lag") || figure.startsWith("time_lag") ? " (only Kafka sources report lag)" : ""}.`));
         continue;
       }
       const spec = keys.length === 1 ? lineChart(keys[0]!, orders[0]!, figure, cells) : heatMap([keys[0]!, keys[1]!], [orders[0]!, orders[1]!], figure, cells);
@@ -142,21 +166,24 @@ export async function sweepReportHtml(sweepJson: string, cellsCsv: string): Prom
   }
   const perFigure = new Map(charted.map((f) => [f, cellFigures(cellsCsv, keys, f)]));
   const cellCount = perFigure.get(charted[0]!)?.length ?? 0;
-  const rows = Array.from({ length: cellCount }, (_, i) => {
+  // A cell's figures by name, so that the cells can be ranked as the console ranks them.
+  const cells = Array.from({ length: cellCount }, (_, i) => {
     const first = perFigure.get(charted[0]!)![i]!;
-    return [first.cell, ...keys.map((k) => first.values[k]), ...charted.map((f) => {
-      const c = perFigure.get(f)![i]!;
-      return Number.isNaN(c.mean) ? "-" : Number.isNaN(c.ci95) ? fmt(c.mean) : `${fmt(c.mean)} ± ${fmt(c.ci95)}`;
-    })];
+    const figures = Object.fromEntries(charted.map((f) => [f, perFigure.get(f)![i]!]));
+    return { cell: first.cell, values: first.values, figures: Object.fromEntries(charted.map((f) => [f, { mean: orNull(figures[f]!.mean) }])), shown: figures };
   });
+  const rows = rankCells(cells, rank).map((c) => [c.cell, ...keys.map((k) => c.values[k]), ...charted.map((f) => withInterval(c.shown[f]!))]);
+  const order = rank === undefined ? "" : ` Ranked by ${rankText(rank).replace(":asc", ", smallest first").replace(":desc", ", largest first")}.`;
   const sections: Section[] = [
     { id: "charts", heading: "Each grid key against each headline figure", blocks: charts },
     {
       id: "cells",
       heading: "Cells",
       blocks: [
-        paragraph(`Mean ± 95% confidence interval over ${def.replications} seed(s) per cell (cells.csv; the paired differences against cell ${def.baseline} are there too).`),
-        table(["cell", ...keys, ...charted.map(figureLabel)], rows, { numeric: [0, ...charted.map((_, i) => keys.length + 1 + i)] }),
+        paragraph(
+          `Mean ± 95% confidence interval over ${def.replications} seed(s) per cell, the interval to 2 significant digits and the mean to the same decimal place (cells.csv has 4 decimals, and the paired differences against cell ${def.baseline}).${order}`,
+        ),
+        table(["cell", ...keys, ...charted.map(figureHeading)], rows, { numeric: [0, ...charted.map((_, i) => keys.length + 1 + i)] }),
       ],
     },
   ];

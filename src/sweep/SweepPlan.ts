@@ -1,4 +1,5 @@
 import type { Cell, GridAxis, Shard } from "./grid.ts";
+import type { Rank } from "./tableChoice.ts";
 
 /** A sweep as planned: its cells, seeds and the runs a shard does (src/node/sweep/plan.ts makes one from a scenario file). */
 export interface SweepPlan {
@@ -22,4 +23,8 @@ export interface SweepPlan {
   readonly runs: readonly number[];
   /** Warnings of every cell, each once. */
   readonly warnings: readonly string[];
+  /** The figures cells.csv, the report and the console show, in order (--figures); all of them when absent. */
+  readonly figures?: readonly string[];
+  /** The order of the cells in the console and the report (--rank); cell order when absent. */
+  readonly rank?: Rank;
 }

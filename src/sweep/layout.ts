@@ -1,14 +1,15 @@
 /** What a sweep's folder holds and where: sweep.json, runs.csv, cells.csv, kept runs' folders. */
 import type { Cell, Shard } from "./grid.ts";
 import type { SweepPlan } from "./SweepPlan.ts";
+import { rankText } from "./tableChoice.ts";
 import { cellStats, cellsCsv, FIGURE_KEYS, runsCsv, type CellStats, type RunRow } from "./tables.ts";
 
 /** The files of a sweep (or shard) from its plan and its runs' rows, in run order. */
 export function sweepFiles(plan: SweepPlan, rows: readonly RunRow[]): { files: Record<string, string>; cells: CellStats[] } {
   const files: Record<string, string> = { "sweep.json": sweepJson(plan), "runs.csv": runsCsv(plan.axes, plan.cells, rows) };
   if (plan.shard !== undefined) return { files, cells: [] };
-  const cells = cellStats(plan.cells, plan.seeds, rows, plan.baseline);
-  files["cells.csv"] = cellsCsv(plan.axes, cells);
+  const cells = cellStats(plan.axes, plan.cells, plan.seeds, rows, plan.baseline);
+  files["cells.csv"] = cellsCsv(plan.axes, cells, plan.figures);
   return { files, cells };
 }
 
@@ -30,6 +31,9 @@ export function sweepJson(plan: SweepPlan): string {
       baseline: plan.baseline + 1,
       keep_runs: plan.keepRuns,
       figures: FIGURE_KEYS,
+      // Only when chosen, so that a sweep without them writes the sweep.json it always did.
+      ...(plan.figures === undefined ? {} : { cells_figures: plan.figures }),
+      ...(plan.rank === undefined ? {} : { rank: rankText(plan.rank) }),
       ...(plan.shard === undefined ? {} : { shard: plan.shard }),
     },
     null,

@@ -5,7 +5,7 @@ import type { Summary } from "../record/summary.ts";
 import type { Cell, GridAxis } from "./grid.ts";
 import { SweepError } from "./SweepError.ts";
 
-/** The headline figures a sweep keeps of every run: those a comparison shows, in its order. */
+/** The headline figures a sweep keeps of every run (runs.csv's columns, the names --figures and --rank take): those a comparison shows, in its order. */
 export const FIGURE_KEYS: readonly string[] = COMPARED_FIGURES.map((f) => f.key);
 
 /** A run's figures, in FIGURE_KEYS' order (null where the run has none, e.g. no restart). */
@@ -13,7 +13,7 @@ export function figuresOf(summary: Summary): (number | null)[] {
   return COMPARED_FIGURES.map((f) => f.of(summary));
 }
 
-/** One run of a sweep: its cell (index from 0), its seed and its figures. */
+/** One run of a sweep: its cell (index from 0), its seed and its figures in FIGURE_KEYS' order (runs.csv's row; a sweep's result names them, SweepRun). */
 export interface RunRow {
   readonly cell: number;
   readonly seed: number;
@@ -68,15 +68,16 @@ export interface FigureStats {
   readonly diffCi95: number | null;
 }
 
-/** A row of cells.csv. */
+/** A row of cells.csv, by name: `cell.values["job.autoscaler.utilization.target"]`, `cell.figures.slot_hours.mean`. */
 export interface CellStats {
   /** From 1, as in the files. */
   readonly cell: number;
-  readonly values: readonly string[];
+  /** The cell's value of each grid key, by key (in the grid's order). */
+  readonly values: Readonly<Record<string, string>>;
   readonly runs: number;
   readonly baseline: boolean;
-  /** In FIGURE_KEYS' order. */
-  readonly figures: readonly FigureStats[];
+  /** Every figure of FIGURE_KEYS, by name (in FIGURE_KEYS' order). */
+  readonly figures: Readonly<Record<string, FigureStats>>;
 }
 
 /**
@@ -84,14 +85,14 @@ export interface CellStats {
  * comparison.csv), and the mean and half-width of its difference from the baseline cell,
  * paired seed by seed. `rows` hold every run.
  */
-export function cellStats(cells: readonly Cell[], seeds: readonly number[], rows: readonly RunRow[], baseline: number): CellStats[] {
+export function cellStats(axes: readonly GridAxis[], cells: readonly Cell[], seeds: readonly number[], rows: readonly RunRow[], baseline: number): CellStats[] {
   const grouped = cells.map(() => new Map<number, RunRow>());
   for (const r of rows) grouped[r.cell]!.set(r.seed, r);
   const byCell = grouped.map((own) => seeds.map((s) => own.get(s)));
   const base = byCell[baseline]!;
   return cells.map((c) => {
     const runs = byCell[c.index]!;
-    const figures = FIGURE_KEYS.map((_, f): FigureStats => {
+    const figures = FIGURE_KEYS.map((key, f): [string, FigureStats] => {
       const values = runs.map((r) => r?.figures[f] ?? null);
       const own = meanWithInterval(finite(values));
       let diff = { mean: NaN, halfWidth: NaN };
@@ -102,18 +103,37 @@ export function cellStats(cells: readonly Cell[], seeds: readonly number[], rows
         });
         diff = meanWithInterval(finite(paired));
       }
-      return { n: own.n, mean: num(own.mean), ci95: num(own.halfWidth), diffMean: num(diff.mean), diffCi95: num(diff.halfWidth) };
+      return [key, { n: own.n, mean: num(own.mean), ci95: num(own.halfWidth), diffMean: num(diff.mean), diffCi95: num(diff.halfWidth) }];
     });
-    return { cell: c.index + 1, values: c.values, runs: runs.filter((r) => r !== undefined).length, baseline: c.index === baseline, figures };
+    return {
+      cell: c.index + 1,
+      values: Object.fromEntries(axes.map((a, i) => [a.key, c.values[i]!])),
+      runs: runs.filter((r) => r !== undefined).length,
+      baseline: c.index === baseline,
+      figures: Object.fromEntries(figures),
+    };
   });
 }
 
-/** cells.csv: one row per cell; per figure `_n`, `_mean`, `_ci95`, `_diff_mean`, `_diff_ci95` (the difference empty for the baseline). */
-export function cellsCsv(axes: readonly GridAxis[], stats: readonly CellStats[]): string {
-  const columns = ["cell", ...axes.map((a) => a.key), "runs", "baseline", ...FIGURE_KEYS.flatMap((k) => [`${k}_n`, `${k}_mean`, `${k}_ci95`, `${k}_diff_mean`, `${k}_diff_ci95`])];
+/**
+ * cells.csv: one row per cell; per figure `_n`, `_mean`, `_ci95`, `_diff_mean`, `_diff_ci95`
+ * (the difference empty for the baseline). `figures`: which, in which order (default: all
+ * of FIGURE_KEYS, the layout every sweep without --figures writes).
+ */
+export function cellsCsv(axes: readonly GridAxis[], stats: readonly CellStats[], figures: readonly string[] = FIGURE_KEYS): string {
+  const columns = ["cell", ...axes.map((a) => a.key), "runs", "baseline", ...figures.flatMap((k) => [`${k}_n`, `${k}_mean`, `${k}_ci95`, `${k}_diff_mean`, `${k}_diff_ci95`])];
   const cell = (x: number | null): CsvCell => (x === null ? undefined : x);
   return toCsv(
     columns,
-    stats.map((c): CsvCell[] => [c.cell, ...c.values, c.runs, c.baseline, ...c.figures.flatMap((f) => [f.n, cell(f.mean), cell(f.ci95), cell(f.diffMean), cell(f.diffCi95)])]),
+    stats.map((c): CsvCell[] => [
+      c.cell,
+      ...axes.map((a) => c.values[a.key]),
+      c.runs,
+      c.baseline,
+      ...figures.flatMap((k) => {
+        const f = c.figures[k]!;
+        return [f.n, cell(f.mean), cell(f.ci95), cell(f.diffMean), cell(f.diffCi95)];
+      }),
+    ]),
   );
 }

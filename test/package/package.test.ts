@@ -49,9 +49,11 @@ process.stdout.write(JSON.stringify({ summary, decisions: files["decisions.csv"]
 const TYPED = `import { loadScenario, runScenario, sweep, type Scenario, type SweepResult } from "flink-autoscaler-sim";
 const scenario: Scenario = loadScenario("s.yaml", { duration: "1h" });
 const seed: number = runScenario(scenario).summary.seed;
-const pending: Promise<SweepResult> = sweep({ scenarioFile: "s.yaml", grid: ["variant=a,b"], replications: 3 });
+const pending: Promise<SweepResult> = sweep({ scenarioFile: "s.yaml", grid: ["variant=a,b"], replications: 3, figures: ["slot_hours"], rank: "slot_hours:desc" });
+const named = (r: SweepResult): [string, number | null] => [r.cells[0]!.values["variant"], r.cells[0]!.figures.slot_hours.mean];
 void seed;
 void pending;
+void named;
 `;
 
 describe("the package, installed in another folder and imported by its name", () => {
@@ -91,7 +93,7 @@ describe("the package, installed in another folder and imported by its name", ()
     };
     // One deliberate mistake: it is the only error, so the rest type-checks (and the types are no any).
     const r = check(`${TYPED}const wrong: string = runScenario(scenario).summary.seed;\nvoid wrong;\n`);
-    expect(r.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^check\.ts\(7,7\): error TS2322: Type 'number' is not assignable to type 'string'\.$/)]);
+    expect(r.stdout.trim().split("\n")).toEqual([expect.stringMatching(/^check\.ts\(9,7\): error TS2322: Type 'number' is not assignable to type 'string'\.$/)]);
     // The README's example, as written.
     const readme = readFileSync("README.md", "utf8");
     const example = /## The simulator as a library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;

@@ -44,10 +44,33 @@ describe("sweep report", () => {
     // scalings and slot-hours drawn: each a figure with an SVG line path.
     expect((html.match(/<svg/g) ?? []).length).toBe(2);
     expect(html).toContain("lag, max (records): no cell reports it");
-    expect(html).toContain("4 ± 0.5");
-    expect(html).toContain("5 ± 1");
+    // Rounded to the interval: 0.5 to 2 significant digits is 0.50, so the mean 4 prints to 2 decimals; 1 is 1.0; no interval: the mean alone.
+    expect(html).toContain('<td class="num">4.00 ± 0.50</td><td class="num">2.50 ± 0.25</td>');
+    expect(html).toContain('<td class="num">5.0 ± 1.0</td><td class="num">3.00 ± 0.50</td>');
+    expect(html).toContain('<td class="num">6</td><td class="num">3.5</td>');
+    expect(html).toContain("<th>job.autoscaler.restart.time</th><th class=\"num\">scalings</th><th class=\"num\">slot time (slot-hours)</th><th class=\"num\">lag, max (records)</th>");
     // Byte-identical when made again.
     expect(await sweepReportHtml(sweepJson([{ key: "job.autoscaler.restart.time", values: ["1m", "2m", "4m"] }]), oneKey)).toBe(html);
+  });
+
+  it("shows the sweep's --figures in their order and units, its cells in --rank's order", async () => {
+    const csv = [
+      "cell,a,runs,baseline,scalings_n,scalings_mean,scalings_ci95,source_backpressured_share_n,source_backpressured_share_mean,source_backpressured_share_ci95",
+      "1,x,3,true,3,4,0.5,3,0.25,0.0123",
+      "2,y,3,false,3,2,0.5,3,0.997,0.0021",
+      "3,z,3,false,3,3,0.5,3,0.5,0",
+    ].join("\n");
+    const def = JSON.parse(sweepJson([{ key: "a", values: ["x", "y", "z"] }]));
+    const html = await sweepReportHtml(JSON.stringify({ ...def, cells_figures: ["source_backpressured_share", "scalings"], rank: "scalings:asc" }), csv);
+    expect(html).toContain('<th>a</th><th class="num">time back-pressured (%)</th><th class="num">scalings</th>');
+    // Cells 2 (2 scalings), 3 (3), 1 (4); the share in %: 99.7 ± 0.21, 25.0 ± 1.2, 50 ± 0.
+    const rows = [...html.matchAll(/<tr><td class="num">(\d)<\/td><td>\w<\/td><td class="num">([^<]*)<\/td>/g)].map((m) => `${m[1]}: ${m[2]}`);
+    expect(rows).toEqual(["2: 99.70 ± 0.21", "3: 50 ± 0", "1: 25.0 ± 1.2"]);
+    expect(html).toContain("Ranked by scalings, smallest first.");
+    // Largest first, and a rank the file cannot mean is the report's one-line input error.
+    const desc = await sweepReportHtml(JSON.stringify({ ...def, cells_figures: ["scalings"], rank: "scalings:desc" }), csv);
+    expect([...desc.matchAll(/<tr><td class="num">(\d)<\/td>/g)].map((m) => m[1])).toEqual(["1", "3", "2"]);
+    await expect(sweepReportHtml(JSON.stringify({ ...def, rank: "scalngs" }), csv)).rejects.toThrow("sweep.json: --rank: unknown figure 'scalngs' (did you mean 'scalings'?)");
   });
 
   it("leaves a grid of three keys to the table", async () => {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SEED_SCENARIO } from "../helpers.ts";
 
@@ -42,6 +43,9 @@ describe("npm run sim -- sweep", () => {
     ["no workers", ["--jobs", "0"], "error: --jobs expects a positive integer, got '0'"],
     ["a baseline out of range", ["--grid", "variant=tracking-on,tracking-off", "--baseline", "3"], "error: --baseline 3: there are 2 cell(s), numbered 1..2"],
     ["an unknown option", ["--gird", "a=1"], "Unknown option '--gird'"],
+    ["an unknown figure", ["--figures", "scalings,slot_hour"], "error: --figures: unknown figure 'slot_hour' (did you mean 'slot_hours'?); the figures are scalings, restarts, "],
+    ["an unknown rank", ["--rank", "lag_s_mx:desc"], "error: --rank: unknown figure 'lag_s_mx' (did you mean 'lag_s_max'?); the figures are scalings, "],
+    ["a rank's bad order", ["--rank", "lag_s_max:up"], "error: --rank lag_s_max: the order is asc or desc, got 'up' (npm run sim -- sweep --help for usage)"],
   ])("refuses %s: exit 2, one line, nothing written", (_name, extra, message) => {
     const out = fresh("sweep-bad");
     const r = sim(["sweep", SEED_SCENARIO, "--out", out, ...extra]);
@@ -51,6 +55,38 @@ describe("npm run sim -- sweep", () => {
     expect(r.stdout).toBe("");
     expect(readdirSync(out)).toEqual([]);
   });
+
+  it("--figures chooses the table's, cells.csv's and the report's figures; --rank orders the table's and the report's cells", () => {
+    const out = fresh("sweep-figures");
+    const r = sim(["sweep", "scenarios/kafka-backlog.yaml", "--grid", "job.autoscaler.utilization.target=0.5,0.7,0.9", "--replications", "2", "--duration", "5min", "--jobs", "2", "--out", out, "--figures", "lag_s_max,slot_hours", "--rank", "slot_hours:desc"]);
+    expect(r.status, r.stderr).toBe(0);
+    const dir = join(out, "kafka-backlog", "sweep");
+    const cells = parseCsv(readFileSync(join(dir, "cells.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(cells[0]!)).toEqual(["cell", "job.autoscaler.utilization.target", "runs", "baseline", ...["lag_s_max", "slot_hours"].flatMap((k) => ["n", "mean", "ci95", "diff_mean", "diff_ci95"].map((c) => `${k}_${c}`))]);
+    // cells.csv stays in cell order; the table lists them by slot-hours, largest first, as sorting cells.csv gives.
+    expect(cells.map((c) => c.cell)).toEqual(["1", "2", "3"]);
+    const ranked = [...cells].sort((a, b) => Number(b.slot_hours_mean) - Number(a.slot_hours_mean) || Number(a.cell) - Number(b.cell)).map((c) => c.cell);
+    const lines = r.stdout.split("\n");
+    const header = lines.findIndex((l) => l.startsWith("cell  "));
+    expect(lines[header - 1]).toContain("ranked by slot_hours:desc");
+    expect(lines[header]!.split(/ {2,}/)).toEqual(["cell", "job.autoscaler.utilization.target", "lag_s_max", "Δ lag_s_max", "slot_hours", "Δ slot_hours"]);
+    expect(lines[header + 1]!.trim().split(/ {2,}/)).toEqual(["s", "s", "slot-hours", "slot-hours"]);
+    const rows = lines.slice(header + 2, header + 5).map((l) => l.split(/ {2,}/));
+    expect(rows.map((row) => row[0]!.replace("*", ""))).toEqual(ranked);
+    // Each number is cells.csv's, rounded to its interval's second significant digit (mean and CI from the same row).
+    for (const row of rows) {
+      const c = cells.find((x) => x.cell === row[0]!.replace("*", ""))!;
+      const [mean, ci] = row[4]!.split(" ± ").map((x) => Number(x.replaceAll(",", "")));
+      const step = 10 ** (Math.floor(Math.log10(Number(c.slot_hours_ci95))) - 1);
+      expect(Math.abs(mean! - Number(c.slot_hours_mean))).toBeLessThanOrEqual(step / 2 + 1e-12);
+      expect(Math.abs(ci! - Number(c.slot_hours_ci95))).toBeLessThanOrEqual(step / 2 + 1e-12);
+    }
+    const sweepJson = JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8"));
+    expect([sweepJson.cells_figures, sweepJson.rank]).toEqual([["lag_s_max", "slot_hours"], "slot_hours:desc"]);
+    const report = readFileSync(join(dir, "report.html"), "utf8");
+    expect(report).toContain('<th>job.autoscaler.utilization.target</th><th class="num">lag, max (s)</th><th class="num">slot time (slot-hours)</th>');
+    expect([...report.matchAll(/<tr><td class="num">(\d)<\/td>/g)].map((m) => m[1])).toEqual(ranked);
+  }, 90_000);
 
   it("reads its shard from a Kubernetes Indexed Job's environment, and refuses half of it", () => {
     const r = sim(["sweep", SEED_SCENARIO, "--replications", "10", "--dry-run"], { JOB_COMPLETION_INDEX: "1", SWEEP_SHARD_COUNT: "4" });

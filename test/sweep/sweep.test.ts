@@ -8,7 +8,7 @@ import { runScenario } from "../../src/run/runScenario.ts";
 import { loadScenario } from "../../src/node/loadScenario.ts";
 import { mergeShards } from "../../src/node/sweep/merge.ts";
 import { planSweep } from "../../src/node/sweep/plan.ts";
-import { sweep, type SweepOptions } from "../../src/node/sweep/sweep.ts";
+import { sweep, type SweepOptions, type SweepResult } from "../../src/node/sweep/sweep.ts";
 import { SweepError } from "../../src/sweep/SweepError.ts";
 import { SEED_SCENARIO } from "../helpers.ts";
 
@@ -34,10 +34,23 @@ describe("a sweep's tables", () => {
   const request: SweepOptions = { scenarioFile: SEED_SCENARIO, grid: [`${TARGET}=0.5,0.7`], replications: 4, duration: "20min", jobs: 1 };
   let runs: Record<string, string>[];
   let cells: Record<string, string>[];
+  let result: SweepResult;
   beforeAll(async () => {
-    const r = await sweep(request);
-    runs = rowsOf(r.files["runs.csv"]!);
-    cells = rowsOf(r.files["cells.csv"]!);
+    result = await sweep(request);
+    runs = rowsOf(result.files["runs.csv"]!);
+    cells = rowsOf(result.files["cells.csv"]!);
+  });
+
+  it("returns its cells with values by grid key and figures by name, as cells.csv holds them", () => {
+    expect(result.cells.map((c) => c.values[TARGET])).toEqual(["0.5", "0.7"]);
+    for (const c of result.cells) {
+      const row = cells.find((r) => r.cell === String(c.cell))!;
+      expect(String(c.figures.slot_hours.mean)).toBe(row.slot_hours_mean);
+      expect(String(c.figures.scalings.ci95)).toBe(row.scalings_ci95);
+      expect(c.figures.records_processed.n).toBe(4);
+    }
+    expect(result.cells[0]!.figures.slot_hours!.diffMean).toBeNull();
+    expect(String(result.cells[1]!.figures.slot_hours!.diffMean)).toBe(cells[1]!.slot_hours_diff_mean);
   });
 
   it("has one row per run, each cell with the same seeds, and one row per cell", () => {
@@ -159,6 +172,21 @@ describe("a sweep on worker threads, and in shards", () => {
     expect(error(() => mergeShards([...shardDirs.filter((_, i) => i !== 2), stranger]))).toBe(`${stranger}: a shard of another sweep than ${shardDirs[0]} (their sweep.json differ in seed)`);
     expect(error(() => mergeShards([join(single, "backpressure", "sweep")]))).toContain("a whole sweep's folder, not a shard's");
   }, 180_000);
+
+  it("keeps --figures and --rank through shards: the merge writes the sweep's cells.csv and sweep.json", async () => {
+    const chosen: SweepOptions = { ...base, keepRuns: false, grid: [`${TARGET}=0.5,0.9`], replications: 2, figures: ["slot_hours", "scalings"], rank: "lag_s_max:desc", jobs: 1 };
+    const whole = await sweep(chosen);
+    // The ranked figure joins the chosen ones, so that the report can rank by it.
+    expect(whole.files["cells.csv"]!.split("\n")[0]).toMatch(/^cell,job\.autoscaler\.utilization\.target,runs,baseline,slot_hours_n,.*,scalings_diff_ci95,lag_s_max_n,lag_s_max_mean,lag_s_max_ci95,lag_s_max_diff_mean,lag_s_max_diff_ci95$/);
+    expect(JSON.parse(whole.files["sweep.json"]!)).toMatchObject({ cells_figures: ["slot_hours", "scalings", "lag_s_max"], rank: "lag_s_max:desc" });
+    const shards = join(home, "chosen");
+    for (const index of [1, 2]) await sweep({ ...chosen, out: shards, shard: { index, count: 2 } });
+    const merged = mergeShards([join(shards, "backpressure")]);
+    expect(merged.files).toEqual(whole.files);
+    // Without them, sweep.json says nothing of them and cells.csv has every figure.
+    expect(JSON.parse(readFileSync(join(single, "backpressure", "sweep", "sweep.json"), "utf8"))).not.toHaveProperty("cells_figures");
+    expect(() => planSweep({ ...chosen, figures: "slot_hours,nope" })).toThrow(SweepError);
+  }, 120_000);
 });
 
 describe("a sweep's folder is written whole or not at all", () => {

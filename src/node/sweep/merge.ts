@@ -7,6 +7,7 @@ import type { SweepPlan } from "./plan.ts";
 import { sweepFiles, sweepFolderName } from "../../sweep/layout.ts";
 import { SweepError } from "../../sweep/SweepError.ts";
 import { parseRunsCsv, type CellStats, type RunRow } from "../../sweep/tables.ts";
+import { parseFigures, parseRank } from "../../sweep/tableChoice.ts";
 
 /** sweep.json as written (see plan.ts sweepJson). */
 interface SweepDefinition {
@@ -24,6 +25,8 @@ interface SweepDefinition {
   readonly baseline: number;
   readonly keep_runs: boolean;
   readonly figures: readonly string[];
+  readonly cells_figures?: readonly string[];
+  readonly rank?: string;
   readonly shard?: Shard;
 }
 
@@ -86,6 +89,9 @@ function planOf(d: SweepDefinition): SweepPlan {
     shard: undefined,
     runs: runsOfShard(cells.length * d.replications, undefined),
     warnings: [],
+    // The shards' own --figures and --rank, so that the merge writes what the sweep on one machine writes.
+    ...(d.cells_figures === undefined ? {} : { figures: parseFigures(d.cells_figures) }),
+    ...(d.rank === undefined ? {} : { rank: parseRank(d.rank) }),
   };
 }
 

@@ -10,6 +10,7 @@ import type { SweepPlan } from "../../sweep/SweepPlan.ts";
 export type { SweepPlan };
 import { cellLabel, cellsOf, checkAxes, gridAxis, parseGridArg, resolveBaseline, runsOfShard, VARIANT_AXIS, type Cell, type GridAxis, type Shard } from "../../sweep/grid.ts";
 import { SweepError } from "../../sweep/SweepError.ts";
+import { parseFigures, parseRank } from "../../sweep/tableChoice.ts";
 
 /** What a sweep is asked: the library's sweep() options that decide its results and files. */
 export interface SweepRequest {
@@ -32,6 +33,10 @@ export interface SweepRequest {
   readonly shard?: Shard;
   /** Keep every run's files (needs an output folder). */
   readonly keepRuns?: boolean;
+  /** The figures cells.csv, the report and the console show, in this order: names of FIGURE_KEYS, or `"a,b,c"` (default: all). */
+  readonly figures?: string | readonly string[];
+  /** Orders the cells of the console and the report by a figure's mean: `FIGURE`, `FIGURE:asc` or `FIGURE:desc`. */
+  readonly rank?: string;
 }
 
 /** A sweep checked and laid out: what every run is and what the files will say. */
@@ -63,6 +68,10 @@ export function planSweep(request: SweepRequest): SweepPlan {
   const axes = axesOf(request.grid);
   const set = { ...request.set };
   checkAxes(axes, set);
+  const rank = request.rank === undefined ? undefined : parseRank(request.rank);
+  const chosen = request.figures === undefined ? undefined : parseFigures(request.figures);
+  // The ranked figure is among cells.csv's, so that the report can rank by it too.
+  const figures = chosen === undefined || rank === undefined || chosen.includes(rank.figure) ? chosen : [...chosen, rank.figure];
   const replications = request.replications ?? 1;
   if (!(Number.isSafeInteger(replications) && replications >= 1)) throw new SweepError(`--replications expects a positive integer, got ${replications}`);
   // The file on its own first: its errors are the file's, not a cell's.
@@ -117,6 +126,8 @@ export function planSweep(request: SweepRequest): SweepPlan {
     shard: request.shard,
     runs: runsOfShard(cells.length * seeds.length, request.shard),
     warnings: [...warnings],
+    ...(figures === undefined ? {} : { figures }),
+    ...(rank === undefined ? {} : { rank }),
   };
 }
 
