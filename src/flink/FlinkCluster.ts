@@ -2,7 +2,7 @@ import { md5Hex } from "./md5.ts";
 import type { Environment } from "../engine/Environment.ts";
 import { sampler, sumSampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
-import { buildJobGraph, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
+import { buildJobGraph, type JobEdge, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
 import { TaskMetrics } from "./metrics/TaskMetrics.ts";
 import { FLINK_1_18_TIMER_GAUGE, UPDATE_INTERVAL_SECONDS, type TimerGaugeSemantics } from "./metrics/TimerGauge.ts";
 import { InputGate, LocalInputChannel, RemoteInputChannel, type InputChannel } from "./network/InputGate.ts";
@@ -15,6 +15,7 @@ import { LoadProfile } from "./sources/LoadProfile.ts";
 import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } from "./sources/SourceReader.ts";
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
+import { TwoInputHead } from "./runtime/TwoInputHead.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
@@ -100,6 +101,12 @@ export function aggregateUnsupported(job: JobSpec): string | null {
 /** A FORWARD edge whose two ends differ in parallelism cannot stay forward: Flink would rebalance. */
 function effectiveStrategy(strategy: ShipStrategy, producers: number, consumers: number): ShipStrategy {
   return strategy === "FORWARD" && producers !== consumers ? "REBALANCE" : strategy;
+}
+
+/** Which input of its target's head operator an edge feeds: its place among the head's `inputs` (0 for a one-input head). */
+function inputIndex(edge: JobEdge): number {
+  const inputs = edge.target.operators[0]!.inputs;
+  return inputs === undefined ? 0 : Math.max(0, inputs.findIndex((i) => i.from === edge.from));
 }
 
 /** The partitions of a topic reader `index` of `parallelism` is assigned, as KafkaSourceEnumerator assigns them. */
@@ -408,14 +415,16 @@ export class FlinkCluster {
       outputs.set(edge.source.id, perProducer);
       // HASH connects every producer to every consumer: one routing table serves them all.
       const keyRouting = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers) : undefined;
+      const input = inputIndex(edge);
       for (let i = 0; i < producers; i++) {
         const targets = connectedConsumers(strategy, i, producers, consumers);
-        const partition = new ResultPartition(targets.length, network, perBuffer);
+        const partition = new ResultPartition(targets.length, network, perBuffer, strategy === "BROADCAST");
         targets.forEach((j, k) => {
           const gate = gates.get(edge.target.id)![j]!;
           const sub = partition.subpartitions[k]!;
           const channel =
             this.taskManagerOf(i) === this.taskManagerOf(j) ? new LocalInputChannel(sub, gate) : new RemoteInputChannel(sub, gate, network);
+          channel.input = input;
           gate.channels.push(channel);
           wiring.push({ edge: edgeIndex, producer: edge.source.id, i, consumer: edge.target.id, j, channel });
         });
@@ -427,7 +436,7 @@ export class FlinkCluster {
           random: this.streams.stream(`partitioner/${edgeIndex}/${i}`),
           ...(keyRouting !== undefined ? { keyRouting } : {}),
         });
-        perProducer[i]!.push({ partition, selector });
+        perProducer[i]!.push(strategy === "BROADCAST" ? { partition, selector, broadcast: true } : { partition, selector });
       }
     });
 
@@ -435,6 +444,7 @@ export class FlinkCluster {
     const runners = this.cpuRunners();
     for (const v of this.graph.vertices) {
       const head = v.operators[0]!;
+      const collisions = head.join === undefined ? null : this.joinCollisions(v);
       const tasks = Array.from({ length: v.parallelism }, (_, i) => {
         const chain: ChainedOperator[] = v.operators.map((op) => ({
           spec: op,
@@ -469,6 +479,13 @@ export class FlinkCluster {
           network.bufferTimeoutMs,
           python,
           runners[this.taskManagerOf(i)]!,
+          head.inputs === undefined
+            ? null
+            : new TwoInputHead(
+                head.inputs.map((input) => ({ cost: sampler(input.cost, this.streams.stream(`cost/${head.id}/${input.from}/${i}`)), selectivity: input.selectivity })),
+                head.join,
+                collisions?.[i] ?? 0,
+              ),
         );
       });
       this.subtasks.set(v.id, tasks);
@@ -564,6 +581,15 @@ export class FlinkCluster {
     const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond);
     this.readers.push(reader);
     return reader;
+  }
+
+  /**
+   * Per subtask of a join vertex, the chance that two of its records share a key: from
+   * its first input's HASH routing (both inputs are keyed alike, which the scenario checks).
+   */
+  private joinCollisions(v: JobVertex): Float64Array {
+    const edge = this.graph.edges.find((e) => e.target === v && inputIndex(e) === 0)!;
+    return new KeyRouting(edge.keys ?? DEFAULT_KEYS, v.maxParallelism, v.parallelism).collisionProbabilities();
   }
 
   /** Input edges per consuming vertex id. */
