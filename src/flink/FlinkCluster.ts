@@ -20,6 +20,7 @@ import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
 import { FluidTask } from "./aggregate/FluidTask.ts";
+import { FluidTwoInput, fluidInput } from "./aggregate/FluidTwoInput.ts";
 import { CheckpointCoordinator, type CheckpointSettings } from "./state/CheckpointCoordinator.ts";
 import { restoreBytesPerTaskManager, restoreTimeMs, stateBytes, type RestoreMode, type VertexStateSnapshot } from "./state/KeyedState.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
@@ -523,7 +524,17 @@ export class FlinkCluster {
         const source = this.fluidSource(v.operators[0]!.id, i, v.parallelism);
         if (source !== null) metrics.sourceMetrics = () => source.metrics();
         const chain = v.operators.map((op) => ({ spec: op, costSum: sumSampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)) }));
-        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), Math.max(0, network.bufferTimeoutMs));
+        const head = v.operators[0]!;
+        const twoInput =
+          head.inputs === undefined
+            ? null
+            : new FluidTwoInput(
+                head.inputs.map((input) => fluidInput(input.cost, sumSampler(input.cost, this.streams.stream(`cost/${head.id}/${input.from}/${i}`)), input.selectivity)),
+                head.join,
+                head.join === undefined ? 0 : this.joinCollisions(v)[i]!,
+                now,
+              );
+        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), Math.max(0, network.bufferTimeoutMs), twoInput);
         vertexTasks.push(task);
         tasks.push(task);
       }
@@ -536,13 +547,18 @@ export class FlinkCluster {
       const consumers = edge.target.parallelism;
       const strategy = effectiveStrategy(edge.shipStrategy, producers, consumers);
       const keyShares = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers).channelShares() : null;
+      const broadcast = strategy === "BROADCAST";
+      const input = inputIndex(edge);
       const channelsTo: number[][] = Array.from({ length: consumers }, () => []);
       const gateChannels = strategy === "FORWARD" ? 1 : strategy === "RESCALE" ? Math.ceil(producers / consumers) : producers;
       const gateFloating = (network.floatingBuffersPerGate * (inputEdges.get(edge.target.id) ?? 1)) / Math.max(1, gateChannels);
       for (let i = 0; i < producers; i++) {
         const targets = connectedConsumers(strategy, i, producers, consumers);
         // Under back-pressure every subpartition wants buffers: the pool's share of each, at most max-buffers-per-channel.
-        const sender = Math.min(network.maxBuffersPerChannel, network.buffersPerChannel + network.floatingBuffersPerGate / targets.length);
+        // BROADCAST: every channel sees the same shared buffers, at most max-buffers-per-channel of them (counted on channel 0).
+        const sender = broadcast
+          ? Math.min(network.maxBuffersPerChannel, targets.length * network.buffersPerChannel + network.floatingBuffersPerGate)
+          : Math.min(network.maxBuffersPerChannel, network.buffersPerChannel + network.floatingBuffersPerGate / targets.length);
         for (const j of targets) {
           const remote = this.taskManagerOf(i) !== this.taskManagerOf(j);
           const receiver = remote ? network.buffersPerChannel + gateFloating : 0;
@@ -550,8 +566,10 @@ export class FlinkCluster {
           channels.push({
             producer: first.get(edge.source.id)! + i,
             consumer: first.get(edge.target.id)! + j,
-            share: keyShares !== null ? keyShares[j]! : 1 / targets.length,
+            // BROADCAST: every record to every channel.
+            share: keyShares !== null ? keyShares[j]! : broadcast ? 1 : 1 / targets.length,
             capacity: (sender + receiver) * perBuffer,
+            ...(input !== 0 ? { input } : {}),
           });
         }
       }

@@ -13,6 +13,8 @@ export interface FluidChannel {
   readonly share: number;
   /** Records the channel holds at most: its sender's and receiver's buffers, full. */
   readonly capacity: number;
+  /** Which input of a two-input consumer the channel feeds (0 or 1; default 0). */
+  readonly input?: number;
 }
 
 /**
@@ -79,6 +81,16 @@ export class FluidNetwork {
   private readonly channelProducer: Int32Array;
   private readonly channelShare: Float64Array;
   private readonly channelCapacity: Float64Array;
+  private readonly channelInput: Uint8Array;
+  /** Per task: records leaving its chain this slice (a two-input head's; else processed x outPerRecord). */
+  private readonly emitted: Float64Array;
+  /** Per two-input task: records its head emitted this slice (emitted is these through the chain after it). */
+  private readonly headOut: Float64Array;
+  /** Per two-input task: the records available on each input this slice. */
+  private readonly available0: Float64Array;
+  private readonly available1: Float64Array;
+  /** Whether any task has a two-input head (else the one-input arithmetic runs unchanged). */
+  private readonly anyTwoInput: boolean;
   private readonly scratch: Float64Array;
   private shareScratch = new Float64Array(0);
   private advancedTo: number;
@@ -111,6 +123,12 @@ export class FluidNetwork {
     this.channelProducer = Int32Array.from(channels, (ch) => ch.producer);
     this.channelShare = Float64Array.from(channels, (ch) => ch.share);
     this.channelCapacity = Float64Array.from(channels, (ch) => ch.capacity);
+    this.channelInput = Uint8Array.from(channels, (ch) => ch.input ?? 0);
+    this.emitted = new Float64Array(n);
+    this.headOut = new Float64Array(n);
+    this.available0 = new Float64Array(n);
+    this.available1 = new Float64Array(n);
+    this.anyTwoInput = tasks.some((t) => t.twoInput !== null);
     this.inStart = new Int32Array(n + 1);
     for (const ch of channels) this.inStart[ch.consumer + 1]!++;
     for (let t = 0; t < n; t++) this.inStart[t + 1]! += this.inStart[t]!;
@@ -169,19 +187,24 @@ export class FluidNetwork {
     return sum;
   }
 
+  /** The slice being moved (forward() needs its bounds for window ends and arrival times). */
+  private current = { from: 0, to: 0 };
+
   private slice(from: number, to: number): void {
     const { n, tasks, capacity, limit, costMs } = this;
+    this.current = { from, to };
     const ms = to - from;
     for (let t = 0; t < n; t++) {
       const task = tasks[t]!;
       limit[t] = Infinity;
       // The slice's capacity: as many records as the slice holds at their mean cost, with
       // their drawn cost; the same draw prices the records actually processed.
-      if (task.meanCostMs > 0) {
-        const nominal = ms / task.meanCostMs;
+      const meanCostMs = task.sliceMeanCostMs();
+      if (meanCostMs > 0) {
+        const nominal = ms / meanCostMs;
         const draws = Math.max(1, Math.round(nominal));
-        const drawn = task.drawCostMs(draws);
-        const perRecord = drawn > 0 ? drawn / draws : task.meanCostMs;
+        const drawn = task.drawCostMs(draws, ms);
+        const perRecord = drawn > 0 ? drawn / draws : meanCostMs;
         costMs[t] = perRecord;
         capacity[t] = ms / perRecord;
       } else {
@@ -208,9 +231,44 @@ export class FluidNetwork {
       const x = processed[t]!;
       if (task.source !== null) task.source.take(x);
       const unconstrained = Math.min(capacity[t]!, available[t]!);
+      const two = task.twoInput;
+      if (two !== null) {
+        // The head's output goes through the operators chained after it: their cost is busy time too.
+        const x0 = this.inputShare(t, x, 0);
+        two.commit(x0, x - x0, this.available0[t]!, this.available1[t]!, from, to);
+        const head = this.headOut[t]!;
+        const busy = x0 * two.perRecordMs[0]! + (x - x0) * two.perRecordMs[1]! + task.drawTailCostMs(head);
+        const stretchedTwo = cpu === null ? busy : busy / cpu.speed[t]!;
+        task.apply(from, to, { processed: x, headOut: head, busyMs: stretchedTwo, blockedByOutput: limit[t]! < unconstrained - EPSILON });
+        continue;
+      }
       const stretched = cpu === null ? x * costMs[t]! : (x * costMs[t]!) / cpu.speed[t]!;
       task.apply(from, to, { processed: x, busyMs: stretched, blockedByOutput: limit[t]! < unconstrained - EPSILON });
     }
+  }
+
+  /** Of the `x` records two-input task `t` processes, those of `input`: in proportion to what each input has (its gate reads both). */
+  private inputShare(t: number, x: number, input: number): number {
+    const a0 = this.available0[t]!;
+    const a1 = this.available1[t]!;
+    const total = a0 + a1;
+    if (total <= 0) return 0;
+    return (x * (input === 0 ? a0 : a1)) / total;
+  }
+
+  /** Records leaving task `t`'s chain this slice, given what it processed. */
+  private emit(t: number, from: number, to: number): void {
+    const task = this.tasks[t]!;
+    const two = task.twoInput;
+    if (two === null) {
+      this.emitted[t] = this.processed[t]! * task.outPerRecord;
+      return;
+    }
+    const x = this.processed[t]!;
+    const x0 = this.inputShare(t, x, 0);
+    const head = two.output(x0, x - x0, from, to);
+    this.headOut[t] = head;
+    this.emitted[t] = head * task.tailReach();
   }
 
   /** The back-pressure fixpoint at the current capacities. */
@@ -224,7 +282,7 @@ export class FluidNetwork {
   /** This slice's shares of a HASH edge's consumers (see KeyedSplit). */
   private drawShares(split: KeyedSplit): void {
     let records = 0;
-    for (const p of split.producers) records += this.processed[p]! * this.tasks[p]!.outPerRecord;
+    for (const p of split.producers) records += this.tasks[p]!.twoInput === null ? this.processed[p]! * this.tasks[p]!.outPerRecord : this.emitted[p]!;
     const { shares, channelsTo, random } = split;
     const m = shares.length;
     const drawn = this.shareScratch.length >= m ? this.shareScratch : (this.shareScratch = new Float64Array(m));
@@ -235,6 +293,10 @@ export class FluidNetwork {
   /** What each task processes, in topological order, given the limits its outputs set. */
   private forward(): void {
     const { n, tasks, capacity, available, processed, limit, inStart, inIndex, queued, arriving, channelProducer, channelShare } = this;
+    if (this.anyTwoInput) {
+      this.forwardTwoInput();
+      return;
+    }
     for (let t = 0; t < n; t++) {
       if (tasks[t]!.source === null) {
         let sum = 0;
@@ -248,6 +310,34 @@ export class FluidNetwork {
         available[t] = sum;
       }
       processed[t] = Math.max(0, Math.min(capacity[t]!, available[t]!, limit[t]!));
+    }
+  }
+
+  /** forward() for a job with two-input heads: arrivals from what each producer emitted, available counted per input. */
+  private forwardTwoInput(): void {
+    const { n, tasks, capacity, available, processed, limit, inStart, inIndex, queued, arriving, channelProducer, channelShare, channelInput, emitted } = this;
+    const { from, to } = this.current;
+    for (let t = 0; t < n; t++) {
+      if (tasks[t]!.source === null) {
+        let a0 = 0;
+        let a1 = 0;
+        for (let k = inStart[t]!; k < inStart[t + 1]!; k++) {
+          const c = inIndex[k]!;
+          const a = channelShare[c]! * emitted[channelProducer[c]!]!;
+          arriving[c] = a;
+          if (channelInput[c] === 0) a0 += queued[c]! + a;
+          else a1 += queued[c]! + a;
+        }
+        this.available0[t] = a0;
+        this.available1[t] = a1;
+        available[t] = a0 + a1;
+      }
+      let cap = capacity[t]!;
+      const two = tasks[t]!.twoInput;
+      // A two-input head's capacity at this slice's mix of inputs (the slice began with the last one's).
+      if (two !== null && this.costMs[t]! > 0) cap *= this.costMs[t]! / two.costAt(this.available0[t]!, this.available1[t]!);
+      processed[t] = Math.max(0, Math.min(cap, available[t]!, limit[t]!));
+      this.emit(t, from, to);
     }
   }
 
@@ -287,7 +377,17 @@ export class FluidNetwork {
         // The most this channel can take in the slice, as records of its producer's head.
         const p = channelProducer[c]!;
         const room = Math.max(0, channelCapacity[c]! - queued[c]! + taken[c]!);
-        const perHead = channelShare[c]! * tasks[p]!.outPerRecord;
+        const two = tasks[p]!.twoInput;
+        let perHead: number;
+        if (two === null) perHead = channelShare[c]! * tasks[p]!.outPerRecord;
+        else if (two.join?.type === "window") {
+          // A window's results leave at its end whatever the input: the task is blocked emitting them, reading nothing.
+          if (limit[p]! > 0) {
+            limit[p] = 0;
+            changed = true;
+          }
+          continue;
+        } else perHead = processed[p]! > 0 ? (channelShare[c]! * this.emitted[p]!) / processed[p]! : 0;
         const most = room / perHead;
         if (most < limit[p]! - EPSILON) {
           limit[p] = most;
