@@ -2,8 +2,9 @@ import type { Environment } from "../../engine/Environment.ts";
 import type { Random } from "../../engine/random.ts";
 import type { FluidCpu } from "./FluidCpu.ts";
 import type { FluidTask } from "./FluidTask.ts";
+import type { FluidTwoInput } from "./FluidTwoInput.ts";
 import { multinomialShares } from "./multinomialShares.ts";
-import { waterLevel } from "./waterLevel.ts";
+import { costedWaterLevel, waterLevel } from "./waterLevel.ts";
 
 /** One channel between two tasks in aggregate mode. */
 export interface FluidChannel {
@@ -89,6 +90,12 @@ export class FluidNetwork {
   /** Per two-input task: the records available on each input this slice. */
   private readonly available0: Float64Array;
   private readonly available1: Float64Array;
+  /** Per two-input task: of the records it processes this slice, those of input 1 (the first). */
+  private readonly read0: Float64Array;
+  /** Scratch for a two-input task's channels: records each has, each one's cost, their order by has. */
+  private hasScratch = new Float64Array(0);
+  private costScratch = new Float64Array(0);
+  private orderScratch: number[] = [];
   /** Whether any task has a two-input head (else the one-input arithmetic runs unchanged). */
   private readonly anyTwoInput: boolean;
   private readonly scratch: Float64Array;
@@ -128,6 +135,7 @@ export class FluidNetwork {
     this.headOut = new Float64Array(n);
     this.available0 = new Float64Array(n);
     this.available1 = new Float64Array(n);
+    this.read0 = new Float64Array(n);
     this.anyTwoInput = tasks.some((t) => t.twoInput !== null);
     this.inStart = new Int32Array(n + 1);
     for (const ch of channels) this.inStart[ch.consumer + 1]!++;
@@ -200,6 +208,8 @@ export class FluidNetwork {
       // The slice's capacity: as many records as the slice holds at their mean cost, with
       // their drawn cost; the same draw prices the records actually processed.
       const meanCostMs = task.sliceMeanCostMs();
+      // A two-input head draws each input's cost every slice: its inputs' mix may change within it.
+      if (meanCostMs <= 0 && task.twoInput !== null) task.twoInput.drawCostMs(ms, 0);
       if (meanCostMs > 0) {
         const nominal = ms / meanCostMs;
         const draws = Math.max(1, Math.round(nominal));
@@ -234,7 +244,7 @@ export class FluidNetwork {
       const two = task.twoInput;
       if (two !== null) {
         // The head's output goes through the operators chained after it: their cost is busy time too.
-        const x0 = this.inputShare(t, x, 0);
+        const x0 = this.read0[t]!;
         two.commit(x0, x - x0, this.available0[t]!, this.available1[t]!, from, to);
         const head = this.headOut[t]!;
         const busy = x0 * two.perRecordMs[0]! + (x - x0) * two.perRecordMs[1]! + task.drawTailCostMs(head);
@@ -247,13 +257,49 @@ export class FluidNetwork {
     }
   }
 
-  /** Of the `x` records two-input task `t` processes, those of `input`: in proportion to what each input has (its gate reads both). */
-  private inputShare(t: number, x: number, input: number): number {
-    const a0 = this.available0[t]!;
-    const a1 = this.available1[t]!;
-    const total = a0 + a1;
-    if (total <= 0) return 0;
-    return (x * (input === 0 ? a0 : a1)) / total;
+  /**
+   * What two-input task `t` reads this slice: its gate serves the channels with data in
+   * equal parts (a buffer at a time, round robin), each input's records at that input's
+   * cost, until the slice's time (its capacity at the last mix, as a budget of ms), its
+   * output limit or its input runs out. Sets processed[t] and read0[t].
+   */
+  private readTwoInput(t: number, two: FluidTwoInput): void {
+    const { inStart, inIndex, queued, arriving, channelInput } = this;
+    const start = inStart[t]!;
+    const m = inStart[t + 1]! - start;
+    if (this.hasScratch.length < m) {
+      this.hasScratch = new Float64Array(m);
+      this.costScratch = new Float64Array(m);
+    }
+    const has = this.hasScratch;
+    const cost = this.costScratch;
+    const order = this.orderScratch;
+    order.length = m;
+    for (let k = 0; k < m; k++) {
+      const c = inIndex[start + k]!;
+      has[k] = queued[c]! + arriving[c]!;
+      cost[k] = two.perRecordMs[channelInput[c]!]!;
+      order[k] = k;
+    }
+    order.sort((a, b) => has[a]! - has[b]!);
+    // The slice's budget: its length, scaled as the CPU scaled the capacity (1 when not limited).
+    const nominal = this.nominal[t]!;
+    const budget = (this.current.to - this.current.from) * (Number.isFinite(nominal) && nominal > 0 ? this.capacity[t]! / nominal : 1);
+    let level = costedWaterLevel(has, cost, order, budget);
+    const limit = this.limit[t]!;
+    if (limit !== Infinity) {
+      const sorted = Float64Array.from(order, (k) => has[k]!);
+      level = Math.min(level, waterLevel(sorted, limit));
+    }
+    let x = 0;
+    let x0 = 0;
+    for (let k = 0; k < m; k++) {
+      const took = Math.min(has[k]!, level);
+      x += took;
+      if (channelInput[inIndex[start + k]!] === 0) x0 += took;
+    }
+    this.processed[t] = Math.max(0, x);
+    this.read0[t] = Math.max(0, Math.min(x0, x));
   }
 
   /** Records leaving task `t`'s chain this slice, given what it processed. */
@@ -265,7 +311,7 @@ export class FluidNetwork {
       return;
     }
     const x = this.processed[t]!;
-    const x0 = this.inputShare(t, x, 0);
+    const x0 = this.read0[t]!;
     const head = two.output(x0, x - x0, from, to);
     this.headOut[t] = head;
     this.emitted[t] = head * task.tailReach();
@@ -332,11 +378,9 @@ export class FluidNetwork {
         this.available1[t] = a1;
         available[t] = a0 + a1;
       }
-      let cap = capacity[t]!;
       const two = tasks[t]!.twoInput;
-      // A two-input head's capacity at this slice's mix of inputs (the slice began with the last one's).
-      if (two !== null && this.costMs[t]! > 0) cap *= this.costMs[t]! / two.costAt(this.available0[t]!, this.available1[t]!);
-      processed[t] = Math.max(0, Math.min(cap, available[t]!, limit[t]!));
+      if (two !== null && tasks[t]!.source === null) this.readTwoInput(t, two);
+      else processed[t] = Math.max(0, Math.min(capacity[t]!, available[t]!, limit[t]!));
       this.emit(t, from, to);
     }
   }
