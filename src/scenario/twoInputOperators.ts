@@ -77,7 +77,7 @@ function joinAt(d: NonNullable<OperatorDocument["join"]>, path: readonly Propert
   }
   const lowerMs = signedDuration(d.lower, [...path, "lower"], fail);
   const upperMs = signedDuration(d.upper, [...path, "upper"], fail);
-  if (upperMs < lowerMs) fail([...path, "upper"], `must not be below lower (${d.lower}); IntervalJoined#between needs lower <= upper`);
+  if (upperMs < lowerMs) fail([...path, "upper"], `must not be below lower (${d.lower}); KeyedStream.IntervalJoin#between needs lower <= upper`);
   return { type: "interval", lowerMs, upperMs };
 }
 

@@ -12,6 +12,10 @@ import type { JoinSpec } from "../JobGraph.ts";
  * its share squared; 1 / its key count for uniform keys). Fractions carry over to the
  * next emission, as a filter's selectivity does, so no record is lost to rounding and the
  * output is deterministic given the inputs (whose arrival the seeded key draws decide).
+ *
+ * Records of both inputs count into one numRecordsIn, the head operator's, which is also
+ * the task's (StreamTwoInputProcessorFactory#create and TaskIOMetricGroup#reuseRecordsInputCounter,
+ * release-1.18.1), as Subtask#takeInput and #beginRecord count them.
  */
 export class TwoInputHead {
   /** Per input: fractional output carried between records (co-process and interval join). */
