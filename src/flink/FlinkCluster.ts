@@ -2,7 +2,7 @@ import { md5Hex } from "./md5.ts";
 import type { Environment } from "../engine/Environment.ts";
 import { sampler, sumSampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
-import { buildJobGraph, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
+import { buildJobGraph, type JobEdge, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
 import { TaskMetrics } from "./metrics/TaskMetrics.ts";
 import { FLINK_1_18_TIMER_GAUGE, UPDATE_INTERVAL_SECONDS, type TimerGaugeSemantics } from "./metrics/TimerGauge.ts";
 import { InputGate, LocalInputChannel, RemoteInputChannel, type InputChannel } from "./network/InputGate.ts";
@@ -15,12 +15,14 @@ import { LoadProfile } from "./sources/LoadProfile.ts";
 import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } from "./sources/SourceReader.ts";
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
+import { TwoInputHead } from "./runtime/TwoInputHead.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
 import { FluidTask } from "./aggregate/FluidTask.ts";
 import { FluidLegacyDatagenSource } from "./aggregate/FluidLegacyDatagen.ts";
 import { FluidPython } from "./aggregate/FluidPython.ts";
+import { FluidTwoInput, fluidInput } from "./aggregate/FluidTwoInput.ts";
 import { CheckpointCoordinator, type CheckpointSettings } from "./state/CheckpointCoordinator.ts";
 import { restoreBytesPerTaskManager, restoreTimeMs, stateBytes, type RestoreMode, type VertexStateSnapshot } from "./state/KeyedState.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
@@ -111,6 +113,12 @@ export function aggregateUnsupported(job: JobSpec, context?: AggregateCpuContext
 /** A FORWARD edge whose two ends differ in parallelism cannot stay forward: Flink would rebalance. */
 function effectiveStrategy(strategy: ShipStrategy, producers: number, consumers: number): ShipStrategy {
   return strategy === "FORWARD" && producers !== consumers ? "REBALANCE" : strategy;
+}
+
+/** Which input of its target's head operator an edge feeds: its place among the head's `inputs` (0 for a one-input head). */
+function inputIndex(edge: JobEdge): number {
+  const inputs = edge.target.operators[0]!.inputs;
+  return inputs === undefined ? 0 : Math.max(0, inputs.findIndex((i) => i.from === edge.from));
 }
 
 /** The partitions of a topic reader `index` of `parallelism` is assigned, as KafkaSourceEnumerator assigns them. */
@@ -419,14 +427,16 @@ export class FlinkCluster {
       outputs.set(edge.source.id, perProducer);
       // HASH connects every producer to every consumer: one routing table serves them all.
       const keyRouting = strategy === "HASH" ? new KeyRouting(edge.keys ?? DEFAULT_KEYS, edge.target.maxParallelism, consumers) : undefined;
+      const input = inputIndex(edge);
       for (let i = 0; i < producers; i++) {
         const targets = connectedConsumers(strategy, i, producers, consumers);
-        const partition = new ResultPartition(targets.length, network, perBuffer);
+        const partition = new ResultPartition(targets.length, network, perBuffer, strategy === "BROADCAST");
         targets.forEach((j, k) => {
           const gate = gates.get(edge.target.id)![j]!;
           const sub = partition.subpartitions[k]!;
           const channel =
             this.taskManagerOf(i) === this.taskManagerOf(j) ? new LocalInputChannel(sub, gate) : new RemoteInputChannel(sub, gate, network);
+          channel.input = input;
           gate.channels.push(channel);
           wiring.push({ edge: edgeIndex, producer: edge.source.id, i, consumer: edge.target.id, j, channel });
         });
@@ -438,7 +448,7 @@ export class FlinkCluster {
           random: this.streams.stream(`partitioner/${edgeIndex}/${i}`),
           ...(keyRouting !== undefined ? { keyRouting } : {}),
         });
-        perProducer[i]!.push({ partition, selector });
+        perProducer[i]!.push(strategy === "BROADCAST" ? { partition, selector, broadcast: true } : { partition, selector });
       }
     });
 
@@ -446,6 +456,7 @@ export class FlinkCluster {
     const runners = this.cpuRunners();
     for (const v of this.graph.vertices) {
       const head = v.operators[0]!;
+      const collisions = head.join === undefined ? null : this.joinCollisions(v);
       const tasks = Array.from({ length: v.parallelism }, (_, i) => {
         const chain: ChainedOperator[] = v.operators.map((op) => ({
           spec: op,
@@ -480,6 +491,13 @@ export class FlinkCluster {
           network.bufferTimeoutMs,
           python,
           runners[this.taskManagerOf(i)]!,
+          head.inputs === undefined
+            ? null
+            : new TwoInputHead(
+                head.inputs.map((input) => ({ cost: sampler(input.cost, this.streams.stream(`cost/${head.id}/${input.from}/${i}`)), selectivity: input.selectivity })),
+                head.join,
+                collisions?.[i] ?? 0,
+              ),
         );
       });
       this.subtasks.set(v.id, tasks);
@@ -519,7 +537,17 @@ export class FlinkCluster {
         // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
         if (source?.legacy === true) metrics.busyTimeEnabled = false;
         const chain = v.operators.map((op) => ({ spec: op, costSum: sumSampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)) }));
-        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), Math.max(0, network.bufferTimeoutMs));
+        const head = v.operators[0]!;
+        const twoInput =
+          head.inputs === undefined
+            ? null
+            : new FluidTwoInput(
+                head.inputs.map((input) => fluidInput(input.cost, sumSampler(input.cost, this.streams.stream(`cost/${head.id}/${input.from}/${i}`)), input.selectivity)),
+                head.join,
+                head.join === undefined ? 0 : this.joinCollisions(v)[i]!,
+                now,
+              );
+        const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), Math.max(0, network.bufferTimeoutMs), twoInput);
         const pythonIndex = v.operators.findIndex((op) => op.python !== undefined);
         if (pythonIndex >= 0) {
           const py = v.operators[pythonIndex]!;
@@ -551,13 +579,18 @@ export class FlinkCluster {
           : strategy === "SHUFFLE" && consumers > 1
             ? new Float64Array(consumers).fill(1 / consumers)
             : null;
+      const broadcast = strategy === "BROADCAST";
+      const input = inputIndex(edge);
       const channelsTo: number[][] = Array.from({ length: consumers }, () => []);
       const gateChannels = strategy === "FORWARD" ? 1 : strategy === "RESCALE" ? Math.ceil(producers / consumers) : producers;
       const gateFloating = (network.floatingBuffersPerGate * (inputEdges.get(edge.target.id) ?? 1)) / Math.max(1, gateChannels);
       for (let i = 0; i < producers; i++) {
         const targets = connectedConsumers(strategy, i, producers, consumers);
         // Under back-pressure every subpartition wants buffers: the pool's share of each, at most max-buffers-per-channel.
-        const sender = Math.min(network.maxBuffersPerChannel, network.buffersPerChannel + network.floatingBuffersPerGate / targets.length);
+        // BROADCAST: every channel sees the same shared buffers, at most max-buffers-per-channel of them (counted on channel 0).
+        const sender = broadcast
+          ? Math.min(network.maxBuffersPerChannel, targets.length * network.buffersPerChannel + network.floatingBuffersPerGate)
+          : Math.min(network.maxBuffersPerChannel, network.buffersPerChannel + network.floatingBuffersPerGate / targets.length);
         for (const j of targets) {
           const remote = this.taskManagerOf(i) !== this.taskManagerOf(j);
           const receiver = remote ? network.buffersPerChannel + gateFloating : 0;
@@ -565,8 +598,10 @@ export class FlinkCluster {
           channels.push({
             producer: first.get(edge.source.id)! + i,
             consumer: first.get(edge.target.id)! + j,
-            share: keyShares !== null ? keyShares[j]! : 1 / targets.length,
+            // BROADCAST: every record to every channel.
+            share: keyShares !== null ? keyShares[j]! : broadcast ? 1 : 1 / targets.length,
             capacity: (sender + receiver) * perBuffer,
+            ...(input !== 0 ? { input } : {}),
           });
         }
       }
@@ -601,6 +636,15 @@ export class FlinkCluster {
     const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond);
     this.readers.push(reader);
     return reader;
+  }
+
+  /**
+   * Per subtask of a join vertex, the chance that two of its records share a key: from
+   * its first input's HASH routing (both inputs are keyed alike, which the scenario checks).
+   */
+  private joinCollisions(v: JobVertex): Float64Array {
+    const edge = this.graph.edges.find((e) => e.target === v && inputIndex(e) === 0)!;
+    return new KeyRouting(edge.keys ?? DEFAULT_KEYS, v.maxParallelism, v.parallelism).collisionProbabilities();
   }
 
   /** Input edges per consuming vertex id. */

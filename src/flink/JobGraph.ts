@@ -34,6 +34,26 @@ export type SourceSpec = DatagenSourceSpec | KafkaSourceSpec;
 
 export type OperatorKind = "source" | "operator" | "sink";
 
+/** What records of one input of a two-input operator cost, and what they emit (a co-process). */
+export interface InputSpec {
+  /** Processing time per record of this input, ms. */
+  readonly cost: DistributionSpec;
+  /** Records emitted per record of this input (ignored by a join, whose output follows from its window). */
+  readonly selectivity: number;
+}
+
+/**
+ * A keyed join of the operator's two inputs (input 1 is the first of its input edges in
+ * the scenario, input 2 the second). `window`: a tumbling processing-time window join
+ * (DataStream#join ... window(TumblingProcessingTimeWindows.of(size))) emitting every
+ * pair of records with the same key in a window at the window's end. `interval`:
+ * KeyedStream#intervalJoin(...).between(lower, upper), pairing a record of input 1 at t
+ * with the records of input 2 in [t + lower, t + upper], emitted as the later one arrives.
+ */
+export type JoinSpec =
+  | { readonly type: "window"; readonly sizeMs: number }
+  | { readonly type: "interval"; readonly lowerMs: number; readonly upperMs: number };
+
 /** One operator of the stream graph, before chaining. */
 export interface OperatorSpec {
   readonly id: string;
@@ -60,6 +80,13 @@ export interface OperatorSpec {
   readonly python?: { readonly overhead: DistributionSpec } | undefined;
   /** Keyed state held by this operator (restored after every restart), if any. */
   readonly state?: KeyedStateSpec | undefined;
+  /**
+   * A two-input operator: per input, keyed by the upstream operator's id, its cost and
+   * selectivity (in the order of its input edges). Undefined for a one-input operator.
+   */
+  readonly inputs?: ReadonlyArray<{ readonly from: string } & InputSpec> | undefined;
+  /** A join of the two inputs, whose output follows from both input rates, its window and the keys. */
+  readonly join?: JoinSpec | undefined;
 }
 
 export interface EdgeSpec {
@@ -89,6 +116,9 @@ export interface JobVertex {
 export interface JobEdge {
   readonly source: JobVertex;
   readonly target: JobVertex;
+  /** The operators the edge joins (the source vertex's tail, the target vertex's head). */
+  readonly from: string;
+  readonly to: string;
   readonly shipStrategy: ShipStrategy;
   readonly keys: KeyDistribution | undefined;
 }
@@ -197,6 +227,8 @@ export function buildJobGraph(job: JobSpec, options: JobGraphOptions): JobGraph 
     .map((e) => ({
       source: vertexOfChain.get(chainOf.get(e.from)!)!,
       target: vertexOfChain.get(chainOf.get(e.to)!)!,
+      from: e.from,
+      to: e.to,
       shipStrategy: e.shipStrategy,
       keys: e.keys,
     }));

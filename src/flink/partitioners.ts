@@ -4,9 +4,11 @@ import { assignToKeyGroup, computeOperatorIndexForKeyGroup } from "./keyGroups.t
 /**
  * Ship strategies as the job plan names them (StreamPartitioner#toString). SHUFFLE is
  * what DataStream#shuffle() creates (a random channel per record), REBALANCE is
- * #rebalance() (round robin from a random start).
+ * #rebalance() (round robin from a random start), BROADCAST is #broadcast(): every record
+ * to every channel (BroadcastPartitioner selects no channel; the BroadcastRecordWriter
+ * writes each record once into a buffer every subpartition shares, Flink 1.18.1).
  */
-export const SHIP_STRATEGIES = ["FORWARD", "REBALANCE", "SHUFFLE", "HASH", "RESCALE"] as const;
+export const SHIP_STRATEGIES = ["FORWARD", "REBALANCE", "SHUFFLE", "HASH", "RESCALE", "BROADCAST"] as const;
 export type ShipStrategy = (typeof SHIP_STRATEGIES)[number];
 
 /** Keys of a HASH edge: `count` integer keys 0..count-1, drawn Zipf(skew) (skew 0 = uniform). */
@@ -18,6 +20,18 @@ export interface KeyDistribution {
 /** Chooses the output channel of each record of one producing subtask. */
 export interface ChannelSelector {
   selectChannel(): number;
+}
+
+/**
+ * What a channel selector returns for a BROADCAST output: the record goes to every
+ * channel (the writer loops over them; BroadcastPartitioner#selectChannel throws).
+ */
+export const ALL_CHANNELS = -1;
+
+class BroadcastSelector implements ChannelSelector {
+  selectChannel(): number {
+    return ALL_CHANNELS;
+  }
 }
 
 class ForwardSelector implements ChannelSelector {
@@ -89,6 +103,23 @@ export class KeyRouting {
     }
     this.keys = new InverseCdf(weights);
     this.channels = channels;
+  }
+
+  /**
+   * Per channel, the chance that two of its records have the same key: the sum of its
+   * keys' squared probabilities over its share squared (1 / its key count for uniform
+   * keys; 0 for a channel without keys). What a join's matches follow from.
+   */
+  collisionProbabilities(): Float64Array {
+    const shares = this.channelShares();
+    const squares = new Float64Array(this.channels);
+    const cdf = this.keys.cdf;
+    for (let k = 0; k < cdf.length; k++) {
+      const p = cdf[k]! - (k > 0 ? cdf[k - 1]! : 0);
+      squares[this.channelOfKey[k]!]! += p * p;
+    }
+    for (let j = 0; j < this.channels; j++) squares[j] = shares[j]! > 0 ? squares[j]! / (shares[j]! * shares[j]!) : 0;
+    return squares;
   }
 
   /** Each channel's expected share of the records: the probabilities of the keys it gets, added up. */
@@ -166,6 +197,8 @@ export function createChannelSelector(o: SelectorOptions): ChannelSelector {
       return new ShuffleSelector(o.channels, o.random);
     case "RESCALE":
       return new RescaleSelector(o.channels);
+    case "BROADCAST":
+      return new BroadcastSelector();
     case "HASH":
       return new HashSelector(o.keyRouting ?? new KeyRouting(o.keys ?? DEFAULT_KEYS, o.maxParallelism, o.channels), o.random);
   }

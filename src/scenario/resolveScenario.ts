@@ -38,6 +38,7 @@ import type { AdaptiveSchedulerSettings } from "../flink/restart/AdaptiveRescale
 import type { CheckpointSettings } from "../flink/state/CheckpointCoordinator.ts";
 import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
 import { CpuSettingError, readTaskManagerCpu } from "./taskManagerCpu.ts";
+import { twoInputAt } from "./twoInputOperators.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
 const DURATION_KEYS = new Set([
   "duration", "sampleInterval", "period", "over", "start", "at", "interval", "cost", "overhead",
@@ -470,13 +471,17 @@ function resolveJob(
       fail([...path, "parallelism"], "is above the largest max parallelism Flink allows (32768)");
     }
     const state = o.state === undefined ? undefined : keyedStateAt(file, [...path, "state"], o.state, o.id, kind, edges, fail);
+    const cost = distributionAt(file, [...path, "cost"], o.cost);
+    const selectivity = kind === "sink" ? 0 : (o.selectivity ?? 1);
+    const twoInput = twoInputAt(o, path, kind, edges, cost, selectivity, (p, d) => distributionAt(file, p, d), fail);
     return {
       ...(state !== undefined ? { state } : {}),
+      ...(twoInput !== undefined ? { inputs: twoInput.inputs, join: twoInput.join } : {}),
       id: o.id,
       name: o.name ?? o.id,
       kind,
-      cost: distributionAt(file, [...path, "cost"], o.cost),
-      selectivity: kind === "sink" ? 0 : (o.selectivity ?? 1),
+      cost,
+      selectivity,
       parallelism: o.parallelism,
       maxParallelism: o.maxParallelism,
       chaining: o.chaining ?? true,
@@ -509,6 +514,10 @@ function resolveJob(
       fail([...base, "operators", ids.indexOf(head.id)], `its job vertex '${v.name}' has the same JobVertexID ${v.id} as '${other}'; give one of them another name or a vertexId`);
     }
     seen.set(v.id, v.name);
+    const python = v.operators.findIndex((op) => op.python !== undefined);
+    if (v.operators[0]!.inputs !== undefined && python > 0) {
+      fail([...base, "operators", ids.indexOf(v.operators[python]!.id)], `the Python operator '${v.operators[python]!.id}' would be chained to the two-input operator '${v.operators[0]!.id}', which the simulator does not model; set chaining: false`);
+    }
   }
   return job;
 }

@@ -115,6 +115,10 @@ function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey
       if (last === "cost") {
         return { path, message: `expected a duration (2s, 500ms, PT2M) or a distribution such as {distribution: lognormal, median: 2s, p95: 3s}, got ${describe(value)}` };
       }
+      if (last === "type" && path[path.length - 2] === "join") {
+        const types = ["window", "interval"];
+        return { path, message: `${describe(value)} is not one of ${types.join(", ")}${typeof value === "string" ? suggestion(value, types) : ""}` };
+      }
       if (last === "recordSize") return { path, message: `expected a memory size such as 64b or 1kb, got ${describe(value)}` };
       if (last === "memory" || last === "ephemeralStorage") return { path, message: `expected a quantity such as 1024m, got ${describe(value)}` };
       if (path[path.length - 2] === "flinkConfiguration") return { path, message: `expected a string, number or boolean, got ${describe(value)}` };

@@ -146,6 +146,18 @@ const keyedState = z.strictObject({
   max: quantity.optional(),
 });
 
+/** One input of a two-input operator: what its records cost and emit (defaults: the operator's own). */
+const operatorInput = z.strictObject({
+  cost: distribution.optional(),
+  selectivity: z.number().nonnegative().optional(),
+});
+
+/** A keyed join of a two-input operator: a tumbling window join or an interval join (bounds may be negative). */
+const join = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("window"), size: duration }),
+  z.strictObject({ type: z.literal("interval"), lower: z.union([z.string(), z.number()]), upper: z.union([z.string(), z.number()]) }),
+]);
+
 const operator = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
@@ -163,6 +175,10 @@ const operator = z.strictObject({
   state: keyedState.optional(),
   /** The share of the cost spent on a CPU, 0..1 (1: ordinary code; 0: waiting, e.g. time.sleep). */
   cpuShare: z.number().min(0).max(1, "must be at most 1 (the share of the cost spent on a CPU: 0 for a sleep, 1 for plain code)").optional(),
+  /** A two-input operator (co-process or join): per input, keyed by the upstream operator's id. */
+  inputs: z.record(z.string(), operatorInput).optional(),
+  /** A join of its two inputs: {type: window, size} or {type: interval, lower, upper}. */
+  join: join.optional(),
 });
 
 const edge = z.strictObject({
@@ -244,3 +260,4 @@ export type ScenarioDocument = z.infer<typeof scenarioSchema>;
 export type DistributionDocument = z.infer<typeof distribution>;
 export type LoadProfileDocument = z.infer<typeof loadProfile>;
 export type SourceDocument = z.infer<typeof source>;
+export type OperatorDocument = z.infer<typeof operator>;

@@ -27,9 +27,13 @@ export function checkInvariants(cluster: FlinkCluster, nowMs: number): number {
     const vertex = cluster.vertex(vertexId);
     for (const t of tasks) {
       // Records produced = records consumed + in flight, summed per producing subtask.
+      // A BROADCAST edge writes each record into every one of the producer's channels on it.
       const written = cluster.channels.filter((c) => c.producer === t).reduce((a, c) => a + c.channel.subpartition.written, 0);
-      const outputs = cluster.graph.edges.filter((e) => e.source === vertex).length;
-      expect(written).toBe(t.metrics.numRecordsOut.count * outputs);
+      const copies = cluster.graph.edges.reduce((n, e, k) => {
+        if (e.source !== vertex) return n;
+        return n + (e.shipStrategy === "BROADCAST" ? cluster.channels.filter((c) => c.edge === k && c.producer === t).length : 1);
+      }, 0);
+      expect(written).toBe(t.metrics.numRecordsOut.count * copies);
       const delivered = cluster.channels.filter((c) => c.consumer === t).reduce((a, c) => a + c.channel.delivered, 0);
       if (!vertex.isSource) expect(delivered).toBe(t.metrics.numRecordsIn.count);
       // The exact time in each state adds up to the time since deployment.

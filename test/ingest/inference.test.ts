@@ -34,15 +34,16 @@ interface Doc {
 const docOf = (yaml: string) => parseDocument(yaml).toJS() as Doc;
 
 describe("inference from hand-made snapshots", () => {
-  it("a FORWARD edge between two vertices stays unchained; a BROADCAST edge becomes REBALANCE with a warning", () => {
-    const snap = snapshot([
+  it("a FORWARD edge between two vertices stays unchained; a GLOBAL edge becomes REBALANCE with a warning, a BROADCAST edge stays", () => {
+    const snapWith = (strategy: string) => snapshot([
       vertex(A, "Source: s", 2, [], [agg("busyTimeMsPerSecond", [100, 100]), agg("Source__s.numRecordsOutPerSecond", [100, 100]), agg("numRecordsOutPerSecond", [100, 100])]),
       vertex(B, "Map", 2, [{ id: A, shipStrategy: "FORWARD" }], [
         agg("busyTimeMsPerSecond", [300, 300]), agg("numRecordsInPerSecond", [100, 100]), agg("numRecordsOutPerSecond", [100, 100]),
         agg("Map.numRecordsInPerSecond", [100, 100]), agg("Map.numRecordsOutPerSecond", [100, 100]),
       ]),
-      vertex(C, "Sink: k", 2, [{ id: B, shipStrategy: "BROADCAST" }], [agg("busyTimeMsPerSecond", [50, 50]), agg("numRecordsInPerSecond", [200, 200])]),
+      vertex(C, "Sink: k", 2, [{ id: B, shipStrategy: strategy }], [agg("busyTimeMsPerSecond", [50, 50]), agg("numRecordsInPerSecond", [200, 200])]),
     ]);
+    const snap = snapWith("GLOBAL");
     const result = scenarioFromSnapshot(snap, { deploymentText: DEPLOYMENT, deploymentFile: DEPLOYMENT_FILE });
     const doc = docOf(result.yaml);
     expect(doc.simulation.job.edges).toEqual([
@@ -54,10 +55,14 @@ describe("inference from hand-made snapshots", () => {
     expect(doc.simulation.job.operators.map((o) => o.cost)).toEqual(["1ms", "3ms", "250µs"]);
     expect(result.warnings).toEqual([
       "vertex 'Source: s' (aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa): connector not recognised (no Kafka reader metrics); modelled as datastream-datagen (a FLIP-27 source) at its observed rate",
-      "edge Map -> Sink: k: ship strategy BROADCAST is not modelled; REBALANCE used",
+      "edge Map -> Sink: k: ship strategy GLOBAL is not modelled; REBALANCE used",
     ]);
     const run = runScenario(parseScenario("x.yaml", result.yaml, { duration: "1min" }), { output: { kind: "none" } });
     expect(run.cluster.graph.vertices.map((v) => v.id)).toEqual([A, B, C]);
+    // BROADCAST is modelled: kept as the plan says, without a warning about it.
+    const broadcast = scenarioFromSnapshot(snapWith("BROADCAST"), { deploymentText: DEPLOYMENT, deploymentFile: DEPLOYMENT_FILE });
+    expect(docOf(broadcast.yaml).simulation.job.edges[1]).toEqual({ from: "map", to: "sink-k", shipStrategy: "BROADCAST" });
+    expect(broadcast.warnings.some((w) => w.includes("BROADCAST"))).toBe(false);
   });
 
   it("pendingRecords without partition metrics: Kafka with as many partitions as subtasks, said; a keyed edge's visible skew, said", () => {

@@ -3,8 +3,9 @@ import { standardNormal } from "../../engine/distributions.ts";
 import type { Random } from "../../engine/random.ts";
 import type { FluidCpu } from "./FluidCpu.ts";
 import type { FluidTask } from "./FluidTask.ts";
+import type { FluidTwoInput } from "./FluidTwoInput.ts";
 import { multinomialShares, sharesFromNormals } from "./multinomialShares.ts";
-import { waterLevel } from "./waterLevel.ts";
+import { costedWaterLevel, waterLevel } from "./waterLevel.ts";
 
 /** One channel between two tasks in aggregate mode. */
 export interface FluidChannel {
@@ -14,6 +15,8 @@ export interface FluidChannel {
   readonly share: number;
   /** Records the channel holds at most: its sender's and receiver's buffers, full. */
   readonly capacity: number;
+  /** Which input of a two-input consumer the channel feeds (0 or 1; default 0). */
+  readonly input?: number;
 }
 
 /**
@@ -77,11 +80,6 @@ export class FluidNetwork {
   private readonly costMs: Float64Array;
   /** Per task: its capacity this slice without CPU limits. */
   private readonly nominal: Float64Array;
-  /**
-   * Per task: what it writes to its outputs this slice, in head records (times outPerRecord:
-   * records): what it processed, but for a Python chain, whose bundles decouple the two.
-   */
-  private readonly emitted: Float64Array;
   /** Per channel: records queued at the slice's start, arriving in it, read by the consumer in it. */
   private readonly queued: Float64Array;
   private readonly arriving: Float64Array;
@@ -92,6 +90,25 @@ export class FluidNetwork {
   private readonly channelProducer: Int32Array;
   private readonly channelShare: Float64Array;
   private readonly channelCapacity: Float64Array;
+  private readonly channelInput: Uint8Array;
+  /**
+   * Per task: records leaving its chain this slice: processed x outPerRecord, but a Python
+   * chain's bundles (what they emit) and a two-input head's matches through the chain after it.
+   */
+  private readonly emitted: Float64Array;
+  /** Per two-input task: records its head emitted this slice (emitted is these through the chain after it). */
+  private readonly headOut: Float64Array;
+  /** Per two-input task: the records available on each input this slice. */
+  private readonly available0: Float64Array;
+  private readonly available1: Float64Array;
+  /** Per two-input task: of the records it processes this slice, those of input 1 (the first). */
+  private readonly read0: Float64Array;
+  /** Scratch for a two-input task's channels: records each has, each one's cost, their order by has. */
+  private hasScratch = new Float64Array(0);
+  private costScratch = new Float64Array(0);
+  private orderScratch: number[] = [];
+  /** Whether any task has a two-input head (else the one-input arithmetic runs unchanged). */
+  private readonly anyTwoInput: boolean;
   private readonly scratch: Float64Array;
   private shareScratch = new Float64Array(0);
   /** Per split drawn from this slice: the task before whose inputs its shares are worked out, and its normals. */
@@ -126,7 +143,6 @@ export class FluidNetwork {
     this.limit = new Float64Array(n);
     this.costMs = new Float64Array(n);
     this.nominal = new Float64Array(n);
-    this.emitted = new Float64Array(n);
     const c = channels.length;
     this.queued = new Float64Array(c);
     this.arriving = new Float64Array(c);
@@ -134,6 +150,13 @@ export class FluidNetwork {
     this.channelProducer = Int32Array.from(channels, (ch) => ch.producer);
     this.channelShare = Float64Array.from(channels, (ch) => ch.share);
     this.channelCapacity = Float64Array.from(channels, (ch) => ch.capacity);
+    this.channelInput = Uint8Array.from(channels, (ch) => ch.input ?? 0);
+    this.emitted = new Float64Array(n);
+    this.headOut = new Float64Array(n);
+    this.available0 = new Float64Array(n);
+    this.available1 = new Float64Array(n);
+    this.read0 = new Float64Array(n);
+    this.anyTwoInput = tasks.some((t) => t.twoInput !== null);
     this.inStart = new Int32Array(n + 1);
     for (const ch of channels) this.inStart[ch.consumer + 1]!++;
     for (let t = 0; t < n; t++) this.inStart[t + 1]! += this.inStart[t]!;
@@ -199,8 +222,12 @@ export class FluidNetwork {
     return sum;
   }
 
+  /** The slice being moved (forward() needs its bounds for window ends and arrival times). */
+  private current = { from: 0, to: 0 };
+
   private slice(from: number, to: number): void {
     const { n, tasks, capacity, limit, costMs } = this;
+    this.current = { from, to };
     const ms = to - from;
     for (let t = 0; t < n; t++) {
       const task = tasks[t]!;
@@ -216,11 +243,14 @@ export class FluidNetwork {
       }
       // The slice's capacity: as many records as the slice holds at their mean cost, with
       // their drawn cost; the same draw prices the records actually processed.
-      if (task.meanCostMs > 0) {
-        const nominal = ms / task.meanCostMs;
+      const meanCostMs = task.sliceMeanCostMs();
+      // A two-input head draws each input's cost every slice: its inputs' mix may change within it.
+      if (meanCostMs <= 0 && task.twoInput !== null) task.twoInput.drawCostMs(ms, 0);
+      if (meanCostMs > 0) {
+        const nominal = ms / meanCostMs;
         const draws = Math.max(1, Math.round(nominal));
-        const drawn = task.drawCostMs(draws);
-        const perRecord = drawn > 0 ? drawn / draws : task.meanCostMs;
+        const drawn = task.drawCostMs(draws, ms);
+        const perRecord = drawn > 0 ? drawn / draws : meanCostMs;
         costMs[t] = perRecord;
         capacity[t] = ms / perRecord;
       } else {
@@ -253,9 +283,80 @@ export class FluidNetwork {
       const x = processed[t]!;
       if (task.source !== null) task.source.take(x);
       const unconstrained = Math.min(capacity[t]!, available[t]!);
+      const two = task.twoInput;
+      if (two !== null) {
+        // The head's output goes through the operators chained after it: their cost is busy time too.
+        const x0 = this.read0[t]!;
+        two.commit(x0, x - x0, this.available0[t]!, this.available1[t]!, from, to);
+        const head = this.headOut[t]!;
+        const busy = x0 * two.perRecordMs[0]! + (x - x0) * two.perRecordMs[1]! + task.drawTailCostMs(head);
+        const stretchedTwo = cpu === null ? busy : busy / cpu.speed[t]!;
+        task.apply(from, to, { processed: x, headOut: head, busyMs: stretchedTwo, blockedByOutput: limit[t]! < unconstrained - EPSILON });
+        continue;
+      }
       const stretched = cpu === null ? x * costMs[t]! : (x * costMs[t]!) / cpu.speed[t]!;
       task.apply(from, to, { processed: x, busyMs: stretched, blockedByOutput: limit[t]! < unconstrained - EPSILON });
     }
+  }
+
+  /**
+   * What two-input task `t` reads this slice: its gate serves the channels with data in
+   * equal parts (a buffer at a time, round robin), each input's records at that input's
+   * cost, until the slice's time (its capacity at the last mix, as a budget of ms), its
+   * output limit or its input runs out. Sets processed[t] and read0[t].
+   */
+  private readTwoInput(t: number, two: FluidTwoInput): void {
+    const { inStart, inIndex, queued, arriving, channelInput } = this;
+    const start = inStart[t]!;
+    const m = inStart[t + 1]! - start;
+    if (this.hasScratch.length < m) {
+      this.hasScratch = new Float64Array(m);
+      this.costScratch = new Float64Array(m);
+    }
+    const has = this.hasScratch;
+    const cost = this.costScratch;
+    const order = this.orderScratch;
+    order.length = m;
+    for (let k = 0; k < m; k++) {
+      const c = inIndex[start + k]!;
+      has[k] = queued[c]! + arriving[c]!;
+      cost[k] = two.perRecordMs[channelInput[c]!]!;
+      order[k] = k;
+    }
+    order.sort((a, b) => has[a]! - has[b]!);
+    // The slice's budget: its length, scaled as the CPU scaled the capacity (1 when not limited).
+    const nominal = this.nominal[t]!;
+    const budget = (this.current.to - this.current.from) * (Number.isFinite(nominal) && nominal > 0 ? this.capacity[t]! / nominal : 1);
+    let level = costedWaterLevel(has, cost, order, budget);
+    const limit = this.limit[t]!;
+    if (limit !== Infinity) {
+      const sorted = Float64Array.from(order, (k) => has[k]!);
+      level = Math.min(level, waterLevel(sorted, limit));
+    }
+    let x = 0;
+    let x0 = 0;
+    for (let k = 0; k < m; k++) {
+      const took = Math.min(has[k]!, level);
+      x += took;
+      if (channelInput[inIndex[start + k]!] === 0) x0 += took;
+    }
+    this.processed[t] = Math.max(0, x);
+    this.read0[t] = Math.max(0, Math.min(x0, x));
+  }
+
+  /** Records leaving task `t`'s chain this slice, given what it processed. */
+  private emit(t: number, from: number, to: number): void {
+    const task = this.tasks[t]!;
+    const two = task.twoInput;
+    if (two === null) {
+      this.emitted[t] = this.processed[t]! * task.outPerRecord;
+      return;
+    }
+    const x = this.processed[t]!;
+    const x0 = this.read0[t]!;
+    const head = two.output(x0, x - x0, from, to);
+    this.headOut[t] = head;
+    this.emitted[t] = head * task.tailReach();
   }
 
   /** The back-pressure fixpoint at the current capacities. */
@@ -269,7 +370,7 @@ export class FluidNetwork {
   /** This slice's shares of a HASH edge's consumers (see KeyedSplit). */
   private drawShares(split: KeyedSplit): void {
     let records = 0;
-    for (const p of split.producers) records += this.emitted[p]! * this.tasks[p]!.outPerRecord;
+    for (const p of split.producers) records += this.emitted[p]!;
     const { shares, channelsTo, random } = split;
     const m = shares.length;
     const drawn = this.shareScratch.length >= m ? this.shareScratch : (this.shareScratch = new Float64Array(m));
@@ -281,7 +382,7 @@ export class FluidNetwork {
   private sharesOfThisSlice(k: number): void {
     const split = this.splits[k]!;
     let records = 0;
-    for (const p of split.producers) records += this.emitted[p]! * this.tasks[p]!.outPerRecord;
+    for (const p of split.producers) records += this.emitted[p]!;
     const m = split.shares.length;
     const drawn = this.shareScratch.length >= m ? this.shareScratch : (this.shareScratch = new Float64Array(m));
     sharesFromNormals(split.shares, records, this.splitNormals[k]!, drawn);
@@ -291,6 +392,10 @@ export class FluidNetwork {
   /** What each task processes, in topological order, given the limits its outputs set. */
   private forward(): void {
     const { n, tasks, capacity, available, processed, limit, inStart, inIndex, queued, arriving, channelProducer, channelShare, emitted } = this;
+    if (this.anyTwoInput) {
+      this.forwardTwoInput();
+      return;
+    }
     for (let t = 0; t < n; t++) {
       for (let k = 0; k < this.splitAt.length; k++) if (this.splitAt[k] === t) this.sharesOfThisSlice(k);
       if (tasks[t]!.source === null) {
@@ -298,7 +403,7 @@ export class FluidNetwork {
         for (let k = inStart[t]!; k < inStart[t + 1]!; k++) {
           const c = inIndex[k]!;
           const p = channelProducer[c]!;
-          const a = channelShare[c]! * emitted[p]! * tasks[p]!.outPerRecord;
+          const a = channelShare[c]! * emitted[p]!;
           arriving[c] = a;
           sum += queued[c]! + a;
         }
@@ -307,12 +412,44 @@ export class FluidNetwork {
       const python = tasks[t]!.python;
       if (python !== null) {
         processed[t] = python.plan(available[t]!, limit[t]!);
-        const out = tasks[t]!.outPerRecord;
-        emitted[t] = out > 0 ? python.plannedEmitted / out : 0;
+        emitted[t] = python.plannedEmitted;
         continue;
       }
       processed[t] = Math.max(0, Math.min(capacity[t]!, available[t]!, limit[t]!));
-      emitted[t] = processed[t]!;
+      emitted[t] = processed[t]! * tasks[t]!.outPerRecord;
+    }
+  }
+
+  /** forward() for a job with two-input heads: arrivals from what each producer emitted, available counted per input. */
+  private forwardTwoInput(): void {
+    const { n, tasks, capacity, available, processed, limit, inStart, inIndex, queued, arriving, channelProducer, channelShare, channelInput, emitted } = this;
+    const { from, to } = this.current;
+    for (let t = 0; t < n; t++) {
+      for (let k = 0; k < this.splitAt.length; k++) if (this.splitAt[k] === t) this.sharesOfThisSlice(k);
+      if (tasks[t]!.source === null) {
+        let a0 = 0;
+        let a1 = 0;
+        for (let k = inStart[t]!; k < inStart[t + 1]!; k++) {
+          const c = inIndex[k]!;
+          const a = channelShare[c]! * emitted[channelProducer[c]!]!;
+          arriving[c] = a;
+          if (channelInput[c] === 0) a0 += queued[c]! + a;
+          else a1 += queued[c]! + a;
+        }
+        this.available0[t] = a0;
+        this.available1[t] = a1;
+        available[t] = a0 + a1;
+      }
+      const python = tasks[t]!.python;
+      if (python !== null) {
+        processed[t] = python.plan(available[t]!, limit[t]!);
+        emitted[t] = python.plannedEmitted;
+        continue;
+      }
+      const two = tasks[t]!.twoInput;
+      if (two !== null && tasks[t]!.source === null) this.readTwoInput(t, two);
+      else processed[t] = Math.max(0, Math.min(capacity[t]!, available[t]!, limit[t]!));
+      this.emit(t, from, to);
     }
   }
 
@@ -352,7 +489,17 @@ export class FluidNetwork {
         // The most this channel can take in the slice, as records of its producer's head.
         const p = channelProducer[c]!;
         const room = Math.max(0, channelCapacity[c]! - queued[c]! + taken[c]!);
-        const perHead = channelShare[c]! * tasks[p]!.outPerRecord;
+        const two = tasks[p]!.twoInput;
+        let perHead: number;
+        if (two === null) perHead = channelShare[c]! * tasks[p]!.outPerRecord;
+        else if (two.join?.type === "window") {
+          // A window's results leave at its end whatever the input: the task is blocked emitting them, reading nothing.
+          if (limit[p]! > 0) {
+            limit[p] = 0;
+            changed = true;
+          }
+          continue;
+        } else perHead = processed[p]! > 0 ? (channelShare[c]! * this.emitted[p]!) / processed[p]! : 0;
         const most = room / perHead;
         if (most < limit[p]! - EPSILON) {
           limit[p] = most;

@@ -5,6 +5,7 @@ import { UPDATE_INTERVAL_SECONDS, type TimerGauge } from "../metrics/TimerGauge.
 import type { TaskRuntime, TaskState } from "../runtime/TaskRuntime.ts";
 import type { FluidPython } from "./FluidPython.ts";
 import type { FluidSource } from "./FluidSources.ts";
+import type { FluidTwoInput } from "./FluidTwoInput.ts";
 
 /** A chained operator in aggregate mode: its spec and the sums of its costs. */
 export interface FluidOperator {
@@ -16,6 +17,8 @@ export interface FluidOperator {
 export interface SliceOutcome {
   /** Records taken by the chain's head (a source: emitted) in the slice. */
   readonly processed: number;
+  /** A two-input head: the records it emitted in the slice (else they follow from `processed`). */
+  readonly headOut?: number;
   /** ms of the slice the chain was busy with them. */
   readonly busyMs: number;
   /** The rest of the slice was spent waiting for output (true) or for input (false). */
@@ -62,6 +65,8 @@ export class FluidTask implements TaskRuntime {
   private softCarry = 0;
   /** The chain's Python operator and its bundles (FluidPython plans and applies the slices), when it has one. */
   python: FluidPython | null = null;
+  /** A two-input head: records it has emitted since deployment (fractional). */
+  private headOutTotal = 0;
 
   constructor(
     readonly vertexId: string,
@@ -72,6 +77,8 @@ export class FluidTask implements TaskRuntime {
     readonly hasOutputs: boolean,
     /** The cadence at which short waits recur (the buffer timeout), ms; 0: no double count of short waits. */
     private readonly cycleMs: number,
+    /** The chain's head when it is a two-input operator: its records are priced and counted per input. */
+    readonly twoInput: FluidTwoInput | null = null,
   ) {
     this.reach = new Float64Array(chain.length + 1);
     let n = 1;
@@ -87,6 +94,33 @@ export class FluidTask implements TaskRuntime {
     this.outPerRecord = n;
     this.meanCostMs = cost;
     this.cpuShare = cost > 0 ? cpuCost / cost : 0;
+    if (twoInput !== null) {
+      // The head's records cost by input (sliceMeanCostMs); the operators after it see the head's output.
+      let m = 1;
+      for (let k = 1; k < chain.length; k++) {
+        this.reach[k] = m;
+        m *= chain[k]!.spec.selectivity;
+      }
+      this.reach[chain.length] = m;
+      this.outPerRecord = NaN;
+    }
+  }
+
+  /** Mean cost of one head record this slice, ms (a two-input head's depends on its inputs' mix). */
+  sliceMeanCostMs(): number {
+    return this.twoInput === null ? this.meanCostMs : this.twoInput.meanCostMs();
+  }
+
+  /** A two-input head: records leaving the chain per record the head emits. */
+  tailReach(): number {
+    return this.reach[this.chain.length]!;
+  }
+
+  /** A two-input head: the drawn cost of the operators after it for `headOut` records it emitted, ms. */
+  drawTailCostMs(headOut: number): number {
+    let ms = 0;
+    for (let k = 1; k < this.chain.length; k++) ms += this.chain[k]!.costSum(Math.round(headOut * this.reach[k]!));
+    return ms;
   }
 
   /** The FluidNetwork moves the records: it starts and stops with the deployment, not task by task. */
@@ -107,7 +141,8 @@ export class FluidTask implements TaskRuntime {
    * The ms `n` head records take through the chain, drawn as sums of each operator's
    * costs (n x reach records reach operator k, rounded to whole records).
    */
-  drawCostMs(n: number): number {
+  drawCostMs(n: number, sliceMs = 0): number {
+    if (this.twoInput !== null) return this.twoInput.drawCostMs(sliceMs, n);
     let ms = 0;
     const chain = this.chain;
     for (let k = 0; k < chain.length; k++) ms += chain[k]!.costSum(Math.round(n * this.reach[k]!));
@@ -125,7 +160,8 @@ export class FluidTask implements TaskRuntime {
     const waiting = sliceMs - busy;
     this.busyMs += busy;
     const m = this.metrics;
-    if (outcome.processed > 0) {
+    if (this.twoInput !== null) this.countTwoInput(outcome.processed, outcome.headOut ?? 0);
+    else if (outcome.processed > 0) {
       this.processedTotal += outcome.processed;
       const total = this.processedTotal;
       const ops = m.operators;
@@ -152,6 +188,22 @@ export class FluidTask implements TaskRuntime {
     }
     this.idleCarry = this.gauge(m.idleTime, idle, this.idleCarry, fromMs, toMs, atUpdate);
     this.softCarry = this.gauge(m.softBackPressuredTime, soft, this.softCarry, fromMs, toMs, atUpdate);
+  }
+
+  /** A two-input head's counters: the head reads `processed` and emits `headOut`; the chain after it sees only the latter. */
+  private countTwoInput(processed: number, headOut: number): void {
+    this.processedTotal += processed;
+    this.headOutTotal += headOut;
+    const m = this.metrics;
+    const ops = m.operators;
+    const read = Math.floor(this.processedTotal + 1e-9);
+    m.numRecordsIn.count = read;
+    ops[0]!.numRecordsIn.count = read;
+    for (let k = 0; k < ops.length; k++) {
+      if (k > 0) ops[k]!.numRecordsIn.count = Math.floor(this.headOutTotal * this.reach[k]! + 1e-9);
+      ops[k]!.numRecordsOut.count = Math.floor(this.headOutTotal * this.reach[k + 1]! + 1e-9);
+    }
+    if (this.hasOutputs) m.numRecordsOut.count = Math.floor(this.headOutTotal * this.reach[ops.length]! + 1e-9);
   }
 
   /** Adds `ms` of the slice to `gauge`; returns the sub-millisecond carry. */

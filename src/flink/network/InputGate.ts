@@ -14,6 +14,8 @@ export interface InputChannel extends DataAvailabilityListener {
   queued: boolean;
   /** Records handed to the consuming subtask in total. */
   delivered: number;
+  /** Which input of a two-input operator the channel feeds (0 or 1; 0 for a one-input operator). */
+  input: number;
   hasData(): boolean;
   /** Takes one slice (a buffer's worth of records) and returns how many records it holds. */
   takeSlice(): number;
@@ -31,6 +33,7 @@ export interface InputChannel extends DataAvailabilityListener {
 export class LocalInputChannel implements InputChannel {
   queued = false;
   delivered = 0;
+  input = 0;
   /** The slice being read came from a buffer that has left the queue: recycle it once read. */
   private sliceRemoved = false;
 
@@ -80,6 +83,7 @@ export class LocalInputChannel implements InputChannel {
 export class RemoteInputChannel implements InputChannel {
   queued = false;
   delivered = 0;
+  input = 0;
   /**
    * Received buffers in arrival order, each as its record count, negated when it is a
    * floating buffer (a slice holds at least one record). Numbers, not an object per

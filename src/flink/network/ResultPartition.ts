@@ -35,6 +35,9 @@ export class Subpartition {
   held = 0;
   /** Records written in total. */
   written = 0;
+  /** A broadcast partition's shared buffers: how many this subpartition has opened and recycled. */
+  opened = 0;
+  recycled = 0;
   /** Written to since the partition's last flushAll; only such subpartitions can have anything to flush. */
   dirty = false;
   consumer: DataAvailabilityListener | null = null;
@@ -147,14 +150,27 @@ export class ResultPartition {
   private readonly dirty: Int32Array;
   private dirtyCount = 0;
   owner: PartitionOwner | null = null;
+  /**
+   * BROADCAST (BufferWritingResultPartition#broadcastRecord, Flink 1.18.1): one buffer
+   * holds each record for every subpartition. It is taken from the pool once, counted
+   * against subpartition 0 (requestNewBroadcastBufferBuilder asks the pool for channel 0),
+   * and returns to the pool when the last subpartition has recycled it. The writer fills
+   * every subpartition alike, so their n-th buffers are the same shared one.
+   */
+  private readonly broadcast: boolean;
+  /** Shared buffers taken from the pool so far; per shared buffer still out, the subpartitions done with it. */
+  private sharedOpened = 0;
+  private readonly sharedRecycled: Int32Array;
 
-  constructor(numSubpartitions: number, config: NetworkConfig, recordsPerBuffer: number) {
+  constructor(numSubpartitions: number, config: NetworkConfig, recordsPerBuffer: number, broadcast = false) {
     this.subpartitions = Array.from({ length: numSubpartitions }, (_, i) => new Subpartition(this, i));
     this.dirty = new Int32Array(numSubpartitions);
     this.poolSize = numSubpartitions * config.buffersPerChannel + config.floatingBuffersPerGate;
     this.free = this.poolSize;
     this.maxBuffersPerChannel = config.maxBuffersPerChannel;
     this.recordsPerBuffer = recordsPerBuffer;
+    this.broadcast = broadcast;
+    this.sharedRecycled = new Int32Array(broadcast ? this.poolSize : 0);
   }
 
   isAvailable(): boolean {
@@ -167,14 +183,42 @@ export class ResultPartition {
 
   /** Takes a buffer from the pool for `subpartition`; false when none is free. */
   requestBuffer(subpartition: Subpartition): boolean {
+    if (this.broadcast) return this.requestSharedBuffer(subpartition);
     if (this.free === 0) return false;
     this.free--;
     if (++subpartition.held === this.maxBuffersPerChannel) this.saturatedSubpartitions++;
     return true;
   }
 
+  /** A broadcast subpartition opens its next buffer: the shared one, taken from the pool by the first to open it. */
+  private requestSharedBuffer(subpartition: Subpartition): boolean {
+    if (subpartition.opened === this.sharedOpened) {
+      if (this.free === 0) return false;
+      this.free--;
+      this.sharedOpened++;
+      if (++this.subpartitions[0]!.held === this.maxBuffersPerChannel) this.saturatedSubpartitions++;
+    }
+    subpartition.opened++;
+    return true;
+  }
+
+  /** A broadcast subpartition is done with its oldest buffer: the pool gets it back once every subpartition is. */
+  private recycleShared(sub: Subpartition): void {
+    const slot = sub.recycled++ % this.sharedRecycled.length;
+    if (++this.sharedRecycled[slot]! < this.subpartitions.length) return;
+    this.sharedRecycled[slot] = 0;
+    const first = this.subpartitions[0]!;
+    if (first.held-- === this.maxBuffersPerChannel) this.saturatedSubpartitions--;
+    this.free++;
+    this.owner?.onBufferRecycled();
+  }
+
   /** Returns one of `sub`'s buffers that is out of its queue and no longer read. */
   recycle(sub: Subpartition): void {
+    if (this.broadcast) {
+      this.recycleShared(sub);
+      return;
+    }
     if (sub.held-- === this.maxBuffersPerChannel) this.saturatedSubpartitions--;
     this.free++;
     this.owner?.onBufferRecycled();

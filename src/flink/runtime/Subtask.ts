@@ -8,6 +8,7 @@ import type { ChannelSelector } from "../partitioners.ts";
 import type { SourceReader } from "../sources/SourceReader.ts";
 import { directRunner, type CpuRunner } from "../cpu/CpuScheduler.ts";
 import { PythonBundle, type PythonBundling } from "./PythonBundle.ts";
+import type { TwoInputHead } from "./TwoInputHead.ts";
 
 import type { TaskRuntime, TaskState } from "./TaskRuntime.ts";
 
@@ -24,6 +25,8 @@ type Gauge = "idle" | "soft" | "hard" | "none";
 export interface TaskOutput {
   readonly partition: ResultPartition;
   readonly selector: ChannelSelector;
+  /** BROADCAST: every record goes to every channel, in index order (the selector is not asked). */
+  readonly broadcast?: boolean;
 }
 
 /** A chained operator as a subtask runs it. */
@@ -79,6 +82,10 @@ export class Subtask implements TaskRuntime {
 
   /** The Python operator's bundle, when the chain has one. */
   private readonly py: PythonBundle | null;
+  /** The input (0 or 1) of the record taken last: a two-input head prices and counts by it. */
+  private recordInput = 0;
+  /** A window join's window has ended: its results are emitted before the next input (a timer mail). */
+  private windowDue = false;
 
   constructor(
     private readonly env: Environment,
@@ -94,6 +101,8 @@ export class Subtask implements TaskRuntime {
     python: PythonBundling | null = null,
     /** The TaskManager's CPU, shared with its other threads. */
     private readonly cpu: CpuRunner = directRunner(env),
+    /** The chain's head when it is a two-input operator (a join or co-process). */
+    private readonly twoInput: TwoInputHead | null = null,
   ) {
     this.stateSince = env.now;
     this.legacySource = source?.legacy === true;
@@ -101,7 +110,7 @@ export class Subtask implements TaskRuntime {
     this.pendingIn = new Int32Array(chain.length);
     this.pendingOut = new Int32Array(chain.length);
     const constantCosts = chain.map((op) => (op.spec.cost.kind === "constant" ? op.spec.cost.value : NaN));
-    const fixed = python === null && chain.every((op, i) => Number.isInteger(op.spec.selectivity) && !Number.isNaN(constantCosts[i]));
+    const fixed = python === null && twoInput === null && chain.every((op, i) => Number.isInteger(op.spec.selectivity) && !Number.isNaN(constantCosts[i]));
     let fixedCost = NaN;
     let cpuCost = 0;
     if (fixed) {
@@ -133,7 +142,24 @@ export class Subtask implements TaskRuntime {
 
   /** Starts processing (a source starts producing). */
   start(): void {
+    if (this.twoInput?.join?.type === "window") this.scheduleWindowEnd(this.twoInput.join.sizeMs);
     this.wake();
+  }
+
+  /**
+   * The processing-time trigger of a tumbling window join: windows are aligned to
+   * multiples of their size (TimeWindow#getWindowStartWithOffset with offset 0) and their
+   * timer comes to the task as a mail. (Flink fires at the window's maxTimestamp, its
+   * end minus 1 ms; we fire at the end, so a window holds what arrived in [start, end).)
+   */
+  private scheduleWindowEnd(sizeMs: number): void {
+    const end = (Math.floor(this.env.now / sizeMs) + 1) * sizeMs;
+    this.env.scheduleAt(end, () => {
+      if (this.stopped) return;
+      this.windowDue = true;
+      this.scheduleWindowEnd(sizeMs);
+      this.wake();
+    });
   }
 
   /**
@@ -224,6 +250,18 @@ export class Subtask implements TaskRuntime {
         return;
       }
       if (this.py !== null && this.runPythonMails(this.py)) return;
+      if (this.windowDue) {
+        // A timer mail runs whether or not the output is available; emitting may then block.
+        this.windowDue = false;
+        const cost = this.beginWindowFire();
+        if (cost > 0) {
+          this.setState("busy");
+          this.cpu.run(cost, this.recordShare, this.completeRecord);
+          return;
+        }
+        this.finishRecord();
+        continue;
+      }
       // A legacy source thread emits without asking; a mailbox task waits for output availability.
       if (!this.legacySource && !this.outputAvailable()) {
         this.setState("backpressured", "soft");
@@ -344,6 +382,7 @@ export class Subtask implements TaskRuntime {
     }
     const channel = this.slice!;
     channel.delivered++;
+    this.recordInput = channel.input;
     if (--this.sliceRemaining === 0) {
       this.slice = null;
       channel.releaseSlice();
@@ -374,15 +413,23 @@ export class Subtask implements TaskRuntime {
     let workerCost = 0;
     let cpuCost = 0;
     let workerCpu = 0;
+    const head = this.twoInput;
     for (let i = 0; i < chain.length; i++) {
       const op = chain[i]!;
       this.pendingIn[i] = n;
       let c = 0;
-      for (let j = 0; j < n; j++) c += op.cost();
-      if (i === k) for (let j = 0; j < n; j++) c += py!.config.overhead();
-      const exact = op.carry + n * op.spec.selectivity;
-      const out = Math.floor(exact + 1e-9);
-      op.carry = exact - out;
+      let out: number;
+      if (i === 0 && head !== null) {
+        // A two-input head: the record's input decides its cost and what it emits.
+        c = head.cost(this.recordInput);
+        out = head.onRecord(this.recordInput, this.env.now);
+      } else {
+        for (let j = 0; j < n; j++) c += op.cost();
+        if (i === k) for (let j = 0; j < n; j++) c += py!.config.overhead();
+        const exact = op.carry + n * op.spec.selectivity;
+        out = Math.floor(exact + 1e-9);
+        op.carry = exact - out;
+      }
       this.pendingOut[i] = out;
       // From the Python operator on, work waits for the bundle to finish (operators chained
       // after it run on the task thread as results come back; their cost is added here).
@@ -404,6 +451,34 @@ export class Subtask implements TaskRuntime {
     this.recordShare = cost > 0 ? cpuCost / cost : 0;
     // The head operator counts its input when it receives the record; a legacy source has none.
     if (!this.legacySource) this.metrics.operators[0]!.numRecordsIn.inc(this.pendingIn[0]!);
+    return cost;
+  }
+
+  /**
+   * A window join's window ended: its pairs leave the join (which took no input for them)
+   * and go through the operators chained after it, whose cost is the fire's processing time.
+   */
+  private beginWindowFire(): number {
+    const chain = this.chain;
+    let n = this.twoInput!.fireWindow();
+    this.pendingIn[0] = 0;
+    this.pendingOut[0] = n;
+    let cost = 0;
+    let cpuCost = 0;
+    for (let i = 1; i < chain.length; i++) {
+      const op = chain[i]!;
+      this.pendingIn[i] = n;
+      let c = 0;
+      for (let j = 0; j < n; j++) c += op.cost();
+      const exact = op.carry + n * op.spec.selectivity;
+      const out = Math.floor(exact + 1e-9);
+      op.carry = exact - out;
+      this.pendingOut[i] = out;
+      cost += c;
+      cpuCost += c * (op.spec.cpuShare ?? 1);
+      n = out;
+    }
+    this.recordShare = cost > 0 ? cpuCost / cost : 0;
     return cost;
   }
 
@@ -436,6 +511,21 @@ export class Subtask implements TaskRuntime {
     while (this.pendingEmits > 0) {
       while (this.pendingOutput < outputs.length) {
         const output = outputs[this.pendingOutput]!;
+        if (output.broadcast === true) {
+          // RecordWriter#broadcastEmit: the record into every channel; resumes at the channel that had no buffer.
+          const subpartitions = output.partition.subpartitions;
+          if (this.pendingChannel < 0) this.pendingChannel = 0;
+          while (this.pendingChannel < subpartitions.length) {
+            const subpartition = subpartitions[this.pendingChannel]!;
+            if (!subpartition.write()) return false;
+            if (this.bufferTimeoutMs === 0) subpartition.flush();
+            else if (!this.flushScheduled && subpartition.hasOpenBuffer()) this.scheduleFlush();
+            this.pendingChannel++;
+          }
+          this.pendingChannel = -1;
+          this.pendingOutput++;
+          continue;
+        }
         if (this.pendingChannel < 0) this.pendingChannel = output.selector.selectChannel();
         const subpartition = output.partition.subpartitions[this.pendingChannel]!;
         if (!subpartition.write()) return false;
