@@ -163,6 +163,24 @@ function progressReporter(scenario: Scenario, totalMs: number, quiet: boolean) {
   };
 }
 
+/**
+ * Why the restart time used differs from actual restarts by more than 2x: the last
+ * evaluation's reason in full, the scalings' counted by cause (summary.json and report.html
+ * give each).
+ */
+function restartTimeLines(explanations: Summary["autoscaling"]["restart_time_explanations"]): string[] {
+  const last = explanations.find((e) => e.scaling === null);
+  const scalings = explanations.filter((e) => e.scaling !== null);
+  const causes = new Map<string, number>();
+  for (const e of scalings) causes.set(e.cause, (causes.get(e.cause) ?? 0) + 1);
+  return [
+    ...(last === undefined ? [] : [`  restart time used at the last evaluation, ${last.used_s} s, against scaling ${last.actual_scaling}'s actual ${last.actual_s} s: ${last.text}`]),
+    ...(scalings.length === 0
+      ? []
+      : [`  ${plural(scalings.length, "scaling")} used a restart time more than 2x from its actual restart (${[...causes].map(([c, n]) => `${c} ${n}`).join(", ")}): why in summary.json (autoscaling.restart_time_explanations) and report.html`]),
+  ];
+}
+
 function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, files: readonly string[]): void {
   const a = s.autoscaling;
   const lines = [
@@ -171,6 +189,7 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
       (a.restarts > 0
         ? `; restarts: actual mean ${a.restart_actual_mean_s} s, max ${a.restart_actual_max_s} s; restart time used first ${a.restart_time_used_first_s} s, last ${a.restart_time_used_last_s} s`
         : ""),
+    ...restartTimeLines(a.restart_time_explanations ?? []),
     `  ${s.task_managers} TaskManager(s) at the end, ${s.slot_hours} slot-hours; records produced ${s.records_produced}, delivered to sinks ${s.records_delivered_to_sinks}; sources back-pressured ${(100 * s.source_backpressured_share).toFixed(1)}% of the time`,
     ...s.vertices.map(
       (v) =>

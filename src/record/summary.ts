@@ -1,5 +1,6 @@
 import { max, mean } from "d3-array";
 import { round } from "./csv.ts";
+import type { RestartTimeExplanation } from "./restartTimeExplanations.ts";
 import type { TimeseriesStats } from "./TimeseriesStats.ts";
 
 /** What the summary needs to know of one vertex at the end of a run. */
@@ -64,6 +65,8 @@ export interface AutoscalingOutcome {
   readonly scaleUps: number;
   readonly scaleDowns: number;
   readonly events: number;
+  /** Where the restart time used differs from an actual restart by more than 2x, why (restartTimeExplanations.ts). */
+  readonly restartTimeExplanations: readonly RestartTimeExplanation[];
 }
 
 /** summary.json: the run's headline figures, deterministic (no wall-clock values). */
@@ -112,6 +115,7 @@ export function buildSummary(run: RunOutcome) {
       scale_ups: a.scaleUps,
       scale_downs: a.scaleDowns,
       events: a.events,
+      restart_time_explanations: a.restartTimeExplanations,
     },
     vertices: run.vertices.map((v) => {
       return {

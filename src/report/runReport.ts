@@ -8,6 +8,7 @@ import { EventIndex, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
 import { decisionReason, formatRate } from "./decisionReasons.ts";
 import { details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
+import { lastRestartTimeNote, restartExplanationBlocks } from "./restartExplanations.ts";
 import { busyChart, evaluatedVertices, lagChart, lagSeries, parallelismChart, ratesChart, restartChart, vertexNames } from "./runCharts.ts";
 import { contentsSource, type FileContents, type FileSource } from "./lineSource.ts";
 import { EvaluationRowPicker, MAX_EVALUATION_ROWS, readRunData, type RunData } from "./runData.ts";
@@ -168,7 +169,7 @@ export async function runReportFromData(run: RunData): Promise<string> {
       ? `Too many to draw one by one: decisions that kept the parallelism are drawn one marker per vertex, parallelism and reason in each of ${KEPT_GROUP_SPANS} equal spans of the run (hover for how many it stands for); executed decisions and recommendations not executed are drawn one by one.`
       : "Each is drawn: triangles for executed scalings, diamonds for recommendations not executed, circles for evaluations that kept the parallelism.");
   const sections: Section[] = [
-    { id: "headline", heading: "Headline figures", blocks: [headline(run), vertexTable(run)] },
+    { id: "headline", heading: "Headline figures", blocks: [headline(run), ...lastRestartTimeNote(s), vertexTable(run)] },
     { id: "parallelism", heading: "Parallelism and scaling decisions", blocks: [paragraph(decisionsIntro), await chart("parallelism", parallelismChart(run, axis, markers.markers))] },
   ];
 
@@ -182,6 +183,7 @@ export async function runReportFromData(run: RunData): Promise<string> {
         : [
             await chart("restarts", restartChart(run.restarts)),
             table(["scaling", "decision (s)", "RUNNING (s)", "actual (s)", "used by the autoscaler (s)", "kind", "phases (s)"], restartRows, { numeric: [0, 1, 2, 3, 4] }),
+            ...restartExplanationBlocks(s),
           ],
   });
 

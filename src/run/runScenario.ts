@@ -8,6 +8,7 @@ import { configMapYamlOfRun } from "../operator/state/runConfigMap.ts";
 import { muteLogs } from "../autoscaler/utils/Logger.ts";
 import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../record/CsvWriter.ts";
 import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../record/operatorFiles.ts";
+import { explainRestartTimes } from "../record/restartTimeExplanations.ts";
 import { buildSummary, type Summary } from "../record/summary.ts";
 import { NullSink, StringSink, type TextSink } from "../record/TextSink.ts";
 import { TIMESERIES_COLUMNS, TimeseriesRecorder, type TimeseriesRow } from "../record/TimeseriesRecorder.ts";
@@ -236,6 +237,16 @@ export class ScenarioRun {
         scaleUps: this.scaleUps,
         scaleDowns: this.scaleDowns,
         events: operator.events.events.length,
+        restartTimeExplanations: explainRestartTimes(
+          operator.restarts.map((r) => ({
+            decisionTimeMs: r.decisionTimeMs,
+            runningTimeMs: r.runningTimeMs,
+            actualMs: r.runningTimeMs === null ? null : r.runningTimeMs - r.decisionTimeMs,
+            basis: r.trackingAtDecision,
+          })),
+          operator.lastTracking,
+          operator.trackingHistory,
+        ),
       },
     });
     this.timeseries.end();

@@ -50,6 +50,7 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
       scaleUps: 0,
       scaleDowns: 0,
       events: 0,
+      restartTimeExplanations: [],
     },
   };
 }
