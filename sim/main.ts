@@ -67,6 +67,7 @@ function parseCli(argv: string[]): Cli | "help" {
         strict: { type: "boolean" },
         "keep-runs": { type: "boolean" },
         "no-report": { type: "boolean" },
+        subtasks: { type: "boolean" },
         "rest-dump": { type: "string" },
         yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
@@ -87,7 +88,8 @@ function parseCli(argv: string[]): Cli | "help" {
     }
     seed = Number(values.seed);
   }
-  const set = parseSetEntries(values.set ?? [], (m) => new UsageError(m));
+  // --subtasks is simulation.subtasks: true for every variant.
+  const set = parseSetEntries([...(values.set ?? []), ...(values.subtasks === true ? ["simulation.subtasks=true"] : [])], (m) => new UsageError(m));
   let replications = 1;
   if (values.replications !== undefined) {
     if (!/^\d+$/.test(values.replications) || Number(values.replications) < 1) throw new UsageError(`--replications expects a positive integer, got '${values.replications}'`);
@@ -338,8 +340,8 @@ async function main(argv: string[]): Promise<number> {
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });
     if (!cli.quiet) {
-      const files = [...RUN_FILES, OVERRIDES_FILE, ...(cli.report ? ["report.html"] : [])];
-      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files);
+      const files = (s: Scenario) => [...RUN_FILES, ...(s.subtasks ? ["subtasks.csv"] : []), OVERRIDES_FILE, ...(cli.report ? ["report.html"] : [])];
+      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files(w.scenario));
       if (compared) {
         const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
         process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}${cli.report ? ` and ${join(target, "report.html")}` : ""}\n`);

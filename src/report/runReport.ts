@@ -9,6 +9,7 @@ import { decisionReason, formatRate } from "./decisionReasons.ts";
 import { details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
 import { lastRestartTimeNote, restartExplanationBlocks } from "./restartExplanations.ts";
+import { subtaskSection } from "./subtaskSection.ts";
 import { busyChart, evaluatedVertices, lagChart, lagSeries, parallelismChart, ratesChart, restartChart, vertexNames } from "./runCharts.ts";
 import { contentsSource, type FileContents, type FileSource } from "./lineSource.ts";
 import { EvaluationRowPicker, MAX_EVALUATION_ROWS, readRunData, type RunData } from "./runData.ts";
@@ -190,6 +191,7 @@ export async function runReportFromData(run: RunData): Promise<string> {
   const busy: string[] = [];
   for (const v of vertexNames(run)) busy.push(await chart(`busy ${v}`, busyChart(run, v, axis, log)));
   sections.push({ id: "busy", heading: "Busy, back-pressured and idle time per vertex", blocks: busy });
+  if (run.subtasks !== undefined) sections.push(await subtaskSection(run.subtasks, axis));
 
   const evaluated = evaluatedVertices(run);
   const notEvaluated = vertexNames(run).filter((v) => !evaluated.includes(v));
