@@ -10,6 +10,7 @@ import { details, figures, paragraph, renderPage, table, type Cell, type Section
 import { renderChartFigure } from "./renderSvg.ts";
 import { lastRestartTimeNote, restartExplanationBlocks } from "./restartExplanations.ts";
 import { subtaskSection } from "./subtaskSection.ts";
+import { PAGE_MARGIN_BYTES, PANEL_BUDGET_BYTES, periodSection, REPORT_SIZE_LIMIT_BYTES, utf8Length } from "./periodPanels.ts";
 import { busyChart, evaluatedVertices, lagChart, lagSeries, parallelismChart, ratesChart, restartChart, vertexNames } from "./runCharts.ts";
 import { contentsSource, type FileContents, type FileSource } from "./lineSource.ts";
 import { EvaluationRowPicker, MAX_EVALUATION_ROWS, readRunData, type RunData } from "./runData.ts";
@@ -229,15 +230,21 @@ export async function runReportFromData(run: RunData): Promise<string> {
   }
 
   const downsampled = log.note();
-  return renderPage({
-    title: `${s.scenario} / ${s.variant}: run report`,
-    subtitle: `${s.deployment} · seed ${s.seed} · ${formatSeconds(s.duration_s)} of virtual time from ${s.startTime} · a sample every ${s.sample_interval_s} s · ${executionOf(s)} execution`,
-    notes: [
-      "Times are virtual, since the start of the run. Hover a marker or a shaded restart for its details. The figures come from summary.json, the charts from timeseries.csv, decisions.csv and restarts.csv beside this page.",
-      ...(downsampled === undefined ? [] : [downsampled]),
-    ],
-    sections,
-  });
+  const page = (withSections: readonly Section[]) =>
+    renderPage({
+      title: `${s.scenario} / ${s.variant}: run report`,
+      subtitle: `${s.deployment} · seed ${s.seed} · ${formatSeconds(s.duration_s)} of virtual time from ${s.startTime} · a sample every ${s.sample_interval_s} s · ${executionOf(s)} execution`,
+      notes: [
+        "Times are virtual, since the start of the run. Hover a marker or a shaded restart for its details. The figures come from summary.json, the charts from timeseries.csv, decisions.csv and restarts.csv beside this page.",
+        ...(downsampled === undefined ? [] : [downsampled]),
+      ],
+      sections: withSections,
+    });
+  // A run longer than a day: its day panels get what the rest of the page leaves of the size limit (periodPanels.ts).
+  const rest = page(sections);
+  const days = await periodSection(run, Math.min(PANEL_BUDGET_BYTES, REPORT_SIZE_LIMIT_BYTES - PAGE_MARGIN_BYTES - utf8Length(rest)));
+  if (days === undefined) return rest;
+  return page([...sections.slice(0, 2), days, ...sections.slice(2)]);
 }
 
 /** The execution mode a run used; runs written before summary.json named it ran record by record. */

@@ -14,8 +14,8 @@ import { csvRecords, CsvSyntaxError } from "./lineSource.ts";
 import { ReportInputError } from "./runFiles.ts";
 import { xEncoding } from "./runCharts.ts";
 
-/** Cells of all the heat maps of a page together (about 120 bytes of SVG each). */
-export const HEATMAP_CELLS = 6000;
+/** Cells of all the heat maps of a page together (about 70 bytes of SVG each, measured). */
+export const HEATMAP_CELLS = 4000;
 /** Time spans of one map at most: a little under one per 6 pixels of the plot. */
 export const HEATMAP_MAX_SPANS = 150;
 
