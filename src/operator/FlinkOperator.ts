@@ -26,7 +26,7 @@ import { OperatorLog } from "./OperatorLog.ts";
 import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 import type { TextSink } from "../record/TextSink.ts";
-import type { TrackingHistory, TrackingSnapshot } from "../record/restartTimeExplanations.ts";
+import type { TrackingSnapshot } from "../record/restartTimeExplanations.ts";
 import { PREFER_TRACKED_RESTART_TIME, RESTART_TIME, TRACKED_RESTART_TIME_LIMIT } from "../autoscaler/config/AutoScalerOptions.ts";
 import { evaluatedVertexDecision, type EvaluatedVertexDecision, type ExecutorRunTrace } from "./decisionReason.ts";
 import { createRescaleGate, enforceMinimalIncrease, FLINK_1_18_ADAPTIVE_SCHEDULER, type RescaleGate } from "../flink/restart/AdaptiveRescale.ts";
@@ -171,7 +171,7 @@ export class FlinkOperator {
   /** What the restart time of the latest run of the scaling executor came from. */
   lastTracking: TrackingSnapshot | null = null;
   /** Every scaling record opened, and the duration each was given (virtual ms): restartTimeExplanations.ts reads them. */
-  readonly trackingHistory: { readonly opened: number[]; readonly recorded: Map<number, number> } & TrackingHistory = { opened: [], recorded: new Map() };
+  readonly trackingHistory: { readonly opened: number[]; readonly recorded: Map<number, number> } = { opened: [], recorded: new Map() };
   readonly restarts: RestartRecord[] = [];
   /** (virtual ms, TaskManagers) whenever the number of TaskManagers changes. */
   readonly taskManagerTimeline: [number, number][] = [];

@@ -93,6 +93,8 @@ export interface RunData {
 export interface ReadOptions {
   /** The end of the time range the series are downsampled over (default: the run's duration; a comparison uses its longest variant's). */
   readonly rangeEndS?: number;
+  /** Read subtasks.csv when the run wrote it (the run report's heat maps; a comparison draws none). */
+  readonly subtasks?: boolean;
 }
 
 /** d3-array's median of the values counted in `histogram` (value -> count), or undefined when there are none. */
@@ -283,7 +285,7 @@ export function readRunData(files: FileSource, options: ReadOptions = {}): RunDa
   const samples = readSamples(requireFile(files, "timeseries.csv"), summary, range);
   const decisions = readDecisions(requireFile(files, "decisions.csv"), summary, events, range);
   const comparisonText = files.open("comparison.csv");
-  const subtaskFile = files.open("subtasks.csv");
+  const subtaskFile = options.subtasks === true ? files.open("subtasks.csv") : undefined;
   return {
     summary,
     samples,

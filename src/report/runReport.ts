@@ -153,7 +153,7 @@ function scenarioSection(run: RunData): Section {
  * memory bounded by what the page shows (runData.ts).
  */
 export async function runReportHtml(files: FileContents | FileSource): Promise<string> {
-  return runReportFromData(readRunData(typeof (files as FileSource).open === "function" ? (files as FileSource) : contentsSource(files as FileContents)));
+  return runReportFromData(readRunData(typeof (files as FileSource).open === "function" ? (files as FileSource) : contentsSource(files as FileContents), { subtasks: true }));
 }
 
 export async function runReportFromData(run: RunData): Promise<string> {

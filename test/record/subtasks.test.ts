@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { folderOutput } from "../../src/node/FileSink.ts";
 import { loadScenarioVariants } from "../../src/node/loadScenario.ts";
 import { assignToKeyGroup } from "../../src/flink/keyGroups.ts";
 import { parseRunFiles } from "../../src/report/runFiles.ts";
@@ -70,6 +74,17 @@ describe("subtasks.csv (simulation.subtasks)", () => {
     // The report's grid finds the same subtask busiest over the stretch it ran.
     const grids = readSubtaskGrids([csv], run.summary);
     expect(grids.grids.find((g) => g.vertex === vertex)!.hottest!.subtask).toBe(hot);
+  });
+
+  it("is streamed to its file byte for byte as kept in memory, the same on a second run", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-subtasks-"));
+    try {
+      runScenario(scenario!, { output: folderOutput(dir) });
+      expect(readFileSync(join(dir, "subtasks.csv"), "utf8")).toBe(csv);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(runScenario(scenario!).files["subtasks.csv"]).toBe(csv);
   });
 
   it("is not written unless asked", () => {
