@@ -179,7 +179,7 @@ function restartTimeLines(explanations: Summary["autoscaling"]["restart_time_exp
     ...(last === undefined ? [] : [`  restart time used at the last evaluation, ${last.used_s} s, against scaling ${last.actual_scaling}'s actual ${last.actual_s} s: ${last.text}`]),
     ...(scalings.length === 0
       ? []
-      : [`  ${plural(scalings.length, "scaling")} used a restart time more than 2x from its actual restart (${[...causes].map(([c, n]) => `${c} ${n}`).join(", ")}): why in summary.json (autoscaling.restart_time_explanations) and report.html`]),
+      : [`  ${plural(scalings.length, "scaling")} used a restart time more than 2x away from the actual restart (${[...causes].map(([c, n]) => `${c} ${n}`).join(", ")}): why in summary.json (autoscaling.restart_time_explanations) and report.html`]),
   ];
 }
 
