@@ -170,16 +170,15 @@ function progressReporter(scenario: Scenario, totalMs: number, quiet: boolean) {
  * evaluation's reason in full, the scalings' counted by cause (summary.json and report.html
  * give each).
  */
-function restartTimeLines(explanations: Summary["autoscaling"]["restart_time_explanations"]): string[] {
-  const last = explanations.find((e) => e.scaling === null);
-  const scalings = explanations.filter((e) => e.scaling !== null);
-  const causes = new Map<string, number>();
-  for (const e of scalings) causes.set(e.cause, (causes.get(e.cause) ?? 0) + 1);
+function restartTimeLines(a: Summary["autoscaling"]): string[] {
+  const last = (a.restart_time_explanations ?? []).find((e) => e.scaling === null);
+  const causes = Object.entries(a.restart_time_explanation_causes ?? {});
+  const n = causes.reduce((sum, [, count]) => sum + count, 0);
   return [
     ...(last === undefined ? [] : [`  restart time used at the last evaluation, ${last.used_s} s, against scaling ${last.actual_scaling}'s actual ${last.actual_s} s: ${last.text}`]),
-    ...(scalings.length === 0
+    ...(n === 0
       ? []
-      : [`  ${plural(scalings.length, "scaling")} used a restart time more than 2x away from the actual restart (${[...causes].map(([c, n]) => `${c} ${n}`).join(", ")}): why in summary.json (autoscaling.restart_time_explanations) and report.html`]),
+      : [`  ${plural(n, "scaling")} used a restart time more than 2x away from the actual restart (${causes.map(([c, k]) => `${c} ${k}`).join(", ")}): why in summary.json (autoscaling.restart_time_explanations) and report.html`]),
   ];
 }
 
@@ -191,7 +190,7 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
       (a.restarts > 0
         ? `; restarts: actual mean ${a.restart_actual_mean_s} s, max ${a.restart_actual_max_s} s; restart time used first ${a.restart_time_used_first_s} s, last ${a.restart_time_used_last_s} s`
         : ""),
-    ...restartTimeLines(a.restart_time_explanations ?? []),
+    ...restartTimeLines(a),
     `  ${s.task_managers} TaskManager(s) at the end, ${s.slot_hours} slot-hours; records produced ${s.records_produced}, delivered to sinks ${s.records_delivered_to_sinks}; sources back-pressured ${(100 * s.source_backpressured_share).toFixed(1)}% of the time`,
     ...s.vertices.map(
       (v) =>

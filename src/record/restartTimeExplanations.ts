@@ -20,6 +20,8 @@ import { round } from "./csv.ts";
 
 /** A difference by more than this factor, either way, is explained. */
 export const RATIO = 2;
+/** Scalings summary.json explains in words at most (every one is counted by cause). */
+export const MAX_EXPLAINED_SCALINGS = 20;
 
 /** What getMaxRestartTimeOrDefault saw at one run of the scaling executor. */
 export interface TrackingSnapshot {

@@ -24,6 +24,8 @@ export function lastRestartTimeNote(summary: Summary): string[] {
 export function restartExplanationBlocks(summary: Summary): string[] {
   const rows = explanationsOf(summary);
   if (rows.length === 0) return [];
+  const counted = Object.values(summary.autoscaling.restart_time_explanation_causes ?? {}).reduce((a, b) => a + b, 0);
+  const shown = rows.filter((e) => e.scaling !== null).length;
   return [
     paragraph(
       "Where the restart time the autoscaler used and the actual restart differ by more than 2x, why (the rule of flink-autoscaler 1.15.0 that gave the value; summary.json: autoscaling.restart_time_explanations):",
@@ -33,5 +35,8 @@ export function restartExplanationBlocks(summary: Summary): string[] {
       rows.map((e) => [e.scaling === null ? "last evaluation" : e.scaling, e.time_s, e.used_s, e.scaling === null ? `${e.actual_s} (scaling ${e.actual_scaling})` : e.actual_s, e.cause, e.text]),
       { numeric: [1, 2, 3], className: "explanations" },
     ),
+    ...(counted > shown
+      ? [paragraph(`${shown} of the ${counted} scalings are explained here one by one; all of them by cause: ${Object.entries(summary.autoscaling.restart_time_explanation_causes).map(([c, k]) => `${c} ${k}`).join(", ")}.`, "note")]
+      : []),
   ];
 }
