@@ -39,6 +39,8 @@ Options:
   --strict           treat warnings (a key close to one the simulator reads, a run
                      with no autoscaler evaluation) as errors
   --no-report        do not write the report.html files
+  --subtasks         also write subtasks.csv, one row per subtask per sample
+                     (simulation.subtasks: true), and its heat maps in report.html
   --rest-dump T      also save the job's REST answers at virtual time T into
                      <variant>/rest-dump/, as scripts/flink-rest-dump.sh saves a real
                      job's (npm run sim -- import reads both)

@@ -67,6 +67,7 @@ function parseCli(argv: string[]): Cli | "help" {
         strict: { type: "boolean" },
         "keep-runs": { type: "boolean" },
         "no-report": { type: "boolean" },
+        subtasks: { type: "boolean" },
         "rest-dump": { type: "string" },
         yes: { type: "boolean", short: "y" },
         help: { type: "boolean", short: "h" },
@@ -87,7 +88,8 @@ function parseCli(argv: string[]): Cli | "help" {
     }
     seed = Number(values.seed);
   }
-  const set = parseSetEntries(values.set ?? [], (m) => new UsageError(m));
+  // --subtasks is simulation.subtasks: true for every variant.
+  const set = parseSetEntries([...(values.set ?? []), ...(values.subtasks === true ? ["simulation.subtasks=true"] : [])], (m) => new UsageError(m));
   let replications = 1;
   if (values.replications !== undefined) {
     if (!/^\d+$/.test(values.replications) || Number(values.replications) < 1) throw new UsageError(`--replications expects a positive integer, got '${values.replications}'`);
@@ -163,6 +165,23 @@ function progressReporter(scenario: Scenario, totalMs: number, quiet: boolean) {
   };
 }
 
+/**
+ * Why the restart time used differs from actual restarts by more than 2x: the last
+ * evaluation's reason in full, the scalings' counted by cause (summary.json and report.html
+ * give each).
+ */
+function restartTimeLines(a: Summary["autoscaling"]): string[] {
+  const last = (a.restart_time_explanations ?? []).find((e) => e.scaling === null);
+  const causes = Object.entries(a.restart_time_explanation_causes ?? {});
+  const n = causes.reduce((sum, [, count]) => sum + count, 0);
+  return [
+    ...(last === undefined ? [] : [`  restart time used at the last evaluation, ${last.used_s} s, against scaling ${last.actual_scaling}'s actual ${last.actual_s} s: ${last.text}`]),
+    ...(n === 0
+      ? []
+      : [`  ${plural(n, "scaling")} used a restart time more than 2x away from the actual restart (${causes.map(([c, k]) => `${c} ${k}`).join(", ")}): why in summary.json (autoscaling.restart_time_explanations) and report.html`]),
+  ];
+}
+
 function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, files: readonly string[]): void {
   const a = s.autoscaling;
   const lines = [
@@ -171,6 +190,7 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
       (a.restarts > 0
         ? `; restarts: actual mean ${a.restart_actual_mean_s} s, max ${a.restart_actual_max_s} s; restart time used first ${a.restart_time_used_first_s} s, last ${a.restart_time_used_last_s} s`
         : ""),
+    ...restartTimeLines(a),
     `  ${s.task_managers} TaskManager(s) at the end, ${s.slot_hours} slot-hours; records produced ${s.records_produced}, delivered to sinks ${s.records_delivered_to_sinks}; sources back-pressured ${(100 * s.source_backpressured_share).toFixed(1)}% of the time`,
     ...s.vertices.map(
       (v) =>
@@ -319,8 +339,8 @@ async function main(argv: string[]): Promise<number> {
     // A comparison of all variants no longer matches a variant run on its own.
     if (cli.variant !== undefined) rmSync(join(scenarioDir, "comparison.csv"), { force: true });
     if (!cli.quiet) {
-      const files = [...RUN_FILES, OVERRIDES_FILE, ...(cli.report ? ["report.html"] : [])];
-      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files);
+      const files = (s: Scenario) => [...RUN_FILES, ...(s.subtasks ? ["subtasks.csv"] : []), OVERRIDES_FILE, ...(cli.report ? ["report.html"] : [])];
+      for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files(w.scenario));
       if (compared) {
         const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
         process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}${cli.report ? ` and ${join(target, "report.html")}` : ""}\n`);

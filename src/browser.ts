@@ -8,7 +8,7 @@ export { parseScenario, parseScenarioVariants, variantNames } from "./scenario/p
 export type { Scenario, ScenarioOverrides } from "./scenario/Scenario.ts";
 export { NO_SCENARIO_FILES, type ScenarioFiles } from "./scenario/ScenarioFiles.ts";
 export { ScenarioError } from "./scenario/ScenarioError.ts";
-export { runScenario, ScenarioRun, RUN_FILES, type RunFile, type RunOptions, type RunOutput, type RunResult } from "./run/runScenario.ts";
+export { runScenario, ScenarioRun, RUN_FILES, OPTIONAL_RUN_FILES, type RunFile, type RunOptions, type RunOutput, type RunResult } from "./run/runScenario.ts";
 export type { Summary } from "./record/summary.ts";
 export type { TextSink } from "./record/TextSink.ts";
 export { useChartLibraries, type ChartLibraries } from "./report/renderSvg.ts";

@@ -26,6 +26,8 @@ import { OperatorLog } from "./OperatorLog.ts";
 import { RestartModel, type RestartKind, type RestartPlan, type RestartSpec } from "../flink/restart/RestartModel.ts";
 import { simulatedRestClusterClient } from "./SimulatedRestClusterClient.ts";
 import type { TextSink } from "../record/TextSink.ts";
+import type { TrackingSnapshot } from "../record/restartTimeExplanations.ts";
+import { PREFER_TRACKED_RESTART_TIME, RESTART_TIME, TRACKED_RESTART_TIME_LIMIT } from "../autoscaler/config/AutoScalerOptions.ts";
 import { evaluatedVertexDecision, type EvaluatedVertexDecision, type ExecutorRunTrace } from "./decisionReason.ts";
 import { createRescaleGate, enforceMinimalIncrease, FLINK_1_18_ADAPTIVE_SCHEDULER, type RescaleGate } from "../flink/restart/AdaptiveRescale.ts";
 import { isAtLeast } from "../flink/versions.ts";
@@ -74,6 +76,8 @@ export interface RestartRecord {
   readonly parallelism: ReadonlyMap<string, number>;
   /** Job restarts it took: more than one when new slots arrived in batches. */
   restarts: number;
+  /** What the autoscaler's restart time came from when it decided (null: a rescale without a decision). */
+  readonly trackingAtDecision: TrackingSnapshot | null;
 }
 
 type Ctx = JobAutoScalerContext<string>;
@@ -87,6 +91,8 @@ interface ExecutorRun {
   readonly trace: ExecutorRunTrace;
   readonly configuration: Configuration;
   readonly delayedScaleDown: DelayedScaleDown;
+  /** The scaling records getMaxRestartTimeOrDefault read (epoch ms, restart duration). */
+  readonly trackingBefore: readonly (readonly [number, number | null])[];
 }
 
 /**
@@ -121,6 +127,7 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
     delayedScaleDown: DelayedScaleDown,
   ): boolean {
     const restartTime = scalingTracking.getMaxRestartTimeOrDefault(context.getConfiguration());
+    const trackingBefore = scalingTracking.scalingRecords.entriesArray().map(([t, r]) => [t, r.restartDuration] as const);
     const capture = { messages: [] as string[], events: [] as { reason: string; message: string }[] };
     this.capture = capture;
     // Every record still reaches the log; the run's messages are kept besides.
@@ -135,7 +142,7 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
       setLogSink(logTo);
       this.capture = null;
     }
-    this.onRun({ nowEpoch: now, metrics: evaluatedMetrics, executed, restartTimeMs: restartTime, trace: { ...capture, executed }, configuration: context.getConfiguration(), delayedScaleDown });
+    this.onRun({ nowEpoch: now, metrics: evaluatedMetrics, executed, restartTimeMs: restartTime, trace: { ...capture, executed }, configuration: context.getConfiguration(), delayedScaleDown, trackingBefore });
     return executed;
   }
 }
@@ -161,6 +168,10 @@ export class FlinkOperator {
   /** Every decision of the run (empty when the options say not to keep them). */
   readonly decisions: DecisionRecord[] = [];
   private lastDecision: DecisionRecord | undefined;
+  /** What the restart time of the latest run of the scaling executor came from. */
+  lastTracking: TrackingSnapshot | null = null;
+  /** Every scaling record opened, and the duration each was given (virtual ms): restartTimeExplanations.ts reads them. */
+  readonly trackingHistory: { readonly opened: number[]; readonly recorded: Map<number, number> } = { opened: [], recorded: new Map() };
   readonly restarts: RestartRecord[] = [];
   /** (virtual ms, TaskManagers) whenever the number of TaskManagers changes. */
   readonly taskManagerTimeline: [number, number][] = [];
@@ -255,6 +266,19 @@ export class FlinkOperator {
   private recordDecision(run: ExecutorRun): void {
     const { metrics, executed, configuration: conf } = run;
     const startEpochMs = this.cluster.options.startEpochMs;
+    const atMs = run.nowEpoch - startEpochMs;
+    const records = run.trackingBefore.map(([t, d]) => ({ startMs: t - startEpochMs, durationMs: d }));
+    for (const r of records) if (r.durationMs !== null) this.trackingHistory.recorded.set(r.startMs, r.durationMs);
+    // scaleResource opened a record at `now` when it scaled (ScalingTracking#addScalingRecord).
+    if (executed) this.trackingHistory.opened.push(atMs);
+    this.lastTracking = {
+      atMs,
+      usedMs: run.restartTimeMs,
+      trackingEnabled: conf.get(PREFER_TRACKED_RESTART_TIME),
+      restartTimeMs: conf.get(RESTART_TIME),
+      limitMs: conf.get(TRACKED_RESTART_TIME_LIMIT),
+      records,
+    };
     for (const [vertexId, m] of metrics.vertexMetrics) {
       const d = evaluatedVertexDecision(vertexId, m, conf, run.delayedScaleDown, startEpochMs, run.trace);
       const decision: DecisionRecord = {
@@ -352,6 +376,7 @@ export class FlinkOperator {
       tasksRunningTimeMs: null,
       parallelism: new Map(parallelism),
       restarts: 0,
+      trackingAtDecision: this.lastTracking,
     };
     this.restart = record;
     this.restarts.push(record);

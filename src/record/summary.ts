@@ -1,5 +1,6 @@
 import { max, mean } from "d3-array";
 import { round } from "./csv.ts";
+import { MAX_EXPLAINED_SCALINGS, type RestartTimeExplanation } from "./restartTimeExplanations.ts";
 import type { TimeseriesStats } from "./TimeseriesStats.ts";
 
 /** What the summary needs to know of one vertex at the end of a run. */
@@ -64,6 +65,8 @@ export interface AutoscalingOutcome {
   readonly scaleUps: number;
   readonly scaleDowns: number;
   readonly events: number;
+  /** Where the restart time used differs from an actual restart by more than 2x, why (restartTimeExplanations.ts). */
+  readonly restartTimeExplanations: readonly RestartTimeExplanation[];
 }
 
 /** summary.json: the run's headline figures, deterministic (no wall-clock values). */
@@ -112,6 +115,9 @@ export function buildSummary(run: RunOutcome) {
       scale_ups: a.scaleUps,
       scale_downs: a.scaleDowns,
       events: a.events,
+      // Each scaling's cause counted; the first MAX_EXPLAINED_SCALINGS scalings and the last evaluation in words (a month's run may scale hundreds of times).
+      restart_time_explanation_causes: explanationCauses(a.restartTimeExplanations),
+      restart_time_explanations: a.restartTimeExplanations.filter((e, i) => e.scaling === null || i < MAX_EXPLAINED_SCALINGS),
     },
     vertices: run.vertices.map((v) => {
       return {
@@ -138,6 +144,13 @@ export function buildSummary(run: RunOutcome) {
 }
 
 export type Summary = ReturnType<typeof buildSummary>;
+
+/** How many scalings each cause explains (the last evaluation not counted), in the order the causes first appear. */
+function explanationCauses(explanations: readonly RestartTimeExplanation[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of explanations) if (e.scaling !== null) out[e.cause] = (out[e.cause] ?? 0) + 1;
+  return out;
+}
 
 /**
  * Lag over the samples: pending records summed over the sources (max, mean), the same in

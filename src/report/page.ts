@@ -109,7 +109,7 @@ th, td { border: 1px solid #e3e3e3; padding: 3px 7px; text-align: left; vertical
 th { background: #f1f1f1; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.executed td { background: #fff3d6; }
-table.changes td:last-child, table.evaluations td:last-child { min-width: 280px; }
+table.changes td:last-child, table.evaluations td:last-child, table.explanations td:last-child { min-width: 280px; }
 table.changes td:nth-child(2), table.evaluations td:nth-child(2) { min-width: 120px; }
 details { margin: 10px 0; }
 summary { cursor: pointer; color: #2a5d9f; font-size: 14px; }

@@ -61,7 +61,7 @@ export function parallelismChart(run: RunData, axis: TimeAxis, markers: readonly
   return {
     width: CHART_WIDTH,
     height: 240,
-    title: { text: "Parallelism of every vertex", subtitle: "markers: every scaling decision (hover for its reason); shaded: restarts, from the decision to RUNNING again" },
+    title: { text: "Parallelism of every vertex", subtitle: "markers: every scaling decision (hover for its reason); shaded: restarts, from the decision to RUNNING again; dashed rules: each scaling" },
     layer: [
       ...(spans.length === 0
         ? []
@@ -71,6 +71,17 @@ export function parallelismChart(run: RunData, axis: TimeAxis, markers: readonly
               data: { values: spans },
               mark: { type: "rect", color: "#f2a93b", opacity: 0.22, aria: true },
               encoding: { x: xEncoding(axis), x2: { field: "x2" }, description: { field: "text" } },
+            },
+          ]),
+      // Each scaling where it happened, full height: on a long run's axis its restart span is too thin to see.
+      ...(spans.length === 0
+        ? []
+        : [
+            {
+              name: "scaling_rule",
+              data: { values: run.restarts.map((r, i) => ({ x: r.decisionTimeS * axis.perSecond, text: `scaling ${i + 1} at ${formatSeconds(r.decisionTimeS)}` })) },
+              mark: { type: "rule", color: "#777", strokeWidth: 1, strokeDash: [3, 3], aria: true },
+              encoding: { x: xEncoding(axis), description: { field: "text" } },
             },
           ]),
       {

@@ -15,6 +15,7 @@ import { BandReducer, MinMaxReducer, StepReducer, type BandPoint, type Downsampl
 import { readText, type FileSource } from "./lineSource.ts";
 import { decisionRows, eventRows, parseComparisonCsv, readSummary, ReportInputError, requireFile, restartRows, sampleRows, type DecisionRow, type EventRow, type RestartRow } from "./runFiles.ts";
 import type { ComparisonRow } from "../record/comparison.ts";
+import { readSubtaskGrids, type SubtaskGrids } from "./subtaskHeatmap.ts";
 import type { Summary } from "../record/summary.ts";
 
 /** Rows of the evaluation table at most; decisions.csv keeps them all. */
@@ -85,11 +86,15 @@ export interface RunData {
   readonly events: readonly EventRow[];
   /** Replications of this one variant compared in its own folder (`--variant` with `--replications`). */
   readonly comparison: readonly ComparisonRow[] | undefined;
+  /** subtasks.csv reduced to heat-map grids, when the run wrote it (simulation.subtasks). */
+  readonly subtasks?: SubtaskGrids;
 }
 
 export interface ReadOptions {
   /** The end of the time range the series are downsampled over (default: the run's duration; a comparison uses its longest variant's). */
   readonly rangeEndS?: number;
+  /** Read subtasks.csv when the run wrote it (the run report's heat maps; a comparison draws none). */
+  readonly subtasks?: boolean;
 }
 
 /** d3-array's median of the values counted in `histogram` (value -> count), or undefined when there are none. */
@@ -280,5 +285,14 @@ export function readRunData(files: FileSource, options: ReadOptions = {}): RunDa
   const samples = readSamples(requireFile(files, "timeseries.csv"), summary, range);
   const decisions = readDecisions(requireFile(files, "decisions.csv"), summary, events, range);
   const comparisonText = files.open("comparison.csv");
-  return { summary, samples, decisions, restarts, events, comparison: comparisonText === undefined ? undefined : parseComparisonCsv(readText(comparisonText)) };
+  const subtaskFile = options.subtasks === true ? files.open("subtasks.csv") : undefined;
+  return {
+    summary,
+    samples,
+    decisions,
+    restarts,
+    events,
+    comparison: comparisonText === undefined ? undefined : parseComparisonCsv(readText(comparisonText)),
+    ...(subtaskFile === undefined ? {} : { subtasks: readSubtaskGrids(subtaskFile, summary) }),
+  };
 }

@@ -8,6 +8,9 @@ import { EventIndex, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
 import { decisionReason, formatRate } from "./decisionReasons.ts";
 import { details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
+import { lastRestartTimeNote, restartExplanationBlocks } from "./restartExplanations.ts";
+import { subtaskSection } from "./subtaskSection.ts";
+import { PAGE_MARGIN_BYTES, PANEL_BUDGET_BYTES, periodSection, REPORT_SIZE_LIMIT_BYTES, utf8Length } from "./periodPanels.ts";
 import { busyChart, evaluatedVertices, lagChart, lagSeries, parallelismChart, ratesChart, restartChart, vertexNames } from "./runCharts.ts";
 import { contentsSource, type FileContents, type FileSource } from "./lineSource.ts";
 import { EvaluationRowPicker, MAX_EVALUATION_ROWS, readRunData, type RunData } from "./runData.ts";
@@ -150,7 +153,7 @@ function scenarioSection(run: RunData): Section {
  * memory bounded by what the page shows (runData.ts).
  */
 export async function runReportHtml(files: FileContents | FileSource): Promise<string> {
-  return runReportFromData(readRunData(typeof (files as FileSource).open === "function" ? (files as FileSource) : contentsSource(files as FileContents)));
+  return runReportFromData(readRunData(typeof (files as FileSource).open === "function" ? (files as FileSource) : contentsSource(files as FileContents), { subtasks: true }));
 }
 
 export async function runReportFromData(run: RunData): Promise<string> {
@@ -168,7 +171,7 @@ export async function runReportFromData(run: RunData): Promise<string> {
       ? `Too many to draw one by one: decisions that kept the parallelism are drawn one marker per vertex, parallelism and reason in each of ${KEPT_GROUP_SPANS} equal spans of the run (hover for how many it stands for); executed decisions and recommendations not executed are drawn one by one.`
       : "Each is drawn: triangles for executed scalings, diamonds for recommendations not executed, circles for evaluations that kept the parallelism.");
   const sections: Section[] = [
-    { id: "headline", heading: "Headline figures", blocks: [headline(run), vertexTable(run)] },
+    { id: "headline", heading: "Headline figures", blocks: [headline(run), ...lastRestartTimeNote(s), vertexTable(run)] },
     { id: "parallelism", heading: "Parallelism and scaling decisions", blocks: [paragraph(decisionsIntro), await chart("parallelism", parallelismChart(run, axis, markers.markers))] },
   ];
 
@@ -182,12 +185,14 @@ export async function runReportFromData(run: RunData): Promise<string> {
         : [
             await chart("restarts", restartChart(run.restarts)),
             table(["scaling", "decision (s)", "RUNNING (s)", "actual (s)", "used by the autoscaler (s)", "kind", "phases (s)"], restartRows, { numeric: [0, 1, 2, 3, 4] }),
+            ...restartExplanationBlocks(s),
           ],
   });
 
   const busy: string[] = [];
   for (const v of vertexNames(run)) busy.push(await chart(`busy ${v}`, busyChart(run, v, axis, log)));
   sections.push({ id: "busy", heading: "Busy, back-pressured and idle time per vertex", blocks: busy });
+  if (run.subtasks !== undefined) sections.push(await subtaskSection(run.subtasks, axis));
 
   const evaluated = evaluatedVertices(run);
   const notEvaluated = vertexNames(run).filter((v) => !evaluated.includes(v));
@@ -225,15 +230,21 @@ export async function runReportFromData(run: RunData): Promise<string> {
   }
 
   const downsampled = log.note();
-  return renderPage({
-    title: `${s.scenario} / ${s.variant}: run report`,
-    subtitle: `${s.deployment} · seed ${s.seed} · ${formatSeconds(s.duration_s)} of virtual time from ${s.startTime} · a sample every ${s.sample_interval_s} s · ${executionOf(s)} execution`,
-    notes: [
-      "Times are virtual, since the start of the run. Hover a marker or a shaded restart for its details. The figures come from summary.json, the charts from timeseries.csv, decisions.csv and restarts.csv beside this page.",
-      ...(downsampled === undefined ? [] : [downsampled]),
-    ],
-    sections,
-  });
+  const page = (withSections: readonly Section[]) =>
+    renderPage({
+      title: `${s.scenario} / ${s.variant}: run report`,
+      subtitle: `${s.deployment} · seed ${s.seed} · ${formatSeconds(s.duration_s)} of virtual time from ${s.startTime} · a sample every ${s.sample_interval_s} s · ${executionOf(s)} execution`,
+      notes: [
+        "Times are virtual, since the start of the run. Hover a marker or a shaded restart for its details. The figures come from summary.json, the charts from timeseries.csv, decisions.csv and restarts.csv beside this page.",
+        ...(downsampled === undefined ? [] : [downsampled]),
+      ],
+      sections: withSections,
+    });
+  // A run longer than a day: its day panels get what the rest of the page leaves of the size limit (periodPanels.ts).
+  const rest = page(sections);
+  const days = await periodSection(run, Math.min(PANEL_BUDGET_BYTES, REPORT_SIZE_LIMIT_BYTES - PAGE_MARGIN_BYTES - utf8Length(rest)));
+  if (days === undefined) return rest;
+  return page([...sections.slice(0, 2), days, ...sections.slice(2)]);
 }
 
 /** The execution mode a run used; runs written before summary.json named it ran record by record. */

@@ -8,15 +8,21 @@ import { configMapYamlOfRun } from "../operator/state/runConfigMap.ts";
 import { muteLogs } from "../autoscaler/utils/Logger.ts";
 import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../record/CsvWriter.ts";
 import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../record/operatorFiles.ts";
+import { explainRestartTimes } from "../record/restartTimeExplanations.ts";
 import { buildSummary, type Summary } from "../record/summary.ts";
 import { NullSink, StringSink, type TextSink } from "../record/TextSink.ts";
+import { SUBTASK_COLUMNS, SubtaskRecorder } from "../record/SubtaskRecorder.ts";
 import { TIMESERIES_COLUMNS, TimeseriesRecorder, type TimeseriesRow } from "../record/TimeseriesRecorder.ts";
+import { subtaskAssignments, type SubtaskAssignment } from "../flink/subtaskShares.ts";
+import type { JobGraph } from "../flink/JobGraph.ts";
 import { clusterOptionsOf } from "../scenario/clusterOptions.ts";
 import type { Scenario } from "../scenario/Scenario.ts";
 
 /** The files of a run, in the order they are listed. */
 export const RUN_FILES = ["timeseries.csv", "decisions.csv", "restarts.csv", "events.csv", "autoscaler.log", "summary.json", "configmap.yaml"] as const;
-export type RunFile = (typeof RUN_FILES)[number];
+/** Files a run writes only when the scenario asks: subtasks.csv (simulation.subtasks). */
+export const OPTIONAL_RUN_FILES = ["subtasks.csv"] as const;
+export type RunFile = (typeof RUN_FILES)[number] | (typeof OPTIONAL_RUN_FILES)[number];
 
 /**
  * Where a run's files go: kept in memory and returned as strings (tests, the library),
@@ -60,7 +66,10 @@ function sinkFactory(output: RunOutput): { sink: (file: RunFile) => TextSink; fi
       return s;
     },
     // The log kept in memory is the operator's own (its lines can be inspected).
-    files: (log) => Object.fromEntries(RUN_FILES.map((f) => [f, f === "autoscaler.log" ? log() : (sinks.get(f)?.text() ?? "")])),
+    files: (log) => ({
+      ...Object.fromEntries(RUN_FILES.map((f) => [f, f === "autoscaler.log" ? log() : (sinks.get(f)?.text() ?? "")])),
+      ...Object.fromEntries(OPTIONAL_RUN_FILES.flatMap((f) => (sinks.has(f) ? [[f, sinks.get(f)!.text()]] : []))),
+    }),
   };
 }
 
@@ -80,6 +89,9 @@ export class ScenarioRun {
   private readonly sinks;
   private readonly vertexName: ReadonlyMap<string, string>;
   private readonly decisionsWriter: CsvWriter;
+  /** subtasks.csv's writer when the scenario asks for it (nothing written, nothing kept, otherwise). */
+  readonly subtasks: SubtaskRecorder | null;
+  private assignments: { graph: JobGraph; byVertex: Map<string, SubtaskAssignment[]> } | null = null;
   private evaluations = 0;
   private lastEvaluationMs = NaN;
   private restartTimeUsedFirstMs: number | null = null;
@@ -107,6 +119,8 @@ export class ScenarioRun {
     this.timeseries = new TimeseriesRecorder(csvLineWriter(this.sinks.sink("timeseries.csv"), TIMESERIES_COLUMNS), this.output.kind === "memory", arrivalRate);
     // A row per vertex at every evaluation (11,454 rows in the seed's day): the hand-written writer too, same bytes.
     const decisions = csvLineWriter(this.sinks.sink("decisions.csv"), DECISION_COLUMNS);
+    // p rows per vertex per sample: the hand-written writer, as the timeseries.
+    this.subtasks = scenario.subtasks && this.output.kind !== "none" ? new SubtaskRecorder(csvLineWriter(this.sinks.sink("subtasks.csv"), SUBTASK_COLUMNS)) : null;
     this.operator = new FlinkOperator(env, streams, cluster, this.rest, {
       namespace: scenario.namespace,
       name: scenario.deploymentName,
@@ -156,7 +170,34 @@ export class ScenarioRun {
       jobStatus: s.jobStatus,
     }));
     this.timeseries.recordSample(rows);
+    if (this.subtasks !== null) this.sampleSubtasks(now);
     this.options.onSample?.(this.cluster, now);
+  }
+
+  /** subtasks.csv: each running subtask's gauges at this sample (metrics synced by sampleVertices just before). */
+  private sampleSubtasks(now: number): void {
+    const cluster = this.cluster;
+    if (this.assignments?.graph !== cluster.graph) this.assignments = { graph: cluster.graph, byVertex: subtaskAssignments(cluster) };
+    for (const v of cluster.graph.vertices) {
+      const shares = this.assignments.byVertex.get(v.id)!;
+      for (const t of cluster.subtasks.get(v.id) ?? []) {
+        const m = t.metrics;
+        const share = shares[t.index];
+        this.subtasks!.record({
+          timeS: now / 1000,
+          vertex: v.name,
+          subtask: t.index,
+          recordsInPerS: v.isSource ? m.operators[0]!.numRecordsInPerSecond.getRate() : m.numRecordsInPerSecond.getRate(),
+          recordsOutPerS: m.numRecordsOutPerSecond.getRate(),
+          busyMsPerS: m.busyTimeMsPerSecond(),
+          backpressuredMsPerS: m.backPressuredTimeMsPerSecond(),
+          idleMsPerS: m.idleTime.getValue(),
+          pendingRecords: m.sourceMetrics?.().get("pendingRecords"),
+          assignedUnits: share?.units ?? undefined,
+          inputShare: share?.share ?? NaN,
+        });
+      }
+    }
   }
 
   private scheduleSample(): void {
@@ -237,9 +278,20 @@ export class ScenarioRun {
         scaleUps: this.scaleUps,
         scaleDowns: this.scaleDowns,
         events: operator.events.events.length,
+        restartTimeExplanations: explainRestartTimes(
+          operator.restarts.map((r) => ({
+            decisionTimeMs: r.decisionTimeMs,
+            runningTimeMs: r.runningTimeMs,
+            actualMs: r.runningTimeMs === null ? null : r.runningTimeMs - r.decisionTimeMs,
+            basis: r.trackingAtDecision,
+          })),
+          operator.lastTracking,
+          operator.trackingHistory,
+        ),
       },
     });
     this.timeseries.end();
+    this.subtasks?.end();
     this.decisionsWriter.end();
     if (this.output.kind !== "memory") operator.log.end();
     const restarts = csvStreamWriter(this.sinks.sink("restarts.csv"), RESTART_COLUMNS);

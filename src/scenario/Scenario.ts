@@ -38,6 +38,8 @@ export interface Scenario {
   readonly reconcileDuration: DistributionSpec;
   /** simulation.logLevel: the lowest level autoscaler.log keeps. */
   readonly logLevel: "DEBUG" | "INFO";
+  /** simulation.subtasks: also write subtasks.csv (one row per subtask per sample). */
+  readonly subtasks: boolean;
   /** simulation.flinkMetrics: TimerGauge semantics replacing those of the Flink version. */
   readonly timerGauge: Partial<TimerGaugeSemantics>;
   /** simulation.flinkMetrics.fetcherServesPreviousFetch (true): the request that triggers a MetricFetcher update gets the previous values. */

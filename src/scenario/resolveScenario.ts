@@ -380,6 +380,7 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     job,
     reconcileIntervalMs,
     logLevel: sim.logLevel ?? "DEBUG",
+    subtasks: sim.subtasks ?? false,
     reconcileDuration: sim.operator?.reconcileDuration === undefined ? DEFAULT_RECONCILE_DURATION : distributionAt(file, ["simulation", "operator", "reconcileDuration"], sim.operator.reconcileDuration),
     restart,
     state,

@@ -235,6 +235,8 @@ const simulation = z.strictObject({
   operator: z.strictObject({ reconcileDuration: distribution.optional() }).optional(),
   /** The lowest level autoscaler.log keeps: DEBUG (default, as the seed's log) or INFO (no per-reconcile DEBUG lines, a tenth of the bytes). */
   logLevel: z.enum(["DEBUG", "INFO"]).optional(),
+  /** Also write subtasks.csv: one row per subtask per sample (off by default: p times the timeseries' rows). */
+  subtasks: z.boolean().optional(),
   /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
   flinkMetrics: z
     .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })

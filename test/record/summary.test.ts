@@ -50,6 +50,7 @@ function run(samples: number, busy: (i: number) => number, pending: (i: number) 
       scaleUps: 0,
       scaleDowns: 0,
       events: 0,
+      restartTimeExplanations: [],
     },
   };
 }
@@ -134,5 +135,16 @@ describe("TimeseriesStats", () => {
     expect(stats.maxBusyMsPerS("b")).toBe(700);
     expect(stats.maxBusyMsPerS("c")).toBe(0);
     expect(stats.lag()).toBeNull();
+  });
+});
+
+describe("restart-time explanations in summary.json", () => {
+  it("counts every explained scaling by cause and keeps the words of the first 20 and of the last evaluation", () => {
+    const base = run(10, () => 0, () => 0);
+    const explanation = (scaling: number | null, cause: "tracking-disabled" | "longest-recorded") => ({ scaling, time_s: 0, used_s: 120, actual_s: 10, actual_scaling: 1, cause, text: "t" });
+    const many = [...Array.from({ length: 25 }, (_, i) => explanation(i + 1, i < 24 ? "tracking-disabled" : "longest-recorded")), explanation(null, "tracking-disabled")];
+    const s = buildSummary({ ...base, autoscaling: { ...base.autoscaling, restartTimeExplanations: many } });
+    expect(s.autoscaling.restart_time_explanation_causes).toEqual({ "tracking-disabled": 24, "longest-recorded": 1 });
+    expect(s.autoscaling.restart_time_explanations.map((e) => e.scaling)).toEqual([...Array.from({ length: 20 }, (_, i) => i + 1), null]);
   });
 });
