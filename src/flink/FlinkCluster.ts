@@ -1,6 +1,6 @@
 import { md5Hex } from "./md5.ts";
 import type { Environment } from "../engine/Environment.ts";
-import { sampler, sumSampler } from "../engine/distributions.ts";
+import { mean, sampler, sumSampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
 import { buildJobGraph, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
 import { TaskMetrics } from "./metrics/TaskMetrics.ts";
@@ -13,6 +13,7 @@ import { RateLimiter } from "./runtime/RateLimiter.ts";
 import { KafkaTopic, splitOwner } from "./sources/KafkaTopic.ts";
 import { LoadProfile } from "./sources/LoadProfile.ts";
 import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } from "./sources/SourceReader.ts";
+import { DEFAULT_MAX_POLL_RECORDS, FetchingKafkaReader } from "./sources/KafkaFetcher.ts";
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
@@ -135,7 +136,8 @@ export class FlinkCluster {
   readonly loads = new Map<string, LoadProfile>();
   /** The topic of each Kafka source operator (by operator id): it outlives restarts. */
   readonly topics = new Map<string, KafkaTopic>();
-  private readonly readers: (KafkaReader | FluidKafkaSource)[] = [];
+  /** The Kafka readers of the current deployment (read-only use: tests of the fetcher). */
+  readonly readers: (KafkaReader | FetchingKafkaReader | FluidKafkaSource)[] = [];
   /** The aggregate mode's network of the current deployment. */
   private fluid: FluidNetwork | null = null;
   /** Record mode's shared CPUs of the current deployment, when any can be short. */
@@ -442,7 +444,7 @@ export class FlinkCluster {
           carry: 0,
         }));
         const metrics = this.taskMetrics(v, now);
-        const reader = this.sourceReader(head.id, i, v.parallelism, now);
+        const reader = this.sourceReader(head.id, i, v.parallelism, now, runners[this.taskManagerOf(i)]!);
         if (reader !== null) metrics.sourceMetrics = () => reader.metrics();
         // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
         if (reader?.legacy === true) metrics.busyTimeEnabled = false;
@@ -561,7 +563,8 @@ export class FlinkCluster {
     if (spec.connector !== "kafka") return new FluidDatagenSource(this.loads.get(operatorId)!, parallelism);
     const topic = this.topics.get(operatorId)!;
     const partitions = assignedPartitions(spec.topic, spec.partitions, index, parallelism);
-    const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond);
+    const fetching = spec.fetchCost === undefined ? null : { meanFetchMs: mean(spec.fetchCost), maxPollRecords: spec.maxPollRecords ?? DEFAULT_MAX_POLL_RECORDS };
+    const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond, fetching);
     this.readers.push(reader);
     return reader;
   }
@@ -583,14 +586,24 @@ export class FlinkCluster {
   }
 
   /** The reader of source subtask `index` of `parallelism`, or null for a non-source operator. */
-  private sourceReader(operatorId: string, index: number, parallelism: number, now: number): SourceReader | null {
+  private sourceReader(operatorId: string, index: number, parallelism: number, now: number, cpu: CpuRunner): SourceReader | null {
     const spec = this.options.job.operators.find((o) => o.id === operatorId)!.source;
     if (spec === undefined) return null;
     if (spec.connector !== "kafka") return this.datagenReader(spec.connector, operatorId, parallelism, now);
     const topic = this.topics.get(operatorId)!;
     const partitions = assignedPartitions(spec.topic, spec.partitions, index, parallelism);
     const limiter = spec.maxRecordsPerSecond === undefined ? null : new RateLimiter(spec.maxRecordsPerSecond, now);
-    const reader = new KafkaReader(topic, partitions, limiter);
+    const reader =
+      spec.fetchCost === undefined
+        ? new KafkaReader(topic, partitions, limiter)
+        : new FetchingKafkaReader(
+            topic,
+            partitions,
+            limiter,
+            sampler(spec.fetchCost, this.streams.stream(`fetch-cost/${operatorId}/${index}`)),
+            spec.maxPollRecords ?? DEFAULT_MAX_POLL_RECORDS,
+            cpu,
+          );
     this.readers.push(reader);
     return reader;
   }

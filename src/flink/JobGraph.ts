@@ -28,6 +28,14 @@ export interface KafkaSourceSpec {
   readonly initialBacklog: number;
   /** The most a source subtask fetches per second (undefined: no limit but its processing cost). */
   readonly maxRecordsPerSecond: number | undefined;
+  /**
+   * Time per fetch (one KafkaConsumer#poll on the split fetcher's own thread), ms; undefined:
+   * fetches are free and records go straight from the topic to the task (the model before
+   * fetch costs, kept byte for byte). See docs/operators-async.md, "Kafka fetch cost".
+   */
+  readonly fetchCost?: DistributionSpec | undefined;
+  /** max.poll.records: the most records one fetch returns (Kafka consumer default 500). */
+  readonly maxPollRecords?: number | undefined;
 }
 
 export type SourceSpec = DatagenSourceSpec | KafkaSourceSpec;
@@ -60,6 +68,27 @@ export interface OperatorSpec {
   readonly python?: { readonly overhead: DistributionSpec } | undefined;
   /** Keyed state held by this operator (restored after every restart), if any. */
   readonly state?: KeyedStateSpec | undefined;
+  /** An async I/O operator (AsyncWaitOperator): `cost` is then the CPU of each asyncInvoke. */
+  readonly async?: AsyncIoSpec | undefined;
+}
+
+/**
+ * AsyncDataStream.orderedWait / unorderedWait (Flink 1.18.1 AsyncWaitOperator): at most
+ * `capacity` requests in flight or waiting to be emitted, each taking a latency draw.
+ */
+export interface AsyncIoSpec {
+  readonly capacity: number;
+  /** Time from asyncInvoke to the result, ms (wall time: no CPU). */
+  readonly latency: DistributionSpec;
+  readonly ordered: boolean;
+  /** ms; undefined: no timeout (a timeout of 0 in the API). */
+  readonly timeoutMs: number | undefined;
+  /**
+   * What a timed-out request does. Only `drop` is modelled: a timeout() overridden to
+   * complete the future with no result. Flink's default timeout() completes exceptionally
+   * and fails the job, which the simulator does not model (the scenario parser refuses it).
+   */
+  readonly onTimeout: "drop";
 }
 
 export interface EdgeSpec {

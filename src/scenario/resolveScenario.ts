@@ -168,6 +168,9 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument,
     }
     return { connector: d.connector, load, noise };
   }
+  if (d.maxPollRecords !== undefined && d.fetchCost === undefined) {
+    throw new ScenarioError(file, formatPath([...path, "maxPollRecords"]), "only applies with fetchCost (without it fetches are free and not modelled)");
+  }
   return {
     connector: "kafka",
     topic: d.topic,
@@ -176,6 +179,8 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument,
     noise,
     initialBacklog: d.initialBacklog ?? 0,
     maxRecordsPerSecond: d.maxRecordsPerSecond,
+    ...(d.fetchCost !== undefined ? { fetchCost: distributionAt(file, [...path, "fetchCost"], d.fetchCost) } : {}),
+    ...(d.maxPollRecords !== undefined ? { maxPollRecords: d.maxPollRecords } : {}),
   };
 }
 

@@ -129,6 +129,10 @@ const kafka = z.strictObject({
   noise: noise.optional(),
   initialBacklog: z.number().int().nonnegative().optional(),
   maxRecordsPerSecond: z.number().positive().optional(),
+  /** Time per fetch on the split fetcher's thread (a duration or distribution); leave out for free fetches. */
+  fetchCost: distribution.optional(),
+  /** max.poll.records: the most records one fetch returns (Kafka's default 500). */
+  maxPollRecords: z.number().int().positive().optional(),
 });
 
 const source = z.discriminatedUnion("connector", [datagen, datastreamDatagen, kafka]);
