@@ -16,6 +16,7 @@ import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } fr
 import { DEFAULT_MAX_POLL_RECORDS, FetchingKafkaReader } from "./sources/KafkaFetcher.ts";
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
+import type { AsyncIo } from "./runtime/AsyncWaitQueue.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
@@ -471,6 +472,7 @@ export class FlinkCluster {
           network.bufferTimeoutMs,
           python,
           runners[this.taskManagerOf(i)]!,
+          this.asyncIo(v, i),
         );
       });
       this.subtasks.set(v.id, tasks);
@@ -484,6 +486,19 @@ export class FlinkCluster {
         channel: w.channel,
       });
     }
+  }
+
+  /** The async I/O operator ending vertex `v`'s chain, as subtask `index` runs it; null when there is none. */
+  private asyncIo(v: JobVertex, index: number): AsyncIo | null {
+    const op = v.operators[v.operators.length - 1]!;
+    if (op.async === undefined) return null;
+    return {
+      capacity: op.async.capacity,
+      ordered: op.async.ordered,
+      latency: sampler(op.async.latency, this.streams.stream(`async-latency/${op.id}/${index}`)),
+      timeoutMs: op.async.timeoutMs ?? Infinity,
+      selectivity: op.selectivity,
+    };
   }
 
   /**

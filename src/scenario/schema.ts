@@ -150,6 +150,20 @@ const keyedState = z.strictObject({
   max: quantity.optional(),
 });
 
+/** AsyncWaitOperator: queue capacity (Flink's default 100), request latency, output order, timeout. */
+const asyncIo = z.strictObject({
+  capacity: z
+    .number()
+    .int()
+    .min(1, "must be at least 1 (AsyncWaitOperator needs a capacity greater than 0: the requests it keeps in flight)")
+    .max(1_000_000, "must be at most 1,000,000 (each place is an entry the simulator keeps)")
+    .optional(),
+  latency: distribution,
+  order: z.enum(["ordered", "unordered"]).optional(),
+  timeout: duration.optional(),
+  onTimeout: z.enum(["fail", "drop"]).optional(),
+});
+
 const operator = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
@@ -167,6 +181,8 @@ const operator = z.strictObject({
   state: keyedState.optional(),
   /** The share of the cost spent on a CPU, 0..1 (1: ordinary code; 0: waiting, e.g. time.sleep). */
   cpuShare: z.number().min(0).max(1, "must be at most 1 (the share of the cost spent on a CPU: 0 for a sleep, 1 for plain code)").optional(),
+  /** An async I/O operator (AsyncDataStream.orderedWait / unorderedWait); its cost is each asyncInvoke's CPU. */
+  async: asyncIo.optional(),
 });
 
 const edge = z.strictObject({
@@ -248,3 +264,4 @@ export type ScenarioDocument = z.infer<typeof scenarioSchema>;
 export type DistributionDocument = z.infer<typeof distribution>;
 export type LoadProfileDocument = z.infer<typeof loadProfile>;
 export type SourceDocument = z.infer<typeof source>;
+export type AsyncIoDocument = z.infer<typeof asyncIo>;

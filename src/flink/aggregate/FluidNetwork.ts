@@ -188,6 +188,7 @@ export class FluidNetwork {
         costMs[t] = 0;
         capacity[t] = Infinity;
       }
+      if (task.asyncRecordsPerMs !== Infinity) capacity[t] = Math.min(capacity[t]!, task.asyncRecordsPerMs * ms);
       this.nominal[t] = capacity[t]!;
       this.available[t] = task.source !== null ? task.source.supply(from, to) : 0;
     }
@@ -208,7 +209,10 @@ export class FluidNetwork {
       const x = processed[t]!;
       if (task.source !== null) task.source.take(x);
       const unconstrained = Math.min(capacity[t]!, available[t]!);
-      const stretched = cpu === null ? x * costMs[t]! : (x * costMs[t]!) / cpu.speed[t]!;
+      let stretched = cpu === null ? x * costMs[t]! : (x * costMs[t]!) / cpu.speed[t]!;
+      // An async operator's full queue holds the task thread in addToWorkQueue, which is busy
+      // time (see Subtask#runAsyncMails): a slice its queue limits is busy throughout.
+      if (task.asyncRecordsPerMs !== Infinity && x >= task.asyncRecordsPerMs * ms * (1 - 1e-9) && available[t]! > x + EPSILON) stretched = ms;
       task.apply(from, to, { processed: x, busyMs: stretched, blockedByOutput: limit[t]! < unconstrained - EPSILON });
     }
   }
