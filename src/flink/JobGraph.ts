@@ -162,9 +162,10 @@ export function topologicalOrder(job: JobSpec): OperatorSpec[] {
 /**
  * Builds job vertices by chaining, as StreamingJobGraphGenerator does for the cases we
  * model: an operator joins its predecessor's chain when the edge is FORWARD, it has no
- * other input, the predecessor has no other output, both have the same parallelism and
- * chaining is not disabled. Parallelism overrides apply per JobVertexID afterwards, as
- * the `pipeline.jobvertex-parallelism-overrides` option does.
+ * other input, the predecessor has no other output, both have the same parallelism,
+ * chaining is not disabled, and it is not an async operator behind a legacy source.
+ * Parallelism overrides apply per JobVertexID afterwards, as the
+ * `pipeline.jobvertex-parallelism-overrides` option does.
  */
 export function buildJobGraph(job: JobSpec, options: JobGraphOptions): JobGraph {
   const ordered = topologicalOrder(job);
@@ -188,7 +189,10 @@ export function buildJobGraph(job: JobSpec, options: JobGraphOptions): JobGraph 
       input.shipStrategy === "FORWARD" &&
       inDegree.get(op.id) === 1 &&
       outDegree.get(predecessor.id) === 1 &&
-      parallelismOf(predecessor) === parallelismOf(op);
+      parallelismOf(predecessor) === parallelismOf(op) &&
+      // A yielding operator (AsyncWaitOperatorFactory) never chains to a legacy source's chain
+      // (StreamingJobGraphGenerator#areOperatorsChainable, Flink 1.18.1).
+      !(op.async !== undefined && chainOf.get(predecessor.id)![0]!.source?.connector === "datagen");
     if (chainable) {
       const chain = chainOf.get(predecessor.id)!;
       chain.push(op);

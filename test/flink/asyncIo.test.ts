@@ -146,3 +146,35 @@ describe("async I/O (AsyncWaitOperator)", () => {
     });
   });
 });
+
+describe("async operator chaining", () => {
+  it("chains to a FLIP-27 source but never to a legacy source's chain (a yielding operator, Flink 1.18.1)", () => {
+    const graph = (source: string) => {
+      const text = scenarioText({ source, async: "{ latency: 10ms }", execution: "record" }).replace("{ id: enrich, cost: 0ms, chaining: false,", "{ id: enrich, cost: 0ms,");
+      const cluster = new FlinkCluster(new Environment(), new RandomStreams(1), clusterOptionsOf(parseScenario("async.yaml", text)));
+      return cluster.graph.vertices.map((v) => v.name);
+    };
+    expect(graph("{ connector: datastream-datagen, rowsPerSecond: 10 }")).toEqual(["source -> enrich", "sink"]);
+    expect(graph("{ connector: datagen, rowsPerSecond: 10 }")).toEqual(["source", "enrich", "sink"]);
+  });
+});
+
+describe("an async operator chained to its source", () => {
+  for (const execution of ["record", "aggregate"] as const) {
+    it(`${execution} mode: the chain's throughput is capacity / latency, its task busy throughout`, () => {
+      const text = scenarioText({ source: BACKLOG, async: "{ capacity: 50, latency: 100ms }", execution }).replace("{ id: enrich, cost: 0ms, chaining: false,", "{ id: enrich, cost: 0ms,");
+      const env = new Environment();
+      const cluster = new FlinkCluster(env, new RandomStreams(1), clusterOptionsOf(parseScenario("async.yaml", text)));
+      cluster.start();
+      env.run(300_000);
+      const v = cluster.graph.vertices[0]!;
+      expect(v.name).toBe("source -> enrich");
+      const task = cluster.subtasks.get(v.id)![0]!;
+      const seconds = (300_000 - task.metrics.startMs) / 1000;
+      // 50 / 0.1 s = 500 records/s out of the source and the async operator alike.
+      expect(Math.abs(task.metrics.operators[0]!.numRecordsOut.count / seconds - 500) / 500).toBeLessThan(0.005);
+      expect(Math.abs(task.metrics.operators[1]!.numRecordsOut.count / seconds - 500) / 500).toBeLessThan(0.005);
+      expect(task.metrics.busyTimeMsPerSecond()).toBeGreaterThanOrEqual(995);
+    });
+  }
+});
