@@ -8,7 +8,7 @@ import { clusterOptionsOf } from "../../src/scenario/clusterOptions.ts";
 import { parseScenario } from "../../src/scenario/parseScenario.ts";
 import { ScenarioError } from "../../src/scenario/ScenarioError.ts";
 
-/** A Kafka source (one partition, one subtask) chained to a free sink; the autoscaler off. */
+/** A Kafka source (one partition, one subtask) chained to a free sink, on a TaskManager of 4 cores (never short); the autoscaler off. */
 function scenarioText(o: { rate: number; cost: string; fetchCost?: string; backlog?: number; maxPoll?: number; execution: "record" | "aggregate" }): string {
   const fetch = o.fetchCost === undefined ? "" : `, fetchCost: ${o.fetchCost}`;
   const poll = o.maxPoll === undefined ? "" : `, maxPollRecords: ${o.maxPoll}`;
@@ -19,6 +19,7 @@ metadata: { name: fetch }
 spec:
   flinkVersion: v1_18
   flinkConfiguration: { job.autoscaler.enabled: "false", taskmanager.numberOfTaskSlots: "1" }
+  taskManager: { resource: { cpu: 4 } }
   job: { jarURI: local:///x.jar, parallelism: 1 }
 simulation:
   duration: 10min
@@ -85,6 +86,17 @@ describe("Kafka fetch cost", () => {
       expect(r.stats.records / r.stats.fetches).toBeCloseTo(50, 0);
     });
   }
+
+  it("record mode: the fetcher is one more thread on the TaskManager's CPU (taskManager.resource.cpu: 1)", () => {
+    // Task: 1 ms a record, always runnable (a backlog); fetcher: 100 ms per 500 records, 0.2 ms a
+    // record. One core shared by both: records/s x (1 + 0.2) ms = 1000 ms/s, so 833.3 records/s;
+    // the task's wait for the CPU is busy time, so it reads 1000 ms/s busy, 1.2 ms a record.
+    const text = scenarioText({ rate: 0, cost: "1ms", fetchCost: "100ms", backlog: 10_000_000, execution: "record" }).replace("cpu: 4", "cpu: 1");
+    const r = run(text, 120_000);
+    const rate = r.records / 120;
+    expect(Math.abs(rate - 1000 / 1.2) / (1000 / 1.2)).toBeLessThan(0.01);
+    expect(Math.abs(r.busyPerRecord - 1.2) / 1.2).toBeLessThan(0.01);
+  });
 
   it("counts fetches in a slice as the record mode's clamp does", () => {
     expect(fetchesInSlice(200, 1000, 20, 100, 500)).toBe(10); // a fetch per tick
