@@ -120,3 +120,68 @@ export function sumSampler(spec: DistributionSpec, random: Random): SumSampler {
     return Math.max(0, n * m + Math.sqrt(n) * sd * standardNormal(random));
   };
 }
+
+/** The standard normal CDF, by Abramowitz and Stegun 7.1.26 (absolute error under 1.5e-7). */
+export function standardNormalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+function standardNormalPdf(z: number): number {
+  return Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
+}
+
+function lognormalParameters(spec: { readonly median: number; readonly p95: number }): { mu: number; sigma: number } {
+  return { mu: Math.log(spec.median), sigma: Math.log(spec.p95 / spec.median) / Z95 };
+}
+
+/** P(X <= x), in closed form (a normal's ignores the clamp at 0, as `mean` does). */
+export function cdf(spec: DistributionSpec, x: number): number {
+  switch (spec.kind) {
+    case "constant":
+      return x >= spec.value ? 1 : 0;
+    case "uniform":
+      if (spec.max === spec.min) return x >= spec.min ? 1 : 0;
+      return Math.min(1, Math.max(0, (x - spec.min) / (spec.max - spec.min)));
+    case "exponential":
+      return x <= 0 ? 0 : 1 - Math.exp(-x / spec.mean);
+    case "normal":
+      return spec.stddev === 0 ? (x >= spec.mean ? 1 : 0) : standardNormalCdf((x - spec.mean) / spec.stddev);
+    case "lognormal": {
+      if (x <= 0) return 0;
+      const { mu, sigma } = lognormalParameters(spec);
+      return standardNormalCdf((Math.log(x) - mu) / sigma);
+    }
+  }
+}
+
+/** E[min(X, t)], in closed form: the mean of a draw capped at t (Infinity: the mean). */
+export function meanCappedAt(spec: DistributionSpec, t: number): number {
+  if (t === Infinity) return mean(spec);
+  switch (spec.kind) {
+    case "constant":
+      return Math.min(spec.value, t);
+    case "uniform": {
+      const { min: a, max: b } = spec;
+      if (t <= a) return t;
+      if (t >= b) return (a + b) / 2;
+      return (t * t - a * a) / (2 * (b - a)) + (t * (b - t)) / (b - a);
+    }
+    case "exponential":
+      return spec.mean * (1 - Math.exp(-t / spec.mean));
+    case "normal": {
+      if (spec.stddev === 0) return Math.min(spec.mean, t);
+      const z = (t - spec.mean) / spec.stddev;
+      // t - E[(t - X)+]
+      return t - ((t - spec.mean) * standardNormalCdf(z) + spec.stddev * standardNormalPdf(z));
+    }
+    case "lognormal": {
+      if (t <= 0) return 0;
+      const { mu, sigma } = lognormalParameters(spec);
+      const below = Math.exp(mu + (sigma * sigma) / 2) * standardNormalCdf((Math.log(t) - mu - sigma * sigma) / sigma);
+      return below + t * (1 - standardNormalCdf((Math.log(t) - mu) / sigma));
+    }
+  }
+}

@@ -1,6 +1,6 @@
 import { md5Hex } from "./md5.ts";
 import type { Environment } from "../engine/Environment.ts";
-import { sampler, sumSampler } from "../engine/distributions.ts";
+import { mean, sampler, sumSampler } from "../engine/distributions.ts";
 import type { RandomStreams } from "../engine/random.ts";
 import { buildJobGraph, type JobEdge, type JobGraph, type JobGraphOptions, type JobSpec, type JobVertex } from "./JobGraph.ts";
 import { TaskMetrics } from "./metrics/TaskMetrics.ts";
@@ -13,9 +13,11 @@ import { RateLimiter } from "./runtime/RateLimiter.ts";
 import { KafkaTopic, splitOwner } from "./sources/KafkaTopic.ts";
 import { LoadProfile } from "./sources/LoadProfile.ts";
 import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } from "./sources/SourceReader.ts";
+import { DEFAULT_MAX_POLL_RECORDS, FetchingKafkaReader } from "./sources/KafkaFetcher.ts";
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
 import { TwoInputHead } from "./runtime/TwoInputHead.ts";
+import type { AsyncIo } from "./runtime/AsyncWaitQueue.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
 import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggregate/FluidSources.ts";
@@ -154,7 +156,8 @@ export class FlinkCluster {
   readonly loads = new Map<string, LoadProfile>();
   /** The topic of each Kafka source operator (by operator id): it outlives restarts. */
   readonly topics = new Map<string, KafkaTopic>();
-  private readonly readers: (KafkaReader | FluidKafkaSource)[] = [];
+  /** The Kafka readers of the current deployment (read-only use: tests of the fetcher). */
+  readonly readers: (KafkaReader | FetchingKafkaReader | FluidKafkaSource)[] = [];
   /** The aggregate mode's network of the current deployment. */
   private fluid: FluidNetwork | null = null;
   /** Record mode's shared CPUs of the current deployment, when any can be short. */
@@ -464,7 +467,7 @@ export class FlinkCluster {
           carry: 0,
         }));
         const metrics = this.taskMetrics(v, now);
-        const reader = this.sourceReader(head.id, i, v.parallelism, now);
+        const reader = this.sourceReader(head.id, i, v.parallelism, now, runners[this.taskManagerOf(i)]!);
         if (reader !== null) metrics.sourceMetrics = () => reader.metrics();
         // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
         if (reader?.legacy === true) metrics.busyTimeEnabled = false;
@@ -498,6 +501,7 @@ export class FlinkCluster {
                 head.join,
                 collisions?.[i] ?? 0,
               ),
+          this.asyncIo(v, i),
         );
       });
       this.subtasks.set(v.id, tasks);
@@ -511,6 +515,19 @@ export class FlinkCluster {
         channel: w.channel,
       });
     }
+  }
+
+  /** The async I/O operator ending vertex `v`'s chain, as subtask `index` runs it; null when there is none. */
+  private asyncIo(v: JobVertex, index: number): AsyncIo | null {
+    const op = v.operators[v.operators.length - 1]!;
+    if (op.async === undefined) return null;
+    return {
+      capacity: op.async.capacity,
+      ordered: op.async.ordered,
+      latency: sampler(op.async.latency, this.streams.stream(`async-latency/${op.id}/${index}`)),
+      timeoutMs: op.async.timeoutMs ?? Infinity,
+      selectivity: op.selectivity,
+    };
   }
 
   /**
@@ -633,7 +650,8 @@ export class FlinkCluster {
     if (spec.connector !== "kafka") return new FluidDatagenSource(this.loads.get(operatorId)!, parallelism);
     const topic = this.topics.get(operatorId)!;
     const partitions = assignedPartitions(spec.topic, spec.partitions, index, parallelism);
-    const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond);
+    const fetching = spec.fetchCost === undefined ? null : { meanFetchMs: mean(spec.fetchCost), maxPollRecords: spec.maxPollRecords ?? DEFAULT_MAX_POLL_RECORDS };
+    const reader = new FluidKafkaSource(topic, partitions, spec.maxRecordsPerSecond, fetching);
     this.readers.push(reader);
     return reader;
   }
@@ -664,14 +682,24 @@ export class FlinkCluster {
   }
 
   /** The reader of source subtask `index` of `parallelism`, or null for a non-source operator. */
-  private sourceReader(operatorId: string, index: number, parallelism: number, now: number): SourceReader | null {
+  private sourceReader(operatorId: string, index: number, parallelism: number, now: number, cpu: CpuRunner): SourceReader | null {
     const spec = this.options.job.operators.find((o) => o.id === operatorId)!.source;
     if (spec === undefined) return null;
     if (spec.connector !== "kafka") return this.datagenReader(spec.connector, operatorId, parallelism, now);
     const topic = this.topics.get(operatorId)!;
     const partitions = assignedPartitions(spec.topic, spec.partitions, index, parallelism);
     const limiter = spec.maxRecordsPerSecond === undefined ? null : new RateLimiter(spec.maxRecordsPerSecond, now);
-    const reader = new KafkaReader(topic, partitions, limiter);
+    const reader =
+      spec.fetchCost === undefined
+        ? new KafkaReader(topic, partitions, limiter)
+        : new FetchingKafkaReader(
+            topic,
+            partitions,
+            limiter,
+            sampler(spec.fetchCost, this.streams.stream(`fetch-cost/${operatorId}/${index}`)),
+            spec.maxPollRecords ?? DEFAULT_MAX_POLL_RECORDS,
+            cpu,
+          );
     this.readers.push(reader);
     return reader;
   }

@@ -28,6 +28,14 @@ export interface KafkaSourceSpec {
   readonly initialBacklog: number;
   /** The most a source subtask fetches per second (undefined: no limit but its processing cost). */
   readonly maxRecordsPerSecond: number | undefined;
+  /**
+   * Time per fetch (one KafkaConsumer#poll on the split fetcher's own thread), ms; undefined:
+   * fetches are free and records go straight from the topic to the task (the model before
+   * fetch costs, kept byte for byte). See docs/operators.md, "Kafka fetch cost".
+   */
+  readonly fetchCost?: DistributionSpec | undefined;
+  /** max.poll.records: the most records one fetch returns (Kafka consumer default 500). */
+  readonly maxPollRecords?: number | undefined;
 }
 
 export type SourceSpec = DatagenSourceSpec | KafkaSourceSpec;
@@ -87,6 +95,27 @@ export interface OperatorSpec {
   readonly inputs?: ReadonlyArray<{ readonly from: string } & InputSpec> | undefined;
   /** A join of the two inputs, whose output follows from both input rates, its window and the keys. */
   readonly join?: JoinSpec | undefined;
+  /** An async I/O operator (AsyncWaitOperator): `cost` is then the CPU of each asyncInvoke. */
+  readonly async?: AsyncIoSpec | undefined;
+}
+
+/**
+ * AsyncDataStream.orderedWait / unorderedWait (Flink 1.18.1 AsyncWaitOperator): at most
+ * `capacity` requests in flight or waiting to be emitted, each taking a latency draw.
+ */
+export interface AsyncIoSpec {
+  readonly capacity: number;
+  /** Time from asyncInvoke to the result, ms (wall time: no CPU). */
+  readonly latency: DistributionSpec;
+  readonly ordered: boolean;
+  /** ms; undefined: no timeout (a timeout of 0 in the API). */
+  readonly timeoutMs: number | undefined;
+  /**
+   * What a timed-out request does. Only `drop` is modelled: a timeout() overridden to
+   * complete the future with no result. Flink's default timeout() completes exceptionally
+   * and fails the job, which the simulator does not model (the scenario parser refuses it).
+   */
+  readonly onTimeout: "drop";
 }
 
 export interface EdgeSpec {
@@ -163,9 +192,10 @@ export function topologicalOrder(job: JobSpec): OperatorSpec[] {
 /**
  * Builds job vertices by chaining, as StreamingJobGraphGenerator does for the cases we
  * model: an operator joins its predecessor's chain when the edge is FORWARD, it has no
- * other input, the predecessor has no other output, both have the same parallelism and
- * chaining is not disabled. Parallelism overrides apply per JobVertexID afterwards, as
- * the `pipeline.jobvertex-parallelism-overrides` option does.
+ * other input, the predecessor has no other output, both have the same parallelism,
+ * chaining is not disabled, and it is not an async operator behind a legacy source.
+ * Parallelism overrides apply per JobVertexID afterwards, as the
+ * `pipeline.jobvertex-parallelism-overrides` option does.
  */
 export function buildJobGraph(job: JobSpec, options: JobGraphOptions): JobGraph {
   const ordered = topologicalOrder(job);
@@ -189,7 +219,10 @@ export function buildJobGraph(job: JobSpec, options: JobGraphOptions): JobGraph 
       input.shipStrategy === "FORWARD" &&
       inDegree.get(op.id) === 1 &&
       outDegree.get(predecessor.id) === 1 &&
-      parallelismOf(predecessor) === parallelismOf(op);
+      parallelismOf(predecessor) === parallelismOf(op) &&
+      // A yielding operator (AsyncWaitOperatorFactory) never chains to a legacy source's chain
+      // (StreamingJobGraphGenerator#areOperatorsChainable, Flink 1.18.1).
+      !(op.async !== undefined && chainOf.get(predecessor.id)![0]!.source?.connector === "datagen");
     if (chainable) {
       const chain = chainOf.get(predecessor.id)!;
       chain.push(op);

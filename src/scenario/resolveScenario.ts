@@ -3,7 +3,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { DurationFormatError, parseDuration } from "../core/duration.ts";
 import { MemorySizeFormatError, parseMemorySize } from "../core/memorySize.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
-import { buildJobGraph, type EdgeSpec, type JobSpec, type OperatorSpec } from "../flink/JobGraph.ts";
+import { buildJobGraph, type AsyncIoSpec, type EdgeSpec, type JobSpec, type OperatorKind, type OperatorSpec } from "../flink/JobGraph.ts";
 import { computeDefaultMaxParallelism } from "../flink/keyGroups.ts";
 import { ConfigValueError, FlinkConfigReader, readClusterSettings, type ClusterSettings } from "./flinkConfiguration.ts";
 import { invalidValues, nearMisses } from "./flinkKeys.ts";
@@ -11,7 +11,7 @@ import { ALL_OPTIONS, MEMORY_TUNING_ENABLED } from "../autoscaler/config/AutoSca
 import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
 import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
 import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../flink/restart/RestartModel.ts";
-import { type DistributionDocument, type LoadProfileDocument, type ScenarioDocument, type SourceDocument } from "./schema.ts";
+import { type AsyncIoDocument, type DistributionDocument, type LoadProfileDocument, type ScenarioDocument, type SourceDocument } from "./schema.ts";
 import type { LoadProfileSpec } from "../flink/sources/LoadProfile.ts";
 import type { TimerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { SourceSpec } from "../flink/JobGraph.ts";
@@ -169,6 +169,9 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument,
     }
     return { connector: d.connector, load, noise };
   }
+  if (d.maxPollRecords !== undefined && d.fetchCost === undefined) {
+    throw new ScenarioError(file, formatPath([...path, "maxPollRecords"]), "only applies with fetchCost (without it fetches are free and not modelled)");
+  }
   return {
     connector: "kafka",
     topic: d.topic,
@@ -177,6 +180,8 @@ function sourceAt(file: string, path: readonly PropertyKey[], d: SourceDocument,
     noise,
     initialBacklog: d.initialBacklog ?? 0,
     maxRecordsPerSecond: d.maxRecordsPerSecond,
+    ...(d.fetchCost !== undefined ? { fetchCost: distributionAt(file, [...path, "fetchCost"], d.fetchCost) } : {}),
+    ...(d.maxPollRecords !== undefined ? { maxPollRecords: d.maxPollRecords } : {}),
   };
 }
 
@@ -475,9 +480,11 @@ function resolveJob(
     const cost = distributionAt(file, [...path, "cost"], o.cost);
     const selectivity = kind === "sink" ? 0 : (o.selectivity ?? 1);
     const twoInput = twoInputAt(o, path, kind, edges, cost, selectivity, (p, d) => distributionAt(file, p, d), fail);
+    const asyncIo = o.async === undefined ? undefined : asyncIoAt(file, [...path, "async"], o.async, kind, o.python !== undefined && o.python !== false, fail);
     return {
       ...(state !== undefined ? { state } : {}),
       ...(twoInput !== undefined ? { inputs: twoInput.inputs, join: twoInput.join } : {}),
+      ...(asyncIo !== undefined ? { async: asyncIo } : {}),
       id: o.id,
       name: o.name ?? o.id,
       kind,
@@ -507,6 +514,17 @@ function resolveJob(
   const job: JobSpec = { name: jobDoc.name ?? doc.metadata.name, operators, edges };
   // JobVertexIDs name vertices in parallelism overrides and exclusions: they must be unique.
   const graph = buildJobGraph(job, { defaultParallelism: cluster.defaultParallelism, maxParallelism: cluster.maxParallelism, parallelismOverrides: new Map() });
+  for (const v of graph.vertices) {
+    // The async operator's results leave its task (Subtask#runAsyncMails): nothing chained after it.
+    const at = v.operators.findIndex((o) => o.async !== undefined);
+    if (at >= 0 && at < v.operators.length - 1) {
+      const after = v.operators[at + 1]!;
+      fail(
+        [...base, "operators", ids.indexOf(after.id)],
+        `'${after.id}' would be chained after async operator '${v.operators[at]!.id}', which the simulator does not model; give '${after.id}' chaining: false`,
+      );
+    }
+  }
   const seen = new Map<string, string>();
   for (const v of graph.vertices) {
     const other = seen.get(v.id);
@@ -522,6 +540,39 @@ function resolveJob(
   }
   return job;
 }
+
+/** An operator's async I/O block, checked (see AsyncIoSpec). */
+function asyncIoAt(
+  file: string,
+  path: readonly PropertyKey[],
+  d: AsyncIoDocument,
+  kind: OperatorKind,
+  python: boolean,
+  fail: (path: readonly PropertyKey[], message: string) => never,
+): AsyncIoSpec {
+  if (kind !== "operator") fail(path, `only an operator of kind operator can be async (this one is kind ${kind})`);
+  if (python) fail(path, "an async operator is a Java AsyncFunction; leave python out");
+  const timeoutMs = d.timeout === undefined ? undefined : durationAt(file, [...path, "timeout"], d.timeout);
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) fail([...path, "timeout"], "must be longer than 0 (leave it out for no timeout)");
+  if (timeoutMs === undefined && d.onTimeout !== undefined) fail([...path, "onTimeout"], "only applies with a timeout");
+  if (timeoutMs !== undefined && d.onTimeout !== "drop") {
+    // AsyncFunction#timeout's default (Flink 1.18.1) completes exceptionally: the task fails.
+    fail(
+      [...path, d.onTimeout === undefined ? "timeout" : "onTimeout"],
+      "a timed-out request fails the job by default (AsyncFunction#timeout), which the simulator does not model; set onTimeout: drop (a timeout() that completes with no result) or leave timeout out",
+    );
+  }
+  return {
+    capacity: d.capacity ?? DEFAULT_ASYNC_CAPACITY,
+    latency: distributionAt(file, [...path, "latency"], d.latency),
+    ordered: (d.order ?? "ordered") === "ordered",
+    timeoutMs,
+    onTimeout: "drop",
+  };
+}
+
+/** AsyncDataStream's default capacity (DEFAULT_QUEUE_CAPACITY, Flink 1.18.1). */
+const DEFAULT_ASYNC_CAPACITY = 100;
 
 /** A cycle among the edges as a list of operator ids, or undefined. */
 function findCycle(ids: readonly string[], edges: readonly EdgeSpec[]): string[] | undefined {

@@ -129,6 +129,10 @@ const kafka = z.strictObject({
   noise: noise.optional(),
   initialBacklog: z.number().int().nonnegative().optional(),
   maxRecordsPerSecond: z.number().positive().optional(),
+  /** Time per fetch on the split fetcher's thread (a duration or distribution); leave out for free fetches. */
+  fetchCost: distribution.optional(),
+  /** max.poll.records: the most records one fetch returns (Kafka's default 500). */
+  maxPollRecords: z.number().int().positive().optional(),
 });
 
 const source = z.discriminatedUnion("connector", [datagen, datastreamDatagen, kafka]);
@@ -158,6 +162,20 @@ const join = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("interval"), lower: z.union([z.string(), z.number()]), upper: z.union([z.string(), z.number()]) }),
 ]);
 
+/** AsyncWaitOperator: queue capacity (Flink's default 100), request latency, output order, timeout. */
+const asyncIo = z.strictObject({
+  capacity: z
+    .number()
+    .int()
+    .min(1, "must be at least 1 (AsyncWaitOperator needs a capacity greater than 0: the requests it keeps in flight)")
+    .max(1_000_000, "must be at most 1,000,000 (each place is an entry the simulator keeps)")
+    .optional(),
+  latency: distribution,
+  order: z.enum(["ordered", "unordered"]).optional(),
+  timeout: duration.optional(),
+  onTimeout: z.enum(["fail", "drop"]).optional(),
+});
+
 const operator = z.strictObject({
   id: z.string().min(1),
   name: z.string().min(1).optional(),
@@ -179,6 +197,8 @@ const operator = z.strictObject({
   inputs: z.record(z.string(), operatorInput).optional(),
   /** A join of its two inputs: {type: window, size} or {type: interval, lower, upper}. */
   join: join.optional(),
+  /** An async I/O operator (AsyncDataStream.orderedWait / unorderedWait); its cost is each asyncInvoke's CPU. */
+  async: asyncIo.optional(),
 });
 
 const edge = z.strictObject({
@@ -263,3 +283,4 @@ export type DistributionDocument = z.infer<typeof distribution>;
 export type LoadProfileDocument = z.infer<typeof loadProfile>;
 export type SourceDocument = z.infer<typeof source>;
 export type OperatorDocument = z.infer<typeof operator>;
+export type AsyncIoDocument = z.infer<typeof asyncIo>;

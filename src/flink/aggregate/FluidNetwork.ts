@@ -257,6 +257,7 @@ export class FluidNetwork {
         costMs[t] = 0;
         capacity[t] = Infinity;
       }
+      if (task.asyncRecordsPerMs !== Infinity) capacity[t] = Math.min(capacity[t]!, task.asyncRecordsPerMs * ms);
       this.nominal[t] = capacity[t]!;
       this.available[t] = task.source !== null ? task.source.supply(from, to) : 0;
     }
@@ -294,7 +295,10 @@ export class FluidNetwork {
         task.apply(from, to, { processed: x, headOut: head, busyMs: stretchedTwo, blockedByOutput: limit[t]! < unconstrained - EPSILON });
         continue;
       }
-      const stretched = cpu === null ? x * costMs[t]! : (x * costMs[t]!) / cpu.speed[t]!;
+      let stretched = cpu === null ? x * costMs[t]! : (x * costMs[t]!) / cpu.speed[t]!;
+      // An async operator's full queue holds the task thread in addToWorkQueue, which is busy
+      // time (see Subtask#runAsyncMails): a slice its queue limits is busy throughout.
+      if (task.asyncRecordsPerMs !== Infinity && x >= task.asyncRecordsPerMs * ms * (1 - 1e-9) && available[t]! > x + EPSILON) stretched = ms;
       task.apply(from, to, { processed: x, busyMs: stretched, blockedByOutput: limit[t]! < unconstrained - EPSILON });
     }
   }

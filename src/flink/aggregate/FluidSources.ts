@@ -1,5 +1,6 @@
 import type { KafkaTopic } from "../sources/KafkaTopic.ts";
 import type { LoadProfile } from "../sources/LoadProfile.ts";
+import { fetchesInSlice, type FetchStats } from "../sources/KafkaFetcher.ts";
 import { waterLevel } from "./waterLevel.ts";
 
 /** A source subtask's reader in the aggregate mode: records it could emit in a slice, and taking them. */
@@ -61,10 +62,20 @@ export class FluidKafkaSource implements FluidSource {
   private readonly backlogs: Float64Array;
   private readonly sorted: Float64Array;
 
+  /** The fetcher thread's work, when fetches cost time (see `fetching`). */
+  readonly stats: FetchStats = { fetches: 0, records: 0, fetcherMs: 0 };
+  private sliceMs = 0;
+
   constructor(
     private readonly topic: KafkaTopic,
     readonly partitions: readonly number[],
     private readonly maxRecordsPerSecond: number | undefined,
+    /**
+     * Fetches that cost time (FetchingKafkaReader in aggregate): the fetcher thread reads at
+     * most max.poll.records per mean fetch time, and its time is counted in `stats` (not the
+     * task's busy time; not set against the TaskManager's CPU in this mode). Null: free fetches.
+     */
+    private readonly fetching: { readonly meanFetchMs: number; readonly maxPollRecords: number } | null = null,
   ) {
     this.backlogs = new Float64Array(partitions.length);
     this.sorted = new Float64Array(partitions.length);
@@ -75,10 +86,22 @@ export class FluidKafkaSource implements FluidSource {
     let sum = 0;
     for (const p of this.partitions) sum += Math.max(0, this.topic.backlog(p));
     if (this.maxRecordsPerSecond !== undefined) sum = Math.min(sum, (this.maxRecordsPerSecond * (toMs - fromMs)) / 1000);
+    const f = this.fetching;
+    if (f !== null) {
+      this.sliceMs = toMs - fromMs;
+      if (f.meanFetchMs > 0) sum = Math.min(sum, (f.maxPollRecords * this.sliceMs) / f.meanFetchMs);
+    }
     return sum;
   }
 
   take(records: number): void {
+    const f = this.fetching;
+    if (f !== null && records > 0) {
+      const fetches = fetchesInSlice(records, this.sliceMs, f.meanFetchMs, this.topic.tickMs, f.maxPollRecords);
+      this.stats.fetches += fetches;
+      this.stats.records += records;
+      this.stats.fetcherMs += fetches * f.meanFetchMs;
+    }
     const parts = this.partitions;
     const n = parts.length;
     if (n === 0 || records <= 0) return;

@@ -1,4 +1,4 @@
-import { mean, type SumSampler } from "../../engine/distributions.ts";
+import { cdf, mean, meanCappedAt, type SumSampler } from "../../engine/distributions.ts";
 import type { OperatorSpec } from "../JobGraph.ts";
 import type { TaskMetrics } from "../metrics/TaskMetrics.ts";
 import { UPDATE_INTERVAL_SECONDS, type TimerGauge } from "../metrics/TimerGauge.ts";
@@ -56,6 +56,12 @@ export class FluidTask implements TaskRuntime {
   readonly meanCostMs: number;
   /** The CPU share of that cost (each operator's cpuShare, weighted by its mean cost). */
   readonly cpuShare: number;
+  /**
+   * An async operator ending the chain: the head records per ms its queue lets through,
+   * Little's law's capacity / (mean latency x requests per head record), a timeout capping the
+   * latency; Infinity without one.
+   */
+  readonly asyncRecordsPerMs: number;
   private idleMs = 0;
   private busyMs = 0;
   private backpressuredMs = 0;
@@ -90,6 +96,16 @@ export class FluidTask implements TaskRuntime {
       cpuCost += n * mean(op.spec.cost) * (op.spec.cpuShare ?? 1);
       n *= op.spec.selectivity;
     });
+    const last = chain[chain.length - 1]?.spec.async;
+    let asyncRecordsPerMs = Infinity;
+    if (last !== undefined) {
+      const timeout = last.timeoutMs ?? Infinity;
+      // A timed-out request is dropped: results only from those within the timeout.
+      n *= timeout === Infinity ? 1 : cdf(last.latency, timeout);
+      const held = meanCappedAt(last.latency, timeout) * this.reach[chain.length - 1]!;
+      asyncRecordsPerMs = held > 0 ? last.capacity / held : Infinity;
+    }
+    this.asyncRecordsPerMs = asyncRecordsPerMs;
     this.reach[chain.length] = n;
     this.outPerRecord = n;
     this.meanCostMs = cost;

@@ -8,15 +8,18 @@ function costs(op: OperatorSpec): boolean {
 
 /**
  * The most cores a subtask of a job vertex with these chained operators can ask for at
- * once: its task thread (the largest CPU share of its operators) and, with a Python
- * operator, the Python worker beside it.
+ * once: its task thread (the largest CPU share of its operators), with a Python
+ * operator the Python worker beside it, and with a Kafka source whose fetches cost time
+ * its split fetcher thread (FetchingKafkaReader).
  */
 export function peakDemand(chain: readonly OperatorSpec[]): number {
   const python = chain.findIndex((op) => op.python !== undefined);
   const threadOps = python < 0 ? chain : chain.slice(0, python);
   const workerOps = python < 0 ? [] : chain.slice(python);
   const peak = (ops: readonly OperatorSpec[]) => Math.max(0, ...ops.filter(costs).map((op) => op.cpuShare ?? 1));
-  return peak(threadOps) + peak(workerOps);
+  const fetch = chain[0]?.source?.connector === "kafka" ? chain[0].source.fetchCost : undefined;
+  const fetcher = fetch === undefined || (fetch.kind === "constant" && fetch.value === 0) ? 0 : 1;
+  return peak(threadOps) + peak(workerOps) + fetcher;
 }
 
 /**

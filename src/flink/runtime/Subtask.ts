@@ -9,6 +9,7 @@ import type { SourceReader } from "../sources/SourceReader.ts";
 import { directRunner, type CpuRunner } from "../cpu/CpuScheduler.ts";
 import { PythonBundle, type PythonBundling } from "./PythonBundle.ts";
 import type { TwoInputHead } from "./TwoInputHead.ts";
+import { AsyncWaitQueue, type AsyncIo } from "./AsyncWaitQueue.ts";
 
 import type { TaskRuntime, TaskState } from "./TaskRuntime.ts";
 
@@ -86,6 +87,12 @@ export class Subtask implements TaskRuntime {
   private recordInput = 0;
   /** A window join's window has ended: its results are emitted before the next input (a timer mail). */
   private windowDue = false;
+  /** The async I/O operator's queue, when the chain ends with one. */
+  private readonly asyncQueue: AsyncWaitQueue | null;
+  /** Elements for the async operator not yet in its queue (the task thread waits in addToWorkQueue). */
+  private pendingPuts = 0;
+  /** A record's processing is running on the CPU (its completion continues the loop). */
+  private recordRunning = false;
 
   constructor(
     private readonly env: Environment,
@@ -103,8 +110,11 @@ export class Subtask implements TaskRuntime {
     private readonly cpu: CpuRunner = directRunner(env),
     /** The chain's head when it is a two-input operator (a join or co-process). */
     private readonly twoInput: TwoInputHead | null = null,
+    /** The async I/O operator ending the chain, if any. */
+    asyncIo: AsyncIo | null = null,
   ) {
     this.stateSince = env.now;
+    this.asyncQueue = asyncIo === null ? null : new AsyncWaitQueue(env, asyncIo, this.onAsyncResult);
     this.legacySource = source?.legacy === true;
     this.py = python === null ? null : new PythonBundle(python, chain.length, env.now);
     this.pendingIn = new Int32Array(chain.length);
@@ -183,6 +193,11 @@ export class Subtask implements TaskRuntime {
     this.wake();
   };
 
+  /** The async operator's queue (read-only use: tests), when the chain ends with one. */
+  asyncWaitQueue(): Readonly<AsyncWaitQueue> | null {
+    return this.asyncQueue;
+  }
+
   /** The Python operator's bundle (read-only use: docs and tests), when the chain has one. */
   pythonBundle(): Readonly<PythonBundle> | null {
     return this.py;
@@ -249,6 +264,7 @@ export class Subtask implements TaskRuntime {
         this.setState("backpressured", "hard");
         return;
       }
+      if (this.asyncQueue !== null && this.runAsyncMails(this.asyncQueue)) return;
       if (this.py !== null && this.runPythonMails(this.py)) return;
       if (this.windowDue) {
         // A timer mail runs whether or not the output is available; emitting may then block.
@@ -271,6 +287,7 @@ export class Subtask implements TaskRuntime {
       const cost = this.beginRecord();
       if (cost > 0) {
         this.setState("busy");
+        this.recordRunning = true;
         this.cpu.run(cost, this.recordShare, this.completeRecord);
         return;
       }
@@ -279,9 +296,74 @@ export class Subtask implements TaskRuntime {
   };
 
   private readonly completeRecord = (): void => {
+    this.recordRunning = false;
     if (this.stopped) return;
     this.finishRecord();
     this.step(); // every path of the step sets the next state
+  };
+
+  /**
+   * The async operator's part of the loop (AsyncWaitOperator, Flink 1.18.1): result mails
+   * emit every completed entry the queue lets go (outputCompletedElement, one mail after
+   * another), then elements not yet in the queue go in. True when the task thread is now
+   * blocked: on an output buffer (hard back-pressure), or in addToWorkQueue with a full queue.
+   *
+   * What that wait is: addToWorkQueue loops on tryPut and MailboxExecutor#yield, which blocks
+   * in TaskMailbox#take inside processElement (MailboxExecutorImpl, flink-streaming-java
+   * release-1.18.1). No suspension timer runs there: MailboxProcessor starts the idle or
+   * back-pressure timer only when the default action is suspended (StreamTask#processInput:
+   * output unavailable -> softBackPressuredTime, input unavailable -> idleTime), and
+   * TaskIOMetricGroup#getBusyTimePerSecond is 1000 - idle - back-pressured. So a subtask
+   * waiting for results with a full queue is BUSY, and the autoscaler's true processing rate
+   * for it is about its throughput, capacity / mean latency. With room in the queue and no
+   * input it is idle: below that throughput its busy time is the invocations' CPU alone and
+   * its true processing rate looks far higher than what the queue allows.
+   */
+  private runAsyncMails(queue: AsyncWaitQueue): boolean {
+    if (!this.emitAsyncResults(queue)) {
+      this.setState("backpressured", "hard");
+      return true;
+    }
+    while (this.pendingPuts > 0 && !queue.isFull()) {
+      queue.put();
+      this.pendingPuts--;
+    }
+    if (this.pendingPuts > 0) {
+      this.setState("busy");
+      return true;
+    }
+    return false;
+  }
+
+  /** Emits the results the queue lets go; false when a buffer is missing (the rest wait in pendingEmits). */
+  private emitAsyncResults(queue: AsyncWaitQueue): boolean {
+    const op = this.metrics.operators[this.chain.length - 1]!;
+    for (;;) {
+      const results = queue.pollCompleted();
+      if (results < 0) return true;
+      op.numRecordsOut.inc(results);
+      if (this.outputs.length === 0) continue;
+      this.pendingEmits += results;
+      if (!this.emitPending()) return false;
+    }
+  }
+
+  /**
+   * A request completed: its mail runs when the task thread takes mails (between records,
+   * while idle, back-pressured, or yielding in addToWorkQueue); a thread blocked on a buffer
+   * goes on when one is recycled.
+   */
+  private readonly onAsyncResult = (): void => {
+    if (this.stopped || this.recordRunning) return;
+    if (this.state === "backpressured" && this.gauge === "hard") return;
+    if (this.waitingForTimer) {
+      // A source waiting for its next permit takes the mail now; a missing buffer leaves the rest pending.
+      this.emitAsyncResults(this.asyncQueue!);
+      return;
+    }
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    this.env.schedule(0, this.step);
   };
 
   /**
@@ -484,6 +566,17 @@ export class Subtask implements TaskRuntime {
 
   private finishRecord(): void {
     const ops = this.metrics.operators;
+    if (this.asyncQueue !== null) {
+      // The async operator ends the chain: its elements go into its queue, results come later.
+      const k = this.chain.length - 1;
+      for (let i = 0; i < k; i++) {
+        if (i > 0) ops[i]!.numRecordsIn.inc(this.pendingIn[i]!);
+        ops[i]!.numRecordsOut.inc(this.pendingOut[i]!);
+      }
+      if (k > 0) ops[k]!.numRecordsIn.inc(this.pendingIn[k]!);
+      this.pendingPuts += this.pendingIn[k]!;
+      return;
+    }
     const py = this.py;
     if (py !== null) {
       const k = py.config.index;

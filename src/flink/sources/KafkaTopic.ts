@@ -32,7 +32,7 @@ export class KafkaTopic {
     readonly partitions: number,
     private readonly load: LoadProfile,
     initialBacklog: number,
-    private readonly tickMs = 100,
+    readonly tickMs = 100,
   ) {
     this.produced = Array.from({ length: partitions }, () => initialBacklog / partitions);
     this.consumed = new Array<number>(partitions).fill(0);
