@@ -219,6 +219,10 @@ const simulation = z.strictObject({
   operator: z.strictObject({ reconcileDuration: distribution.optional() }).optional(),
   /** The lowest level autoscaler.log keeps: DEBUG (default, as the seed's log) or INFO (no per-reconcile DEBUG lines, a tenth of the bytes). */
   logLevel: z.enum(["DEBUG", "INFO"]).optional(),
+  /** What a core-hour and a GiB-hour of the pods' requests cost, for the run's cost (docs/comparing.md). */
+  prices: z
+    .strictObject({ coreHour: z.number().nonnegative().optional(), gibHour: z.number().nonnegative().optional(), currency: z.string().min(1).max(12).optional() })
+    .optional(),
   /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
   flinkMetrics: z
     .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })
