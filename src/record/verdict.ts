@@ -69,7 +69,7 @@ export function differenceWords(key: string, d: FigureDifference, ctx: VerdictCo
   } else if (h.unit === "seconds") {
     pre = " s";
   } else if (h.unit === "money") {
-    pre = ` ${ctx.currency ?? ""}`;
+    pre = ctx.currency === null ? "" : ` ${ctx.currency}`;
   } else if (h.unit === "rate") {
     const perDay = ctx.durationS >= 86_400;
     const scale = (perDay ? 86_400 : 3_600) / ctx.durationS;
@@ -102,17 +102,20 @@ export function verdictLine(label: string, n: number, differences: (key: string)
   const said = HEADLINE_FIGURES.flatMap((h) => {
     const d = differences(h.key);
     const words = d === undefined ? undefined : differenceWords(h.key, d, ctx);
-    return d === undefined || words === undefined ? [] : [{ words, beyond: beyondNoise(d) }];
+    return d === undefined || words === undefined ? [] : [{ words, name: h.words, beyond: beyondNoise(d), same: d.diffMean === 0 && !(d.diffCi95 > 0) }];
   });
   const seeds = `${n} seed${n === 1 ? "" : "s"}`;
   if (said.length === 0) return `${label} (${seeds}): no headline figure to compare`;
+  if (said.every((s) => s.same)) return `${label} (${seeds}): no difference (the same figures${n < 2 ? "" : " on every seed"})`;
   if (n < 2) {
     return `${label} (1 seed): ${said.map((s) => s.words).join(", ")}; one seed cannot tell these from noise: rerun with --replications 5 (or more)`;
   }
   const beyond = said.filter((s) => s.beyond === true).map((s) => s.words);
-  const within = said.filter((s) => s.beyond !== true).map((s) => s.words);
-  if (beyond.length === 0) return `${label} (${seeds}): no difference beyond noise (${within.join(", ")})`;
-  return `${label} (${seeds}): ${beyond.join(", ")}${within.length > 0 ? `; within noise: ${within.join(", ")}` : ""}`;
+  const within = said.filter((s) => s.beyond !== true && !s.same).map((s) => s.words);
+  const same = said.filter((s) => s.same).map((s) => s.name);
+  const rest = [...(within.length > 0 ? [`within noise: ${within.join(", ")}`] : []), ...(same.length > 0 ? [`unchanged: ${same.join(", ")}`] : [])].join("; ");
+  if (beyond.length === 0) return `${label} (${seeds}): no difference beyond noise (${rest})`;
+  return `${label} (${seeds}): ${beyond.join(", ")}${rest === "" ? "" : `; ${rest}`}`;
 }
 
 /** A comparison's verdicts: one line per variant after the first. */
@@ -120,4 +123,25 @@ export function comparisonVerdicts(rows: readonly ComparisonRow[], ctx: VerdictC
   const variants = [...new Set(rows.map((r) => r.variant))];
   const n = Math.max(0, ...rows.map((r) => (Number.isFinite(r.n) ? r.n : 0)));
   return variants.slice(1).map((v) => verdictLine(`${v} vs ${variants[0]}`, n, differencesOf(rows, v), ctx));
+}
+
+/** A grid key as a verdict names it: the autoscaler's prefix dropped ("utilization.target"). */
+export function shortKey(key: string): string {
+  return key.replace(/^(kubernetes\.operator\.)?job\.autoscaler\./, "");
+}
+
+/** A sweep cell as verdicts read it: its grid values, seeds and differences from the baseline cell. */
+export interface VerdictCell {
+  readonly values: readonly string[];
+  readonly baseline: boolean;
+  readonly n: number;
+  readonly difference: (key: string) => FigureDifference | undefined;
+}
+
+/** A sweep's verdicts: a heading naming the baseline cell, then one line per other cell ("utilization.target 0.8 (5 seeds): ..."). */
+export function sweepVerdicts(keys: readonly string[], cells: readonly VerdictCell[], ctx: VerdictContext): string[] {
+  const label = (c: VerdictCell) => keys.map((k, i) => `${shortKey(k)} ${c.values[i]}`).join(", ");
+  const base = cells.find((c) => c.baseline);
+  if (base === undefined || cells.length < 2) return [];
+  return [`against the baseline cell (${label(base)}):`, ...cells.filter((c) => !c.baseline).map((c) => verdictLine(label(c), c.n, c.difference, ctx))];
 }

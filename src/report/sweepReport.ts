@@ -12,6 +12,7 @@ import { CHART_WIDTH } from "./charts.ts";
 import { paragraph, renderPage, table, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
 import { ReportInputError } from "./runFiles.ts";
+import { sweepVerdictBlocks } from "./sweepVerdicts.ts";
 
 /** The figures drawn, in this order, when the sweep has them (the table shows every one). */
 export const SWEEP_CHART_FIGURES = [
@@ -150,6 +151,7 @@ export async function sweepReportHtml(sweepJson: string, cellsCsv: string): Prom
     })];
   });
   const sections: Section[] = [
+    { id: "verdicts", heading: "Verdicts", blocks: sweepVerdictBlocks(cellsCsv, keys, def.duration_s) },
     { id: "charts", heading: "Each grid key against each headline figure", blocks: charts },
     {
       id: "cells",
