@@ -198,7 +198,7 @@ function keepingUp(run: RunOutcome, sources: readonly VertexOutcome[], durationS
     .filter(({ v, reached }) => reached >= v.parallelismLimit.value)
     .map(({ v }) => `${v.name} reached parallelism ${v.parallelismLimit.value}, its limit (${v.parallelismLimit.by})`);
   const limit = atLimit.length > 0 ? atLimit.join("; ") : run.autoscalerOff !== null ? run.autoscalerOff : "no vertex reached its parallelism limit";
-  const why = lagging !== null && lagging > backPressured ? `the lag was above 60 s for ${percent(lagging)} of the run` : `the sources were back-pressured ${percent(backPressured)} of the run`;
+  const why = lagging !== null && lagging > backPressured ? `the lag was above 60 s for ${percent(lagging)} of the run` : `${sources.length === 1 ? "the source was" : "the sources were"} back-pressured ${percent(backPressured)} of the run`;
   return {
     keeps_up: keepsUp,
     lagging_share: lagging === null ? null : round(lagging, 4),
