@@ -106,7 +106,7 @@ export function verdictLine(label: string, n: number, differences: (key: string)
   });
   const seeds = `${n} seed${n === 1 ? "" : "s"}`;
   if (said.length === 0) return `${label} (${seeds}): no headline figure to compare`;
-  if (said.every((s) => s.same)) return `${label} (${seeds}): no difference (the same figures${n < 2 ? "" : " on every seed"})`;
+  if (said.every((s) => s.same)) return `${label} (${seeds}): no difference in ${said.map((s) => s.name).join(", ")} (the same${n < 2 ? "" : " on every seed"})`;
   if (n < 2) {
     return `${label} (1 seed): ${said.map((s) => s.words).join(", ")}; one seed cannot tell these from noise: rerun with --replications 5 (or more)`;
   }

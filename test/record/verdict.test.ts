@@ -78,3 +78,14 @@ describe("comparison.csv and a comparison's verdicts", () => {
     expect(comparisonVerdicts(rows, HOUR)).toEqual(["b vs a (3 seeds): -9.0% core-hours (±2.5%); within noise: +2.0 scalings an hour (±2.5)"]);
   });
 });
+
+describe("figures equal on every seed", () => {
+  it("are named as unchanged, not as noise", () => {
+    const same = { n: 3, baseMean: 5, diffMean: 0, diffCi95: 0 };
+    expect(verdictLine("b vs a", 3, (k) => (k === "core_hours" || k === "scalings" ? same : undefined), HOUR)).toBe("b vs a (3 seeds): no difference in core-hours, scalings (the same on every seed)");
+    const lag = difference([1, 2, 3], 20);
+    expect(verdictLine("b vs a", 3, (k) => (k === "lag_s_max" ? lag : k === "scalings" ? same : undefined), HOUR)).toBe(
+      "b vs a (3 seeds): no difference beyond noise (within noise: +2.0 s max lag (±2.5 s); unchanged: scalings)",
+    );
+  });
+});
