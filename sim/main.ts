@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync, statfsSync, writeFileSync } from "node:f
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { commitFolder, stageFolder } from "../src/node/writeRunFiles.ts";
 import { compare, comparisonCsv, comparisonTable, type VariantRuns } from "../src/record/comparison.ts";
+import { comparisonVerdicts } from "../src/record/verdict.ts";
 import type { Summary } from "../src/record/summary.ts";
 import { estimateCommand } from "../src/run/estimate.ts";
 import { checkCost } from "./costCheck.ts";
@@ -191,6 +192,8 @@ function printRun(scenario: Scenario, s: Summary, wallMs: number, dir: string, f
         ? `; restarts: actual mean ${a.restart_actual_mean_s} s, max ${a.restart_actual_max_s} s; restart time used first ${a.restart_time_used_first_s} s, last ${a.restart_time_used_last_s} s`
         : ""),
     ...restartTimeLines(a),
+    `  cost: ${s.core_hours} core-hours, ${s.memory_gib_hours} memory GiB-hours${s.cost === null ? "" : `, ${s.cost} ${s.cost_basis.prices?.currency ?? ""}`} (${s.cost_basis.task_manager_hours} TaskManager-hours of ${s.cost_basis.task_manager.cpu} cores, ${s.cost_basis.task_manager.memory_gib} GiB; JobManager ${s.cost_basis.job_manager.replicas} x ${s.cost_basis.job_manager.cpu} cores, ${s.cost_basis.job_manager.memory_gib} GiB)`,
+    `  ${s.keeping_up.keeps_up ? "kept up" : "CANNOT KEEP UP"}: ${s.keeping_up.verdict}`,
     `  ${s.task_managers} TaskManager(s) at the end, ${s.slot_hours} slot-hours; records produced ${s.records_produced}, delivered to sinks ${s.records_delivered_to_sinks}; sources back-pressured ${(100 * s.source_backpressured_share).toFixed(1)}% of the time`,
     ...s.vertices.map(
       (v) =>
@@ -343,7 +346,8 @@ async function main(argv: string[]): Promise<number> {
       for (const w of written) printRun(w.scenario, w.summary, w.wallMs, join(scenarioDir, w.scenario.variant), files(w.scenario));
       if (compared) {
         const title = seeds.length > 1 ? `${seeds.length} replications per variant (seeds ${seeds[0]}..${seeds.at(-1)}), mean ± 95% CI; differences paired by seed` : "one run per variant, same seed";
-        process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\nwrote ${join(target, "comparison.csv")}${cli.report ? ` and ${join(target, "report.html")}` : ""}\n`);
+        const verdicts = comparisonVerdicts(rows, { durationS: first.durationMs / 1000, currency: first.prices?.currency ?? null });
+        process.stdout.write(`\n${first.name}: ${title}\n${comparisonTable(runs, rows)}\n${verdicts.map((v) => `verdict: ${v}\n`).join("")}wrote ${join(target, "comparison.csv")}${cli.report ? ` and ${join(target, "report.html")}` : ""}\n`);
         if (seeds.length > 1) {
           const others = seeds.length === 2 ? `seed ${seeds[1]}` : `seeds ${seeds[1]}..${seeds.at(-1)}`;
           process.stdout.write(cli.keepRuns ? `every seed's files kept: ${others} in <variant>/seed-<n>/\n` : `${others}: only their figures are kept, in comparison.csv (--keep-runs keeps their files)\n`);

@@ -9,6 +9,8 @@ import { planSweep, type SweepPlan } from "../src/node/sweep/plan.ts";
 import { runSweep } from "../src/node/sweep/sweep.ts";
 import { SweepError } from "../src/sweep/SweepError.ts";
 import { cellTable } from "../src/sweep/cellTable.ts";
+import { verdictCell } from "../src/sweep/cellVerdicts.ts";
+import { sweepVerdicts } from "../src/record/verdict.ts";
 import { SWEEP_HELP } from "./help.ts";
 import { unusableOutput } from "./outputFolder.ts";
 import { userPath } from "./paths.ts";
@@ -189,6 +191,7 @@ export async function runSweepCommand(argv: string[]): Promise<number> {
       const out = [
         `${plan.scenario}: ${describePlan(plan, jobs)}, in ${seconds.toFixed(1)} s (${(plan.runs.length / seconds).toFixed(1)} runs/s)`,
         ...(result.cells.length > 0 ? [cellTable(plan.axes, result.cells, { figures: plan.figures, rank: plan.rank })] : []),
+        ...sweepVerdicts(plan.axes.map((a) => a.key), result.cells.slice(0, 40).map((c) => verdictCell(c, result.cells[plan.baseline]!)), { durationS: plan.durationS, currency: null }),
         `wrote ${[...Object.keys(result.files), ...(result.cells.length > 0 ? ["report.html"] : [])].sort().join(", ")} to ${target}/`,
         plan.keepRuns ? `and every run's files to ${target}/runs/cell-<n>/seed-<s>/` : "runs keep only their row in runs.csv; --keep-runs keeps every run's files",
       ];

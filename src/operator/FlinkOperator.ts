@@ -532,6 +532,20 @@ export class FlinkOperator {
     this.taskManagerTimeline.push([this.env.now, n]);
   }
 
+  /**
+   * TaskManager-hours until `endMs`: each TaskManager from its registration (its pod started)
+   * until it goes (idle timeout, or a redeploy's shutdown), through in-place restarts.
+   */
+  taskManagerHours(endMs: number): number {
+    const timeline = this.taskManagerTimeline;
+    let total = 0;
+    for (let i = 0; i < timeline.length; i++) {
+      const to = i + 1 < timeline.length ? timeline[i + 1]![0] : endMs;
+      total += (timeline[i]![1] * (to - timeline[i]![0])) / 3_600_000;
+    }
+    return total;
+  }
+
   /** Slot-hours used until `endMs`. */
   slotHours(endMs: number): number {
     let total = 0;

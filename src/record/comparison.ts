@@ -1,6 +1,7 @@
 import { deviation, mean } from "d3-array";
 import { round, toCsv } from "./csv.ts";
 import type { Summary } from "./summary.ts";
+import { beyondNoise } from "./verdict.ts";
 
 /** A figure a comparison shows, read from a run's summary (null when the run has none). */
 export interface ComparedFigure {
@@ -23,6 +24,9 @@ export const COMPARED_FIGURES: readonly ComparedFigure[] = [
   { key: "scale_downs", label: "vertex scale downs", of: (s) => s.autoscaling.scale_downs },
   { key: "source_backpressured_share", label: "share of time back-pressured", of: (s) => s.source_backpressured_share },
   { key: "slot_hours", label: "slot-hours", of: (s) => s.slot_hours },
+  { key: "core_hours", label: "core-hours", of: (s) => s.core_hours },
+  { key: "memory_gib_hours", label: "memory GiB-hours", of: (s) => s.memory_gib_hours },
+  { key: "cost", label: "cost", of: (s) => s.cost },
   { key: "records_processed", label: "records processed", of: (s) => s.records_delivered_to_sinks },
   { key: "lag_max", label: "lag, max (records)", of: (s) => s.lag_max },
   { key: "lag_mean", label: "lag, mean (records)", of: (s) => s.lag_mean },
@@ -125,8 +129,12 @@ const num = (x: number) => (Number.isNaN(x) ? undefined : round(x, 4));
 
 export function comparisonCsv(rows: readonly ComparisonRow[]): string {
   return toCsv(
-    ["variant", "figure", "n", "mean", "ci95", "diff_vs_first_mean", "diff_vs_first_ci95"],
-    rows.map((r) => [r.variant, r.figure, r.n, num(r.mean), num(r.ci95), num(r.diffMean), num(r.diffCi95)]),
+    ["variant", "figure", "n", "mean", "ci95", "diff_vs_first_mean", "diff_vs_first_ci95", "diff_beyond_noise"],
+    rows.map((r) => {
+      // yes: the paired 95% interval excludes 0; no: it holds 0; empty: the first variant, or one seed (no interval).
+      const beyond = beyondNoise(r);
+      return [r.variant, r.figure, r.n, num(r.mean), num(r.ci95), num(r.diffMean), num(r.diffCi95), beyond === null ? undefined : beyond ? "yes" : "no"];
+    }),
   );
 }
 

@@ -19,6 +19,8 @@ export interface VertexOutcome {
   readonly busyMs: number;
   readonly backPressuredMs: number;
   readonly idleMs: number;
+  /** The highest parallelism the autoscaler may give the vertex, and what sets it. */
+  readonly parallelismLimit: { readonly value: number; readonly by: string };
 }
 
 export interface RunOutcome {
@@ -42,7 +44,18 @@ export interface RunOutcome {
   readonly warnings: readonly string[];
   /** Slot-hours used, TaskManagers coming and going included. */
   readonly slotHours: number;
+  /** What the pods cost: TaskManager-hours (slot-hours' timeline), the pods' requests and the prices. */
+  readonly cost: CostInputs;
+  /** Why the autoscaler could not raise the parallelism, when it is off (null: it is on). */
+  readonly autoscalerOff: string | null;
   readonly autoscaling: AutoscalingOutcome;
+}
+
+export interface CostInputs {
+  readonly taskManagerHours: number;
+  readonly taskManager: { readonly cores: number; readonly memoryBytes: number };
+  readonly jobManager: { readonly cores: number; readonly memoryBytes: number; readonly replicas: number };
+  readonly prices: { readonly coreHour: number; readonly gibHour: number; readonly currency: string } | undefined;
 }
 
 /** What the operator and the autoscaler did during the run. */
@@ -94,6 +107,7 @@ export function buildSummary(run: RunOutcome) {
     task_managers: run.taskManagers,
     slots,
     slot_hours: round(run.slotHours, 3),
+    ...costFigures(run.cost, run.durationMs),
     events: run.events,
     // What sources emitted: a legacy source counts no input, only output.
     records_produced: sources.reduce((a, v) => a + v.recordsOut, 0),
@@ -101,6 +115,7 @@ export function buildSummary(run: RunOutcome) {
     records_delivered_to_sinks: sinks.reduce((a, v) => a + v.lastOperatorRecordsIn, 0),
     source_backpressured_share: sources.length === 0 ? 0 : round(mean(sources, (v) => share(v.backPressuredMs, v)) ?? 0, 4),
     ...lagFigures(run.timeseries, run.sampleIntervalMs),
+    keeping_up: keepingUp(run, sources, durationS),
     autoscaling: {
       evaluations: a.evaluations,
       scalings: a.scalings,
@@ -150,6 +165,59 @@ function explanationCauses(explanations: readonly RestartTimeExplanation[]): Rec
   const out: Record<string, number> = {};
   for (const e of explanations) if (e.scaling !== null) out[e.cause] = (out[e.cause] ?? 0) + 1;
   return out;
+}
+
+const GIB = 1024 ** 3;
+
+/**
+ * Core-hours and memory-GiB-hours of the pods' requests: every TaskManager for the time it is
+ * registered (slot-hours' timeline), the JobManager's replicas for the whole run; the cost
+ * with prices (null without).
+ */
+export function costFigures(c: CostInputs, durationMs: number) {
+  const jmHours = (c.jobManager.replicas * durationMs) / 3_600_000;
+  const coreHours = c.taskManagerHours * c.taskManager.cores + jmHours * c.jobManager.cores;
+  const gibHours = (c.taskManagerHours * c.taskManager.memoryBytes + jmHours * c.jobManager.memoryBytes) / GIB;
+  return {
+    core_hours: round(coreHours, 4),
+    memory_gib_hours: round(gibHours, 4),
+    cost: c.prices === undefined ? null : round(coreHours * c.prices.coreHour + gibHours * c.prices.gibHour, 4),
+    cost_basis: {
+      task_manager_hours: round(c.taskManagerHours, 4),
+      task_manager: { cpu: c.taskManager.cores, memory_gib: round(c.taskManager.memoryBytes / GIB, 4) },
+      job_manager: { cpu: c.jobManager.cores, memory_gib: round(c.jobManager.memoryBytes / GIB, 4), replicas: c.jobManager.replicas },
+      prices: c.prices === undefined ? null : { core_hour: c.prices.coreHour, gib_hour: c.prices.gibHour, currency: c.prices.currency },
+    },
+  };
+}
+
+/** More than this share of the run back-pressured at the sources, or lagging over 60 s: the job cannot keep up. */
+export const CANNOT_KEEP_UP_SHARE = 0.5;
+
+const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
+
+/**
+ * Whether the job kept up with its sources: not when its sources were back-pressured, or its
+ * lag above 60 s, for most of the run; then which vertex sat at its parallelism limit.
+ */
+function keepingUp(run: RunOutcome, sources: readonly VertexOutcome[], durationS: number) {
+  const busy = (v: VertexOutcome) => v.busyMs + v.backPressuredMs + v.idleMs;
+  const backPressured = sources.length === 0 ? 0 : (mean(sources, (v) => (busy(v) > 0 ? v.backPressuredMs / busy(v) : 0)) ?? 0);
+  const lagSeconds = run.timeseries.lagSeconds();
+  const lagging = lagSeconds === null ? null : (lagSeconds.samplesAbove * run.sampleIntervalMs) / 1000 / durationS;
+  const keepsUp = backPressured <= CANNOT_KEEP_UP_SHARE && (lagging ?? 0) <= CANNOT_KEEP_UP_SHARE;
+  const atLimit = run.vertices
+    .map((v) => ({ v, reached: Math.max(v.parallelism, run.timeseries.maxParallelism(v.name)) }))
+    .filter(({ v, reached }) => reached >= v.parallelismLimit.value)
+    .map(({ v }) => `${v.name} reached parallelism ${v.parallelismLimit.value}, its limit (${v.parallelismLimit.by})`);
+  const limit = atLimit.length > 0 ? atLimit.join("; ") : run.autoscalerOff !== null ? run.autoscalerOff : "no vertex reached its parallelism limit";
+  const why = lagging !== null && lagging > backPressured ? `the lag was above 60 s for ${percent(lagging)} of the run` : `${sources.length === 1 ? "the source was" : "the sources were"} back-pressured ${percent(backPressured)} of the run`;
+  return {
+    keeps_up: keepsUp,
+    lagging_share: lagging === null ? null : round(lagging, 4),
+    limit: keepsUp ? null : limit,
+    verdict: keepsUp ? "the job kept up with its sources" : `${why}: the job could not keep up; ${limit}`,
+  };
 }
 
 /**

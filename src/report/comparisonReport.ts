@@ -10,6 +10,18 @@ import { renderChartFigure } from "./renderSvg.ts";
 import { contentsSource, type FileContents, type FileSource } from "./lineSource.ts";
 import { readRunData } from "./runData.ts";
 import { parseComparisonCsv, readSummary, ReportInputError } from "./runFiles.ts";
+import type { ComparisonRow } from "../record/comparison.ts";
+import type { Summary } from "../record/summary.ts";
+import { comparisonVerdicts } from "../record/verdict.ts";
+
+/** The verdict on each variant against the first: what differs beyond noise, in words (src/record/verdict.ts). */
+function verdictBlocks(rows: readonly ComparisonRow[], first: Summary, durationS: number): string[] {
+  const currency = (first as Partial<Summary>).cost_basis?.prices?.currency ?? null;
+  const lines = comparisonVerdicts(rows, { durationS, currency });
+  if (lines.length === 0) return [];
+  const note = "Beyond noise: the 95% confidence interval of the per-seed differences excludes 0 (mean ± t(0.975, n−1) · sd/√n).";
+  return [`<ul class="verdicts">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`, paragraph(note, "note")];
+}
 
 export interface ComparisonInputs {
   /** comparison.csv's text. */
@@ -67,6 +79,7 @@ export async function comparisonReportHtml(inputs: ComparisonInputs): Promise<st
             ? `Each variant ran with ${n} seeds; the differences from ${names[0]} are paired seed by seed (comparison.csv).`
             : `One run per variant on the same seed (common random numbers); the last columns are the differences from ${names[0]} (comparison.csv).`,
         ),
+        ...verdictBlocks(rows, first, durationS),
         comparisonTableHtml(rows),
       ],
     },
@@ -86,12 +99,15 @@ export async function comparisonReportHtml(inputs: ComparisonInputs): Promise<st
       heading: "Variants",
       blocks: [
         table(
-          ["variant", "seed", "duration", "scalings", "restart time used, first / last (s)", "slot-hours"],
+          ["variant", "seed", "duration", "scalings", "restart time used, first / last (s)", "slot-hours", "core-hours", "memory GiB-hours", "kept up"],
           runs.map(({ variant, run }) => {
             const a = run.summary.autoscaling;
-            return [variant, run.summary.seed, formatSeconds(run.summary.duration_s), a.scalings, `${a.restart_time_used_first_s ?? "-"} / ${a.restart_time_used_last_s ?? "-"}`, run.summary.slot_hours];
+            // Runs written before summary.json had cost and keeping_up show "-".
+            const s: Partial<Summary> = run.summary;
+            const keptUp = s.keeping_up === undefined ? "-" : s.keeping_up.keeps_up ? "yes" : `no: ${s.keeping_up.limit ?? ""}`;
+            return [variant, run.summary.seed, formatSeconds(run.summary.duration_s), a.scalings, `${a.restart_time_used_first_s ?? "-"} / ${a.restart_time_used_last_s ?? "-"}`, run.summary.slot_hours, s.core_hours ?? null, s.memory_gib_hours ?? null, keptUp];
           }),
-          { numeric: [1, 3, 5] },
+          { numeric: [1, 3, 5, 6, 7] },
         ),
         `<p>Each variant's own report: ${names.map((v) => `<a href="${encodeURIComponent(v)}/report.html">${escapeHtml(v)}</a>`).join(", ")}.</p>`,
       ],

@@ -6,7 +6,7 @@ import { DownsampleLog, formatNumber, formatSeconds, timeAxis } from "./charts.t
 import { comparisonTableHtml, replications } from "./comparisonTable.ts";
 import { EventIndex, KEPT_GROUP_SPANS } from "./decisionMarkers.ts";
 import { decisionReason, formatRate } from "./decisionReasons.ts";
-import { details, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
+import { details, escapeHtml, figures, paragraph, renderPage, table, type Cell, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
 import { lastRestartTimeNote, restartExplanationBlocks } from "./restartExplanations.ts";
 import { subtaskSection } from "./subtaskSection.ts";
@@ -43,6 +43,7 @@ function headline(run: RunData): string {
     { label: "scalings per hour (vertex ups / downs)", value: `${a.scalings_per_h} (${a.scale_ups} / ${a.scale_downs})` },
     { label: "TaskManagers / slots at the end", value: `${s.task_managers} / ${s.slots}` },
     { label: "slot-hours", value: String(s.slot_hours) },
+    ...costFigures(s),
     { label: "records produced", value: formatNumber(s.records_produced) },
     { label: "records delivered to sinks", value: formatNumber(s.records_delivered_to_sinks) },
     { label: "sources back-pressured", value: percent(s.source_backpressured_share) },
@@ -51,6 +52,26 @@ function headline(run: RunData): string {
     { label: "autoscaler events", value: String(a.events) },
     { label: "simulation events", value: formatNumber(s.events) },
   ]);
+}
+
+/** Core-hours, GiB-hours and cost (runs written before summary.json had them show none). */
+function costFigures(s: RunData["summary"]): { label: string; value: string }[] {
+  const c = s as Partial<RunData["summary"]>;
+  if (c.core_hours === undefined || c.cost_basis === undefined) return [];
+  const b = c.cost_basis;
+  return [
+    { label: "core-hours / memory GiB-hours", value: `${c.core_hours} / ${c.memory_gib_hours}` },
+    { label: "cost", value: c.cost === null || b.prices === null ? "no simulation.prices" : `${c.cost} ${b.prices.currency}` },
+    { label: "TaskManager / JobManager pod", value: `${b.task_manager.cpu} cores, ${b.task_manager.memory_gib} GiB / ${b.job_manager.replicas} x ${b.job_manager.cpu} cores, ${b.job_manager.memory_gib} GiB` },
+  ];
+}
+
+/** Whether the job kept up with its sources, said first when it did not. */
+function keepingUpBlock(s: RunData["summary"]): string[] {
+  const k = (s as Partial<RunData["summary"]>).keeping_up;
+  if (k === undefined) return [];
+  if (k.keeps_up) return [paragraph("The job kept up with its sources (back-pressured or lagging for at most half of the run).")];
+  return [`<p class="cannot-keep-up"><strong>The job cannot keep up:</strong> ${escapeHtml(k.verdict)}.</p>`];
 }
 
 function vertexTable(run: RunData): string {
@@ -171,7 +192,7 @@ export async function runReportFromData(run: RunData): Promise<string> {
       ? `Too many to draw one by one: decisions that kept the parallelism are drawn one marker per vertex, parallelism and reason in each of ${KEPT_GROUP_SPANS} equal spans of the run (hover for how many it stands for); executed decisions and recommendations not executed are drawn one by one.`
       : "Each is drawn: triangles for executed scalings, diamonds for recommendations not executed, circles for evaluations that kept the parallelism.");
   const sections: Section[] = [
-    { id: "headline", heading: "Headline figures", blocks: [headline(run), ...lastRestartTimeNote(s), vertexTable(run)] },
+    { id: "headline", heading: "Headline figures", blocks: [...keepingUpBlock(run.summary), headline(run), ...lastRestartTimeNote(s), vertexTable(run)] },
     { id: "parallelism", heading: "Parallelism and scaling decisions", blocks: [paragraph(decisionsIntro), await chart("parallelism", parallelismChart(run, axis, markers.markers))] },
   ];
 

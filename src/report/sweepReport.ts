@@ -18,6 +18,7 @@ import { CHART_WIDTH } from "./charts.ts";
 import { paragraph, renderPage, table, type Section } from "./page.ts";
 import { renderChartFigure } from "./renderSvg.ts";
 import { ReportInputError } from "./runFiles.ts";
+import { sweepVerdictBlocks } from "./sweepVerdicts.ts";
 
 /** The figures drawn and tabled, in this order, when the sweep has them and no --figures chose others. */
 export const SWEEP_CHART_FIGURES = [
@@ -175,6 +176,7 @@ export async function sweepReportHtml(sweepJson: string, cellsCsv: string): Prom
   const rows = rankCells(cells, rank).map((c) => [c.cell, ...keys.map((k) => c.values[k]), ...charted.map((f) => withInterval(c.shown[f]!))]);
   const order = rank === undefined ? "" : ` Ranked by ${rankText(rank).replace(":asc", ", smallest first").replace(":desc", ", largest first")}.`;
   const sections: Section[] = [
+    { id: "verdicts", heading: "Verdicts", blocks: sweepVerdictBlocks(cellsCsv, keys, def.duration_s) },
     { id: "charts", heading: "Each grid key against each headline figure", blocks: charts },
     {
       id: "cells",

@@ -6,6 +6,9 @@ import { RestApi } from "../flink/rest/RestApi.ts";
 import { FlinkOperator } from "../operator/FlinkOperator.ts";
 import { configMapYamlOfRun } from "../operator/state/runConfigMap.ts";
 import { muteLogs } from "../autoscaler/utils/Logger.ts";
+import { AUTOSCALER_ENABLED, SCALING_ENABLED, VERTEX_MAX_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
+import { Configuration } from "../autoscaler/config/Configuration.ts";
+import type { JobVertex } from "../flink/JobGraph.ts";
 import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../record/CsvWriter.ts";
 import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../record/operatorFiles.ts";
 import { explainRestartTimes } from "../record/restartTimeExplanations.ts";
@@ -230,6 +233,7 @@ export class ScenarioRun {
     const { scenario, cluster, operator, env } = this;
     if (!this.done) this.advance(scenario.durationMs);
     const totals = new Map(vertexTotals(cluster).map((t) => [t.vertexId, t]));
+    const autoscalerConf = new Configuration(scenario.flinkConfiguration);
     const summary = buildSummary({
       scenario: scenario.name,
       variant: this.options.variant ?? scenario.variant,
@@ -257,12 +261,19 @@ export class ScenarioRun {
           busyMs: t.busyMs,
           backPressuredMs: t.backPressuredMs,
           idleMs: t.idleMs,
+          parallelismLimit: parallelismLimit(v, autoscalerConf),
         };
       }),
       timeseries: this.timeseries.stats,
       flinkConfiguration: scenario.flinkConfiguration,
       warnings: scenario.warnings,
       slotHours: operator.slotHours(scenario.durationMs),
+      cost: { taskManagerHours: operator.taskManagerHours(scenario.durationMs), ...scenario.resources, prices: scenario.prices },
+      autoscalerOff: !autoscalerConf.get(AUTOSCALER_ENABLED)
+        ? "the autoscaler is off (job.autoscaler.enabled: false)"
+        : !autoscalerConf.get(SCALING_ENABLED)
+          ? "the autoscaler only recommends (job.autoscaler.scaling.enabled: false)"
+          : null,
       autoscaling: {
         evaluations: this.evaluations,
         scalings: operator.restarts.length,
@@ -314,6 +325,21 @@ export class ScenarioRun {
     }
     return { summary, files: this.sinks.files(() => operator.log.toText()), env, cluster, rest: this.rest, timeseries: this.timeseries, operator };
   }
+}
+
+/**
+ * The highest parallelism the autoscaler gives a vertex (JobVertexScaler#scale, release-1.15.0):
+ * its max parallelism (key groups), job.autoscaler.vertex.max-parallelism, and for a Kafka
+ * source its topic's partitions (the alignment's bound), whichever is lowest.
+ */
+function parallelismLimit(v: JobVertex, conf: Configuration): { value: number; by: string } {
+  const limits = [
+    { value: v.maxParallelism, by: "its max parallelism: the key groups, pipeline.max-parallelism" },
+    { value: conf.get(VERTEX_MAX_PARALLELISM), by: "job.autoscaler.vertex.max-parallelism" },
+  ];
+  const source = v.operators[0]?.source;
+  if (source?.connector === "kafka") limits.push({ value: source.partitions, by: `the topic's ${source.partitions} partitions` });
+  return limits.reduce((a, b) => (b.value < a.value ? b : a));
 }
 
 /** Runs a scenario from start to end (see ScenarioRun); the files go where `options.output` says. */

@@ -6,6 +6,7 @@ import type { RestartSpec } from "../flink/restart/RestartModel.ts";
 import type { TimerGaugeSemantics } from "../flink/metrics/TimerGauge.ts";
 import type { ExecutionSetting } from "./executionMode.ts";
 import type { ExecutionMode, StateOptions } from "../flink/FlinkCluster.ts";
+import type { PodResources, Prices } from "./podResources.ts";
 
 /** A validated scenario, resolved to the units and types the simulation uses. */
 export interface Scenario {
@@ -49,6 +50,10 @@ export interface Scenario {
   readonly restart: RestartSpec;
   /** The TaskManager pods' CPU request and limit, and the nodes they run on (taskManagerCpu.ts). */
   readonly cpu: TaskManagerCpu;
+  /** The pods' CPU and memory requests, what cost is counted from (podResources.ts). */
+  readonly resources: PodResources;
+  /** simulation.prices; undefined: cost in core-hours and GiB-hours only. */
+  readonly prices: Prices | undefined;
   /** Checkpoints and restore of keyed state; undefined when no operator has state and checkpointing is off. */
   readonly state: StateOptions | undefined;
   /** spec.job.upgradeMode (stateless by default): what a redeploy restores. */

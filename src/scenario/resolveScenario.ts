@@ -39,6 +39,7 @@ import type { CheckpointSettings } from "../flink/state/CheckpointCoordinator.ts
 import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
 import { CpuSettingError, readTaskManagerCpu } from "./taskManagerCpu.ts";
 import { twoInputAt } from "./twoInputOperators.ts";
+import { PodMemoryError, readPodResources, type PodResources, type Prices } from "./podResources.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
 const DURATION_KEYS = new Set([
   "duration", "sampleInterval", "period", "over", "start", "at", "interval", "cost", "overhead",
@@ -358,6 +359,16 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     if (!(e instanceof CpuSettingError)) throw e;
     throw new ScenarioError(file, configPath(e.key), e.problem);
   }
+  let resources: PodResources;
+  try {
+    resources = readPodResources(flinkConfiguration, doc.spec, cpu.requestCores);
+  } catch (e) {
+    if (!(e instanceof PodMemoryError)) throw e;
+    throw new ScenarioError(file, e.key.startsWith("spec.") ? e.key : configPath(e.key), e.problem);
+  }
+  const p = sim.prices;
+  if (p !== undefined && p.coreHour === undefined && p.gibHour === undefined) fail(["simulation", "prices"], "needs coreHour or gibHour (or both), e.g. { coreHour: 0.04, gibHour: 0.005, currency: USD }");
+  const prices: Prices | undefined = p === undefined ? undefined : { coreHour: p.coreHour ?? 0, gibHour: p.gibHour ?? 0, currency: p.currency ?? "USD" };
   const executionSetting: ExecutionSetting = sim.execution ?? "auto";
   let execution: ExecutionMode = "record";
   try {
@@ -391,6 +402,8 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
     state,
     upgradeMode: doc.spec.job?.upgradeMode ?? "stateless",
     cpu,
+    resources,
+    prices,
     timerGauge: timerGaugeOverrides(file, sim.flinkMetrics),
     fetcherServesPreviousFetch: sim.flinkMetrics?.fetcherServesPreviousFetch ?? true,
     warnings,

@@ -257,6 +257,10 @@ const simulation = z.strictObject({
   logLevel: z.enum(["DEBUG", "INFO"]).optional(),
   /** Also write subtasks.csv: one row per subtask per sample (off by default: p times the timeseries' rows). */
   subtasks: z.boolean().optional(),
+  /** What a core-hour and a GiB-hour of the pods' requests cost, for the run's cost (docs/comparing.md). */
+  prices: z
+    .strictObject({ coreHour: z.number().nonnegative().optional(), gibHour: z.number().nonnegative().optional(), currency: z.string().min(1).max(12).optional() })
+    .optional(),
   /** The TimerGauge semantics, by default those of spec.flinkVersion (for ablations). */
   flinkMetrics: z
     .strictObject({ timerGaugeSpan: duration.optional(), doubleCount: z.boolean().optional(), fetcherServesPreviousFetch: z.boolean().optional() })

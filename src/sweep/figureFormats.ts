@@ -28,6 +28,10 @@ export const FIGURE_FORMATS: Readonly<Record<string, FigureFormat>> = {
   scale_downs: { label: "vertex scale downs", unit: "" },
   source_backpressured_share: { label: "time back-pressured", unit: "%", scale: 100 },
   slot_hours: { label: "slot time", unit: "slot-hours" },
+  core_hours: { label: "CPU", unit: "core-hours" },
+  memory_gib_hours: { label: "memory", unit: "GiB-hours" },
+  // In the currency of simulation.prices (the sweep's cells may not say which).
+  cost: { label: "cost", unit: "" },
   records_processed: { label: "records processed", unit: "records" },
   lag_max: { label: "lag, max", unit: "records" },
   lag_mean: { label: "lag, mean", unit: "records" },

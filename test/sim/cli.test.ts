@@ -71,7 +71,10 @@ describe("comparing runs from the command line", () => {
     expect(r.stdout).toMatch(/2 replications per variant \(seeds 1\.\.2\), mean ± 95% CI; differences paired by seed/);
     expect(r.stdout).toMatch(/tracking-off - tracking-on/);
     const csv = readFileSync(join(out, "backpressure", "comparison.csv"), "utf8");
-    expect(csv.split("\n")[0]).toBe("variant,figure,n,mean,ci95,diff_vs_first_mean,diff_vs_first_ci95");
+    expect(csv.split("\n")[0]).toBe("variant,figure,n,mean,ci95,diff_vs_first_mean,diff_vs_first_ci95,diff_beyond_noise");
+    // The verdict on the later variant, over 2 seeds, and each difference marked yes or no.
+    expect(r.stdout).toMatch(/^verdict: tracking-off vs tracking-on \(2 seeds\): /m);
+    expect(csv).toMatch(/^tracking-off,core_hours,2,[^\n]*,(yes|no)$/m);
     expect(csv).toMatch(/^tracking-off,restart_time_used_last_s,2,/m);
 
     const on = join(out, "backpressure", "tracking-on");
