@@ -110,8 +110,9 @@ describe("--figures and --rank", () => {
   });
 
   it("shows the default figures some cell has, or those chosen with the ranked one added", () => {
-    const cells = [cell(1, "0.5", { scalings: stats(4, 1), slot_hours: stats(3, 1), lag_s_max: stats(12, 3) })];
-    expect(tableFigures(cells, undefined, undefined)).toEqual(["scalings", "slot_hours", "lag_s_max"]);
+    // Costs are core-hours by default (the sweep's figures include them).
+    const cells = [cell(1, "0.5", { scalings: stats(4, 1), slot_hours: stats(5, 1), core_hours: stats(3, 1), lag_s_max: stats(12, 3) })];
+    expect(tableFigures(cells, undefined, undefined)).toEqual(["scalings", "core_hours", "lag_s_max"]);
     expect(tableFigures(cells, ["lag_max"], parseRank("scalings:desc"))).toEqual(["lag_max", "scalings"]);
     // Costs in core-hours when the sweep has that figure, slot-hours otherwise; lag in seconds and in records.
     const defaults = defaultTableFigures();
@@ -142,10 +143,11 @@ describe("the console's cell table", () => {
   });
 
   it("says when one seed gives no interval, and has no differences for a single cell", () => {
-    const one = [cell(1, "0.5", { scalings: stats(4, null), slot_hours: stats(2.34567, null) }, true, 1)];
+    const one = [cell(1, "0.5", { scalings: stats(4, null), core_hours: stats(2.34567, null) }, true, 1)];
     const lines = cellTable(AXES, one).split("\n");
     expect(lines[0]).toBe("one seed per cell, so no confidence interval (--replications N gives one): 4 significant digits");
-    expect(lines[1]!.split(/ {2,}/)).toEqual(["cell", "job.autoscaler.utilization.target", "scalings", "slot_hours"]);
+    expect(lines[1]!.split(/ {2,}/)).toEqual(["cell", "job.autoscaler.utilization.target", "scalings", "core_hours"]);
+    expect(lines[2]!.trim()).toBe("core-hours");
     expect(lines[3]!.split(/ {2,}/)).toEqual(["1*", "0.5", "4", "2.346"]);
   });
 });
