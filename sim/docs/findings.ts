@@ -50,6 +50,7 @@ const TRACKING: readonly Entry[] = [
   tracking("scenarios/restart-heavy-tail.yaml"),
   tracking("scenarios/spike-during-restart.yaml"),
   tracking("scenarios/large-state.yaml"),
+  tracking("scenarios/join-enrichment.yaml"),
 ];
 
 /** Scenarios that compare another setting of the autoscaler, after the tracking ones. */
@@ -71,6 +72,8 @@ const MECHANISM: Record<string, string> = {
     "restart.time 1 min; in-place restarts of about 12 s, now and then minutes (pods with a heavy-tailed start). Tracking uses the largest restart among the scalings kept in the history (history.max.count 3, history.max.age 24 h): one slow pod keeps the restart term high until three newer scalings push it out, while a run of fast restarts brings it below the configured minute.",
   "spike-during-restart":
     "restart.time 5 min; tracked restarts about 2 min (redeploys with a 1.5 min savepoint). A spike arrives while the first scale up restarts, so the next decision sees a backlog (the lag catch-up term, `lag / catch-up seconds`) as well as the restart term; both add to the target capacity before rounding.",
+  "join-enrichment":
+    "restart.time 1 min, catch-up.duration 10 min; in-place rescales of about 7-11 s. The interval join's output is r1 x r2 x 60 s / 1,200 keys, so the load step at 40 minutes quadruples the pairs that the rule check and the async lookup receive, while the join's own input only doubles. The async lookup's true processing rate is records over busy time, and its busy time is the request CPU plus the waits for a free place in its queue (Flink 1.18.1): below its queue's limit it reads as nearly free, at the limit as capacity / mean latency. Tracking changes the restart term of every vertex's target capacity (60/600 of its input rate without, about 10/600 with).",
   "cpu-bound":
     "Not tracking: `job.autoscaler.scaling.effectiveness.detection.enabled`. When a vertex is to be scaled up again right after a scale-up, `JobVertexScaler#detectIneffectiveScaleUp` compares the gain in true processing rate since that scale-up with the gain it expected (its EXPECTED_PROCESSING_RATE); below `scaling.effectiveness.threshold` (0.1) of it, the scale-up was ineffective and the IneffectiveScaling event is sent. With detection on, the new scale-up is blocked; off, the event is only sent and the scale-up goes ahead. The node's 2.2 cores cap the job: every TaskManager past the second buys almost no CPU.",
   "large-state":
