@@ -130,6 +130,11 @@ export class FlinkCluster {
   taskManagers: number;
   /** Increases with every deployment of the job (a restart deploys new task attempts). */
   deployments = 0;
+  /**
+   * JobManager processes started so far: the first with the cluster, one more with each
+   * redeploy (an in-place rescale keeps its JobManager). Each has its own MetricFetcher.
+   */
+  jobManagerStarts = 1;
   private viewUpdatesScheduled = false;
   /** The load profile of each source operator (by operator id). */
   readonly loads = new Map<string, LoadProfile>();
@@ -337,6 +342,11 @@ export class FlinkCluster {
   }
 
   /** The job's status history: a status entered again keeps its latest time, as Flink's timestamps do. */
+  /** A new JobManager process (a redeploy): its REST endpoint's metric store starts empty. */
+  startJobManager(): void {
+    this.jobManagerStarts++;
+  }
+
   setJobStatus(status: JobStatus): void {
     this.setStatus(status);
   }

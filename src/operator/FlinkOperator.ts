@@ -422,6 +422,7 @@ export class FlinkOperator {
     });
     const untilTasksRun = phase("podStart") + phase("deploy") + phase("restore");
     this.env.schedule(scheduled, () => {
+      this.cluster.startJobManager();
       this.cluster.setJobStatus("INITIALIZING");
       this.cluster.redeployJob(record.parallelism, untilTasksRun);
       this.enterExecuting();
