@@ -49,6 +49,8 @@ export class Subtask implements TaskRuntime {
   private busyMs = 0;
   private backpressuredMs = 0;
   private stateSince: number;
+  /** Input or a buffer arriving before the task has started waits for its start. */
+  private started = false;
   private wakeScheduled = false;
   /** Cancelled: pending events of this task do nothing. */
   private stopped = false;
@@ -95,9 +97,10 @@ export class Subtask implements TaskRuntime {
     /** The TaskManager's CPU, shared with its other threads. */
     private readonly cpu: CpuRunner = directRunner(env),
   ) {
-    this.stateSince = env.now;
+    // The task runs from its own start (metrics.startMs, at or after its deployment).
+    this.stateSince = metrics.startMs;
     this.legacySource = source?.legacy === true;
-    this.py = python === null ? null : new PythonBundle(python, chain.length, env.now);
+    this.py = python === null ? null : new PythonBundle(python, chain.length, metrics.startMs);
     this.pendingIn = new Int32Array(chain.length);
     this.pendingOut = new Int32Array(chain.length);
     const constantCosts = chain.map((op) => (op.spec.cost.kind === "constant" ? op.spec.cost.value : NaN));
@@ -128,11 +131,12 @@ export class Subtask implements TaskRuntime {
       };
     }
     if (this.legacySource) this.gauge = "none";
-    else metrics.idleTime.markStart(env.now);
+    else metrics.idleTime.markStart(metrics.startMs);
   }
 
   /** Starts processing (a source starts producing). */
   start(): void {
+    this.started = true;
     this.wake();
   }
 
@@ -210,7 +214,7 @@ export class Subtask implements TaskRuntime {
   }
 
   private wake(): void {
-    if (this.stopped || this.wakeScheduled || this.state === "busy" || this.waitingForTimer) return;
+    if (this.stopped || !this.started || this.wakeScheduled || this.state === "busy" || this.waitingForTimer) return;
     this.wakeScheduled = true;
     this.env.schedule(0, this.step);
   }
