@@ -64,6 +64,8 @@ export interface ClusterOptions {
   readonly network: NetworkConfig;
   /** taskmanager.numberOfTaskSlots */
   readonly slotsPerTaskManager: number;
+  /** How far apart a deployment's tasks start (ms; default TASK_START_SPREAD_MS); 0 for hand-timed tests. */
+  readonly taskStartSpreadMs?: number;
   /** The wall-clock instant virtual time 0 stands for (epoch ms). */
   readonly startEpochMs: number;
   /** The TimerGauge of the job's Flink version (span, FLINK-35764 double count). */
@@ -142,16 +144,34 @@ export interface ChannelView {
  * subtask's gauges and meters every 5 s. Slot sharing puts subtask i of every vertex
  * into slot i; slot i lives in TaskManager floor(i / slotsPerTaskManager).
  */
+/**
+ * How far apart the tasks of one deployment start (ms): each task's start is drawn uniformly
+ * within it. An assumption, not read in a source or fitted to a trace: tens of ms, as task
+ * submissions and thread starts take; what matters is that the starts, and so each task's
+ * timers, are not on one instant and not on the clock's whole milliseconds.
+ */
+export const TASK_START_SPREAD_MS = 50;
+
 export class FlinkCluster {
   readonly jobId: string;
   graph: JobGraph;
   readonly subtasks = new Map<string, TaskRuntime[]>();
   readonly channels: ChannelView[] = [];
-  /** TaskManagers registered with the JobManager. */
-  taskManagers: number;
+  private registeredTaskManagers = 0;
   /** Increases with every deployment of the job (a restart deploys new task attempts). */
   deployments = 0;
-  private viewUpdatesScheduled = false;
+  /**
+   * JobManager processes started so far: the first with the cluster, one more with each
+   * redeploy (an in-place rescale keeps its JobManager). Each has its own MetricFetcher.
+   */
+  jobManagerStarts = 1;
+  /**
+   * Each TaskManager process's ViewUpdater (its next tick), by TaskManager index: created
+   * when the first task there registers its metrics, gone with the process.
+   */
+  private readonly viewUpdaters = new Map<number, ReturnType<Environment["schedule"]>>();
+  /** When every task of the current deployment has started (their starts are spread). */
+  private tasksRunningEvent: ReturnType<Environment["schedule"]> | null = null;
   /** The load profile of each source operator (by operator id). */
   readonly loads = new Map<string, LoadProfile>();
   /** The topic of each Kafka source operator (by operator id): it outlives restarts. */
@@ -183,7 +203,11 @@ export class FlinkCluster {
       if (source === undefined) continue;
       const load = new LoadProfile(source.load, source.noise, streams.stream(`load/${op.id}`));
       this.loads.set(op.id, load);
-      if (source.connector === "kafka") this.topics.set(op.id, new KafkaTopic(env, source.topic, source.partitions, load, source.initialBacklog));
+      if (source.connector === "kafka") {
+        // The producers' tick grid has its own phase: they do not start with the cluster's clock.
+        const phase = 1 - streams.stream(`topic-phase/${op.id}`)();
+        this.topics.set(op.id, new KafkaTopic(env, source.topic, source.partitions, load, source.initialBacklog, undefined, phase));
+      }
     }
     if ((options.execution ?? "record") === "aggregate") {
       const why = aggregateUnsupported(options.job, options.cpu === undefined ? undefined : { cpu: options.cpu, slotsPerTaskManager: options.slotsPerTaskManager });
@@ -196,6 +220,20 @@ export class FlinkCluster {
       this.checkpoints = new CheckpointCoordinator(env, cp, streams.stream("checkpoint/initial-delay"), duration, () => this.allTasksRunning(), () => this.stateSnapshot());
     }
     this.taskManagers = Math.ceil(this.slotsRequired() / options.slotsPerTaskManager);
+  }
+
+  /** TaskManagers registered with the JobManager. Fewer: the processes gone take their ViewUpdaters with them. */
+  get taskManagers(): number {
+    return this.registeredTaskManagers;
+  }
+
+  set taskManagers(n: number) {
+    this.registeredTaskManagers = n;
+    for (const [tm, tick] of this.viewUpdaters) {
+      if (tm < n) continue;
+      this.env.cancel(tick);
+      this.viewUpdaters.delete(tm);
+    }
   }
 
   /** Slots the job needs: with one slot sharing group, its largest parallelism. */
@@ -247,7 +285,6 @@ export class FlinkCluster {
     this.setStatus("RUNNING");
     this.checkpoints?.startScheduler();
     this.startTasks();
-    this.scheduleViewUpdates();
     for (const topic of this.topics.values()) topic.start(this.options.execution === "aggregate");
   }
 
@@ -264,6 +301,8 @@ export class FlinkCluster {
     this.cpuScheduler = null;
     if (this.taskStartEvent !== null) this.env.cancel(this.taskStartEvent);
     this.taskStartEvent = null;
+    if (this.tasksRunningEvent !== null) this.env.cancel(this.tasksRunningEvent);
+    this.tasksRunningEvent = null;
     this.tasksRunning = false;
     for (const [vertexId, tasks] of this.subtasks) {
       const v = this.vertex(vertexId);
@@ -344,10 +383,33 @@ export class FlinkCluster {
     return restoreTimeMs(perTm, state.bytesPerSecondPerTaskManager);
   }
 
+  /**
+   * Starts each task at its own start time (record mode spreads them, see deploy); the job's
+   * tasks are all running when the last has started.
+   */
   private startTasks(): void {
-    this.tasksRunning = true;
-    for (const tasks of this.subtasks.values()) for (const t of tasks) t.start();
+    let last = this.env.now;
+    for (const tasks of this.subtasks.values()) {
+      for (const t of tasks) {
+        const at = t.metrics.startMs;
+        last = Math.max(last, at);
+        const start = () => {
+          this.registerViews(this.taskManagerOf(t.index));
+          t.start();
+        };
+        if (at <= this.env.now) start();
+        else this.env.scheduleAt(at, start);
+      }
+    }
     this.fluid?.start();
+    if (last <= this.env.now) {
+      this.tasksRunning = true;
+      return;
+    }
+    this.tasksRunningEvent = this.env.scheduleAt(last, () => {
+      this.tasksRunningEvent = null;
+      this.tasksRunning = true;
+    });
   }
 
   /**
@@ -359,6 +421,11 @@ export class FlinkCluster {
   }
 
   /** The job's status history: a status entered again keeps its latest time, as Flink's timestamps do. */
+  /** A new JobManager process (a redeploy): its REST endpoint's metric store starts empty. */
+  startJobManager(): void {
+    this.jobManagerStarts++;
+  }
+
   setJobStatus(status: JobStatus): void {
     this.setStatus(status);
   }
@@ -457,6 +524,11 @@ export class FlinkCluster {
 
     const recordTasks = new Map<string, Subtask[]>();
     const runners = this.cpuRunners();
+    // The tasks of a deployment do not start at one instant: the JobManager submits them one
+    // by one and each TaskManager starts each task's thread when the submission arrives
+    // (Execution#deploy -> TaskExecutor#submitTask, release-1.18.1). Each task's timers (its
+    // output flusher, its source's schedule, its metrics' start) run from its own start.
+    const startOffset = this.streams.stream("task-start");
     for (const v of this.graph.vertices) {
       const head = v.operators[0]!;
       const collisions = head.join === undefined ? null : this.joinCollisions(v);
@@ -466,8 +538,9 @@ export class FlinkCluster {
           cost: sampler(op.cost, this.streams.stream(`cost/${op.id}/${i}`)),
           carry: 0,
         }));
-        const metrics = this.taskMetrics(v, now);
-        const reader = this.sourceReader(head.id, i, v.parallelism, now, runners[this.taskManagerOf(i)]!);
+        const startMs = now + startOffset() * (this.options.taskStartSpreadMs ?? TASK_START_SPREAD_MS);
+        const metrics = this.taskMetrics(v, startMs);
+        const reader = this.sourceReader(head.id, i, v.parallelism, startMs, runners[this.taskManagerOf(i)]!);
         if (reader !== null) metrics.sourceMetrics = () => reader.metrics();
         // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
         if (reader?.legacy === true) metrics.busyTimeEnabled = false;
@@ -711,15 +784,21 @@ export class FlinkCluster {
     return new DatagenReader(new RateLimiter(rate > 0 ? rate : 1, now), load, parallelism);
   }
 
-  private scheduleViewUpdates(): void {
-    if (this.viewUpdatesScheduled) return;
-    this.viewUpdatesScheduled = true;
+  /**
+   * A task on TaskManager `tm` registers its metrics: the process's ViewUpdater starts with
+   * its first View (MetricRegistryImpl#register creates it, ViewUpdater schedules its task
+   * with a fixed delay of View.UPDATE_INTERVAL_SECONDS, first 5 s after; release-1.18.1) and
+   * updates every View of the process, later tasks' too, until the process is gone.
+   */
+  private registerViews(tm: number): void {
+    if (this.viewUpdaters.has(tm)) return;
     const tick = () => {
       const now = this.env.now;
       this.syncMetrics();
-      for (const tasks of this.subtasks.values()) for (const t of tasks) t.metrics.updateViews(now);
-      this.env.schedule(UPDATE_INTERVAL_SECONDS * 1000, tick);
+      for (const tasks of this.subtasks.values()) for (const t of tasks) if (this.taskManagerOf(t.index) === tm && t.metrics.startMs <= now) t.metrics.updateViews(now);
+      this.viewUpdaters.set(tm, this.env.schedule(UPDATE_INTERVAL_SECONDS * 1000, tick));
     };
-    this.env.schedule(UPDATE_INTERVAL_SECONDS * 1000, tick);
+    this.viewUpdaters.set(tm, this.env.schedule(UPDATE_INTERVAL_SECONDS * 1000, tick));
   }
+
 }

@@ -190,6 +190,8 @@ export class FlinkOperator {
   private gate: RescaleGate | null = null;
   /** What the gate's transition does: restart the pending in-place rescale. */
   private inPlaceTransition: (() => void) | null = null;
+  /** Hands the pending in-place rescale new resource requirements (null when none is pending). */
+  private retargetInPlace: ((record: RestartRecord) => void) | null = null;
 
   constructor(
     private readonly env: Environment,
@@ -301,13 +303,24 @@ export class FlinkOperator {
     }
   }
 
-  /** The realizer: new parallelism overrides start a rescale unless the job already runs, or is restarting, with them. */
+  /**
+   * The realizer: the operator reconciles the spec change the overrides make. Nothing when the
+   * job already runs, or is being rescaled, with them. During a pending in-place rescale the
+   * new overrides are applied at once, as upstream does: the autoscaler's overrides go into
+   * the spec (KubernetesScalingRealizer), the reconcile after it sees a spec change and
+   * scales (AbstractFlinkResourceReconciler#reconcile -> #scale), and NativeFlinkService#scale
+   * PUTs the new upper bounds to /jobs/:jobid/resource-requirements whatever the job is
+   * doing (operator release-1.15.0). A pending redeploy never gets one: its job is not
+   * RUNNING until the new JobManager has scheduled it (finishRescale), and the autoscaler
+   * stores new overrides only while it is (JobAutoScalerImpl#scale).
+   */
   private realize(overrides: Map<string, string>): void {
     const wanted = new Map(this.target);
     for (const [id, p] of overrides) if (wanted.has(id)) wanted.set(id, Number(p));
     const changed = [...wanted].some(([id, p]) => this.target.get(id) !== p);
-    if (!changed || this.restart !== null) return;
-    this.startRestart(wanted);
+    if (!changed) return;
+    if (this.restart === null) this.startRestart(wanted);
+    else if (this.restart.kind === "in-place" && this.retargetInPlace !== null) this.retargetInPlace(this.newRestartRecord("in-place", wanted));
   }
 
   /**
@@ -361,16 +374,19 @@ export class FlinkOperator {
     return atLeast118(this.options.flinkVersion) && adaptive && inPlace ? "in-place" : "redeploy";
   }
 
-  private startRestart(parallelism: Map<string, number>): void {
-    const kind = this.restartKind();
+  /** The slots and TaskManagers the job needs at `parallelism` (one slot sharing group). */
+  private needs(parallelism: ReadonlyMap<string, number>): { slots: number; taskManagers: number } {
     const graph = buildJobGraph(this.cluster.options.job, { ...this.cluster.options.graph, parallelismOverrides: new Map(parallelism) });
     const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
-    const neededTaskManagers = Math.ceil(slots / this.cluster.options.slotsPerTaskManager);
-    const decision = this.lastDecision;
+    return { slots, taskManagers: Math.ceil(slots / this.cluster.options.slotsPerTaskManager) };
+  }
+
+  /** A rescale decided now: the restart record it will fill, now the pending one. */
+  private newRestartRecord(kind: RestartKind, parallelism: Map<string, number>): RestartRecord {
     const record: RestartRecord = {
       kind,
       decisionTimeMs: this.env.now,
-      restartTimeUsedMs: decision?.restartTimeUsedMs ?? NaN,
+      restartTimeUsedMs: this.lastDecision?.restartTimeUsedMs ?? NaN,
       plan: { kind, phases: [] },
       runningTimeMs: null,
       tasksRunningTimeMs: null,
@@ -385,8 +401,15 @@ export class FlinkOperator {
       this.env.cancel(this.releaseEvent);
       this.releaseEvent = null;
     }
-    if (kind === "in-place") this.rescaleInPlace(record, slots, neededTaskManagers);
-    else this.redeploy(record, neededTaskManagers);
+    return record;
+  }
+
+  private startRestart(parallelism: Map<string, number>): void {
+    const kind = this.restartKind();
+    const record = this.newRestartRecord(kind, parallelism);
+    const needs = this.needs(parallelism);
+    if (kind === "in-place") this.rescaleInPlace(record, needs.slots, needs.taskManagers);
+    else this.redeploy(record, needs.taskManagers);
   }
 
   /**
@@ -424,6 +447,7 @@ export class FlinkOperator {
     });
     const untilTasksRun = phase("podStart") + phase("deploy") + phase("restore");
     this.env.schedule(scheduled, () => {
+      this.cluster.startJobManager();
       this.cluster.setJobStatus("INITIALIZING");
       this.cluster.redeployJob(record.parallelism, untilTasksRun);
       this.enterExecuting();
@@ -444,14 +468,18 @@ export class FlinkOperator {
    * it has; slots arriving later restart it again. The job is RUNNING (a new timestamp)
    * when its tasks are deployed; they run after deploy and restore.
    */
-  private rescaleInPlace(record: RestartRecord, slots: number, neededTaskManagers: number): void {
+  private rescaleInPlace(first: RestartRecord, firstSlots: number, firstTaskManagers: number): void {
     const spec = this.restartModel.spec;
-    const newPods = Math.max(0, neededTaskManagers - this.cluster.taskManagers);
+    let record = first;
+    let slots = firstSlots;
+    let neededTaskManagers = firstTaskManagers;
     let restarting = false;
     let waitingSince = -1;
     let stabilizationEvent: ReturnType<Environment["schedule"]> | null = null;
     /** When the phase under way began: waiting for pods, then for resources. */
     let phaseMark = this.env.now;
+    /** TaskManager pods requested and not started yet, in the order they will start. */
+    const pendingPods: { readonly at: number; readonly event: ReturnType<Environment["schedule"]> }[] = [];
     const achievable = () => {
       const total = this.cluster.slotsTotal();
       return new Map([...record.parallelism].map(([id, p]) => [id, Math.min(p, total)]));
@@ -495,16 +523,67 @@ export class FlinkOperator {
       if (this.cluster.hasState()) record.plan.phases.push({ name: "restore", ms: restore });
       this.cluster.redeployJob(parallelism, deploy + restore);
       this.enterExecuting();
-      if (!differs(parallelism, record.parallelism)) this.finishRescale(record, neededTaskManagers, deploy + restore);
+      if (!differs(parallelism, record.parallelism)) {
+        this.retargetInPlace = null;
+        for (const pod of pendingPods) this.env.cancel(pod.event);
+        pendingPods.length = 0;
+        this.finishRescale(record, neededTaskManagers, deploy + restore);
+      }
     };
-    for (let i = 0; i < newPods; i++) {
+    const requestPod = () => {
       const ms = this.restartModel.draw("in-place", "podStart", spec.inPlace.podStart);
-      this.env.schedule(ms, () => {
-        this.setTaskManagers(this.cluster.taskManagers + 1);
-        if (restarting) waitForResources();
-        else if (this.restart === record) this.gate?.onChange();
-      });
-    }
+      const pod = {
+        at: this.env.now + ms,
+        event: this.env.schedule(ms, () => {
+          pendingPods.splice(pendingPods.indexOf(pod), 1);
+          this.setTaskManagers(this.cluster.taskManagers + 1);
+          if (restarting) waitForResources();
+          else if (this.restart === record) this.gate?.onChange();
+        }),
+      };
+      pendingPods.push(pod);
+      pendingPods.sort((x, y) => x.at - y.at);
+    };
+    // The ResourceManager's answer to the job's declared resources (ActiveResourceManager
+    // #checkResourceDeclarations, flink-runtime release-1.18.1): pods for the missing
+    // TaskManagers; with fewer needed, workers not yet registered are released first (here
+    // the pods that would start last), and registered ones stay until the rescale is over.
+    const declareResources = () => {
+      let missing = neededTaskManagers - this.cluster.taskManagers - pendingPods.length;
+      for (; missing > 0; missing--) requestPod();
+      while (missing < 0 && pendingPods.length > 0) {
+        this.env.cancel(pendingPods.pop()!.event);
+        missing++;
+      }
+    };
+    // A new resource-requirements update while this rescale is pending (AdaptiveScheduler
+    // #updateJobResourceRequirements, release-1.18.1): the desired resources are declared
+    // again, and the state reacts if it is a ResourceListener: Executing re-runs maybeRescale,
+    // WaitingForResources checks for desired or sufficient resources; Restarting does not
+    // react, and the WaitingForResources after it uses the new requirements.
+    this.retargetInPlace = (next) => {
+      record = next;
+      const needs = this.needs(next.parallelism);
+      slots = needs.slots;
+      neededTaskManagers = needs.taskManagers;
+      phaseMark = this.env.now;
+      declareResources();
+      if (restarting) {
+        waitForResources();
+        return;
+      }
+      const running = new Map(this.cluster.graph.vertices.map((v) => [v.id, v.parallelism]));
+      if (!differs(next.parallelism, running)) {
+        // Back to what the job runs with: no restart; Executing has nothing to change.
+        this.retargetInPlace = null;
+        for (const pod of pendingPods) this.env.cancel(pod.event);
+        pendingPods.length = 0;
+        this.endRescale(neededTaskManagers);
+        return;
+      }
+      this.gate?.onChange();
+    };
+    declareResources();
     // The operator's resource-requirements update (Executing#onNewResourceRequirements).
     this.gate?.onChange();
   }
@@ -516,6 +595,11 @@ export class FlinkOperator {
   private finishRescale(record: RestartRecord, neededTaskManagers: number, untilTasksRunMs: number): void {
     record.runningTimeMs = this.env.now;
     record.tasksRunningTimeMs = this.env.now + untilTasksRunMs;
+    this.endRescale(neededTaskManagers);
+  }
+
+  /** No rescale is pending any more (also one that needed no restart: it has no RUNNING timestamp). */
+  private endRescale(neededTaskManagers: number): void {
     this.restart = null;
     if (this.cluster.taskManagers > neededTaskManagers) {
       // Idle TaskManagers go away after resourcemanager.taskmanager-timeout.

@@ -58,7 +58,7 @@ describe("subtask metrics as the REST API aggregates them (AbstractAggregatingMe
       sourceSubtask({ pendingRecords: 20 }),
       sourceSubtask({ pendingRecords: 60, lag: 10 }),
     ];
-    const cluster = { syncMetrics: () => {}, subtasks: new Map([["v", tasks]]), deployments: 1 };
+    const cluster = { syncMetrics: () => {}, subtasks: new Map([["v", tasks]]), jobManagerStarts: 1 };
     // Only what the subtask-metrics request reads of a cluster (the store is taken from its subtasks).
     const rest = new RestApi(cluster as unknown as FlinkCluster, () => 0);
     expect(rest.getAggregatedSubtaskMetrics("v", ["Source__orders.pendingRecords", "Source__orders.lag"])).toEqual([

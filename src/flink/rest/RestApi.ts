@@ -68,6 +68,12 @@ export interface JobDetailsInfo {
   readonly plan: { readonly jid: string; readonly name: string; readonly type: "STREAMING"; readonly nodes: JobPlanNode[] };
 }
 
+/** Subtask metric values per vertex and name as one fetch found them, and the job deployment (task attempts) they came from. */
+interface FetchedMetrics {
+  readonly values: Map<string, Map<string, number[]>>;
+  readonly deployment: number;
+}
+
 /** metrics.fetcher.update-interval: the REST API serves metric values at most this old. */
 export const DEFAULT_METRIC_FETCHER_UPDATE_INTERVAL_MS = 10_000;
 
@@ -90,8 +96,8 @@ function aggregate(values: readonly number[]): { min: number; max: number; avg: 
  */
 export class RestApi {
   private storeTime = -Infinity;
-  private storeDeployment = -1;
-  private store = new Map<string, Map<string, number[]>>();
+  private storeJobManager = 0;
+  private store: FetchedMetrics = { values: new Map(), deployment: -1 };
 
   constructor(
     private readonly cluster: FlinkCluster,
@@ -101,23 +107,36 @@ export class RestApi {
     private readonly servePreviousFetch = true,
   ) {}
 
-  /** Per vertex, every metric name with one value per subtask. */
-  private metricStore(): Map<string, Map<string, number[]>> {
+  /**
+   * The JobManager's MetricStore as a request finds it (flink-runtime
+   * rest/handler/legacy/metrics, release-1.18.1). A restart does not trigger a fetch. After
+   * an in-place rescale the JobManager is the same: until its next fetch the store keeps
+   * what it last fetched from the old tasks (MetricStore#updateCurrentExecutionAttempts,
+   * run with the next fetch, drops them). A redeploy starts a new JobManager, whose
+   * MetricFetcherImpl has never fetched (lastUpdateTime 0) and whose store is empty.
+   */
+  private metricStore(): FetchedMetrics {
     const now = this.now();
-    // New task attempts after a restart are fetched at once (the old attempts' metrics are gone).
-    if (this.storeDeployment !== this.cluster.deployments) {
+    if (this.storeJobManager === 0) {
+      // The first JobManager's first request is served a fetch of its own. Not Flink: its store
+      // would be empty like a redeployed one's (a simplification kept for the seed's calibration).
+      this.storeJobManager = this.cluster.jobManagerStarts;
       this.storeTime = now;
-      this.storeDeployment = this.cluster.deployments;
-      this.store = snapshotSubtaskMetrics(this.cluster, now);
+      this.store = { values: snapshotSubtaskMetrics(this.cluster, now), deployment: this.cluster.deployments };
       return this.store;
+    }
+    if (this.storeJobManager !== this.cluster.jobManagerStarts) {
+      this.storeJobManager = this.cluster.jobManagerStarts;
+      this.storeTime = -Infinity;
+      this.store = { values: new Map(), deployment: -1 };
     }
     // MetricFetcherImpl#update (release-1.18.1) starts an asynchronous fetch when the last
     // one is older than the interval and returns at once: the request that triggers it is
-    // served the previous fetch's values; later requests get the new ones.
+    // served the previous fetch's values (none from a new JobManager); later requests get the new ones.
     if (now - this.storeTime > this.fetcherUpdateIntervalMs) {
       const served = this.store;
       this.storeTime = now;
-      this.store = snapshotSubtaskMetrics(this.cluster, now);
+      this.store = { values: snapshotSubtaskMetrics(this.cluster, now), deployment: this.cluster.deployments };
       return this.servePreviousFetch ? served : this.store;
     }
     return this.store;
@@ -125,7 +144,7 @@ export class RestApi {
 
   /** GET /jobs/:jobid/vertices/:vertexid/subtasks/metrics[?get=a,b]. Without names: the metric names. */
   getAggregatedSubtaskMetrics(vertexId: string, metricNames?: readonly string[]): AggregatedMetric[] {
-    const byName = this.metricStore().get(vertexId);
+    const byName = this.metricStore().values.get(vertexId);
     if (byName === undefined) return [];
     if (metricNames === undefined) return [...byName.keys()].map((id) => ({ id }));
     const result: AggregatedMetric[] = [];
@@ -173,7 +192,11 @@ export class RestApi {
   /** GET /jobs/:jobid */
   getJobDetails(): JobDetailsInfo {
     const c = this.cluster;
-    const store = this.metricStore();
+    // Job details read each running attempt's own metrics (MutableIOMetrics#addIOMetrics ->
+    // MetricStore#getSubtaskAttemptMetricStore): none until a fetch from the current attempts
+    // (the adaptive scheduler numbers a rescale's attempts on), so their counts add nothing.
+    const fetched = this.metricStore();
+    const store = fetched.deployment === c.deployments ? fetched.values : new Map<string, Map<string, number[]>>();
     const timestamps = Object.fromEntries(JOB_STATUSES.map((s) => [s, c.statusTimestamp(s)])) as Record<JobStatus, number>;
     const sum = (v: JobVertex, name: string) => (store.get(v.id)?.get(name) ?? []).reduce((a, b) => a + b, 0);
     const vertices = c.graph.vertices.map(

@@ -53,6 +53,8 @@ export class Subtask implements TaskRuntime {
   private busyMs = 0;
   private backpressuredMs = 0;
   private stateSince: number;
+  /** Input or a buffer arriving before the task has started waits for its start. */
+  private started = false;
   private wakeScheduled = false;
   /** Cancelled: pending events of this task do nothing. */
   private stopped = false;
@@ -113,10 +115,11 @@ export class Subtask implements TaskRuntime {
     /** The async I/O operator ending the chain, if any. */
     asyncIo: AsyncIo | null = null,
   ) {
-    this.stateSince = env.now;
+    // The task runs from its own start (metrics.startMs, at or after its deployment).
+    this.stateSince = metrics.startMs;
     this.asyncQueue = asyncIo === null ? null : new AsyncWaitQueue(env, asyncIo, this.onAsyncResult);
     this.legacySource = source?.legacy === true;
-    this.py = python === null ? null : new PythonBundle(python, chain.length, env.now);
+    this.py = python === null ? null : new PythonBundle(python, chain.length, metrics.startMs);
     this.pendingIn = new Int32Array(chain.length);
     this.pendingOut = new Int32Array(chain.length);
     const constantCosts = chain.map((op) => (op.spec.cost.kind === "constant" ? op.spec.cost.value : NaN));
@@ -147,11 +150,12 @@ export class Subtask implements TaskRuntime {
       };
     }
     if (this.legacySource) this.gauge = "none";
-    else metrics.idleTime.markStart(env.now);
+    else metrics.idleTime.markStart(metrics.startMs);
   }
 
   /** Starts processing (a source starts producing). */
   start(): void {
+    this.started = true;
     if (this.twoInput?.join?.type === "window") this.scheduleWindowEnd(this.twoInput.join.sizeMs);
     this.wake();
   }
@@ -251,7 +255,7 @@ export class Subtask implements TaskRuntime {
   }
 
   private wake(): void {
-    if (this.stopped || this.wakeScheduled || this.state === "busy" || this.waitingForTimer) return;
+    if (this.stopped || !this.started || this.wakeScheduled || this.state === "busy" || this.waitingForTimer) return;
     this.wakeScheduled = true;
     this.env.schedule(0, this.step);
   }

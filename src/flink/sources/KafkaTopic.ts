@@ -33,6 +33,8 @@ export class KafkaTopic {
     private readonly load: LoadProfile,
     initialBacklog: number,
     readonly tickMs = 100,
+    /** When the first tick comes after the start, as a share of a tick in (0, 1]. */
+    private readonly phase = 1,
   ) {
     this.produced = Array.from({ length: partitions }, () => initialBacklog / partitions);
     this.consumed = new Array<number>(partitions).fill(0);
@@ -48,8 +50,9 @@ export class KafkaTopic {
    * slice and need no waking; a day's 864,000 tick events were most of its events).
    */
   start(lazy = false): void {
+    const first = this.phase * this.tickMs;
     if (lazy) {
-      this.nextTickMs = this.env.now + this.tickMs;
+      this.nextTickMs = this.env.now + first;
       return;
     }
     const tick = () => {
@@ -57,7 +60,7 @@ export class KafkaTopic {
       for (const r of this.readers) r.onAvailable?.();
       this.env.schedule(this.tickMs, tick);
     };
-    this.env.schedule(this.tickMs, tick);
+    this.env.schedule(first, tick);
   }
 
   private produceTick(t: number): void {
