@@ -1,6 +1,7 @@
 /**
  * Generates the validation matrix of docs/performance.md: each scenario of
- * scenarios/validation (and the seed's job as written, and with a Java map and the FLIP-27 datagen) run
+ * scenarios/validation (and the seed's job as written, and with a Java map and the FLIP-27 datagen, and
+ * the catalogue's CPU-bound job and join pipeline) run
  * record by record and in aggregate, and record by record again with another seed as
  * the yardstick. The page's other sections (the bench's figures) are kept as they are.
  *
@@ -41,9 +42,14 @@ function seedJob(execution: string, seed: number): Scenario {
   return loadScenario("scenarios/backpressure.yaml", { seed, variant: "tracking-on", duration: "2h", set: { "simulation.execution": execution } });
 }
 
+/** A catalogue scenario's variant, as written. */
+const catalogue = (file: string, variant: string) => (execution: string, seed: number) => loadScenario(file, { seed, variant, set: { "simulation.execution": execution } });
+
 const CASES: Case[] = [
   { name: "the seed's job (legacy datagen, Python map, 10 rows/s)", scenario: seedJob },
   { name: "the seed's job (Java map, FLIP-27 datagen, 10 rows/s)", scenario: seedJavaTwin },
+  { name: "scenarios/cpu-bound.yaml (CPU-bound, one saturated node; detection-on)", scenario: catalogue("scenarios/cpu-bound.yaml", "detection-on") },
+  { name: "scenarios/join-enrichment.yaml (interval join, broadcast rules, async lookup; tracking-on)", scenario: catalogue("scenarios/join-enrichment.yaml", "tracking-on") },
   ...readdirSync("scenarios/validation")
     .filter((f) => f.endsWith(".yaml"))
     .sort()
