@@ -94,6 +94,7 @@ const FIGURES: readonly (readonly [string, string])[] = [
   ["lag_s_max", "lag, max (s behind)"],
   ["time_lag_above_60s_s", "time with lag > 60 s (s)"],
   ["slot_hours", "slot-hours"],
+  ["core_hours", "core-hours"],
   ["records_processed", "records processed"],
 ];
 
