@@ -64,8 +64,10 @@ export class KafkaTopic {
   }
 
   private produceTick(t: number): void {
-    // Midpoint rule over the tick: exact for constant and linear profiles.
-    const records = (this.load.rate(t - this.tickMs / 2) * this.tickMs) / 1000;
+    // Midpoint rule over the tick: exact for constant and linear profiles. A first tick that
+    // comes less than half a tick after the start (its phase) takes the profile's rate at 0:
+    // the profile (and its noise) starts there.
+    const records = (this.load.rate(Math.max(0, t - this.tickMs / 2)) * this.tickMs) / 1000;
     for (let p = 0; p < this.partitions; p++) this.produced[p]! += records / this.partitions;
   }
 
