@@ -328,16 +328,11 @@ function evaluateOne(input: ReplayInput, settings: Record<string, string>, deplo
     const vertices: ReplayVertex[] = [];
     for (const [vertexId, m] of evaluated.vertexMetrics) {
       const d = evaluatedVertexDecision(vertexId, m, conf, delayedScaleDown, nowMs, trace);
+      // The shared decision's fields, in its order; the reason as a replay tells it (time left, not an instant).
       vertices.push({
         vertexId,
         name: names.get(vertexId) ?? vertexId,
-        currentParallelism: d.currentParallelism,
-        newParallelism: d.newParallelism,
-        trueProcessingRate: d.trueProcessingRate,
-        targetDataRate: d.targetDataRate,
-        catchUpDataRate: d.catchUpDataRate,
-        scaleUpThreshold: d.scaleUpThreshold,
-        scaleDownThreshold: d.scaleDownThreshold,
+        ...d,
         reason: d.reason.replace(/ until (-?\d+) s$/, (_, s: string) => ` for ${s} s more`),
       });
     }
