@@ -38,14 +38,10 @@ export class Configuration {
     return new Configuration(map);
   }
 
-  /** The raw text of the first of the option's keys that is set. */
-  private raw<T>(option: ConfigOption<T>): { key: string; value: string } | undefined {
-    const own = this.values.get(option.key);
-    if (own !== undefined) return { key: option.key, value: own };
-    for (const fallback of option.fallbackKeys) {
-      const value = this.values.get(fallback.key);
-      if (value !== undefined) return { key: fallback.key, value };
-    }
+  /** The first of the option's keys (its own, then its fallbacks) that is set. */
+  private setKey<T>(option: ConfigOption<T>): string | undefined {
+    if (this.values.has(option.key)) return option.key;
+    for (const fallback of option.fallbackKeys) if (this.values.has(fallback.key)) return fallback.key;
     return undefined;
   }
 
@@ -57,14 +53,9 @@ export class Configuration {
 
   /** The option's value if one of its keys is set (the default is not consulted). */
   getOptional<T>(option: ConfigOption<T>): T | undefined {
-    // raw(), without its object: the autoscaler reads dozens of options at every reconcile.
-    const own = this.values.get(option.key);
-    if (own !== undefined) return convert(option, option.key, own);
-    for (const fallback of option.fallbackKeys) {
-      const value = this.values.get(fallback.key);
-      if (value !== undefined) return convert(option, fallback.key, value);
-    }
-    return undefined;
+    // No object per call: the autoscaler reads dozens of options at every reconcile.
+    const key = this.setKey(option);
+    return key === undefined ? undefined : convert(option, key, this.values.get(key)!);
   }
 
   /** Flink's getBoolean(option) for a boolean option. */
@@ -73,7 +64,7 @@ export class Configuration {
   }
 
   contains(option: ConfigOption<unknown>): boolean {
-    return this.raw(option) !== undefined;
+    return this.setKey(option) !== undefined;
   }
 
   /** Stores `value` under the option's own key. */
