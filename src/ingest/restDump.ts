@@ -4,6 +4,17 @@ import { operatorMetricName } from "../flink/metrics/names.ts";
 import { SHIP_STRATEGIES, type ShipStrategy } from "../flink/partitioners.ts";
 import { scenarioSchema } from "../scenario/schema.ts";
 import { RestImportError } from "./RestImportError.ts";
+import {
+  ASYNC_DEFAULT_CAPACITY,
+  asyncLatencyBoundMs,
+  headDescriptionOf,
+  IMPORT_DEFAULT_KEYS,
+  inputRates,
+  intervalWidthMs,
+  isAsyncOperator,
+  joinKindOf,
+  windowJoinKeys,
+} from "./importedOperators.ts";
 
 /**
  * A running Flink job's REST API in, a scenario out (issue 24, `import`).
@@ -143,6 +154,8 @@ export interface VertexSnapshot {
   readonly metrics: ReadonlyMap<string, AggregatedValue>;
   /** Subtask states from the vertex details, when the dump has them. */
   readonly subtaskStatus: readonly string[] | undefined;
+  /** The plan's description of the vertex (HTML unescaped): its operators' descriptions, e.g. Window(...) with its size. */
+  readonly description?: string | undefined;
 }
 
 /** Everything the import reads, fetched and checked (see fetchRestSnapshot). */
@@ -283,7 +296,8 @@ export async function fetchRestSnapshot(source: RestSource, options: { readonly 
     if (isRecord(vertexBody) && Array.isArray(vertexBody["subtasks"])) {
       subtaskStatus = vertexBody["subtasks"].filter(isRecord).map((s) => (typeof s["status"] === "string" ? s["status"] : "UNKNOWN"));
     }
-    vertices.push({ id, name, parallelism, maxParallelism, status: typeof v["status"] === "string" ? v["status"] : "UNKNOWN", inputs, metrics, subtaskStatus });
+    const description = typeof node["description"] === "string" ? unescapeHtml(node["description"]) : undefined;
+    vertices.push({ id, name, parallelism, maxParallelism, status: typeof v["status"] === "string" ? v["status"] : "UNKNOWN", inputs, metrics, subtaskStatus, description });
   }
   const known = new Set(vertices.map((v) => v.id));
   for (const v of vertices) for (const input of v.inputs) if (!known.has(input.id)) throw foreign(where, `the plan's vertex ${v.id} reads from ${input.id}, which is not a vertex of the job`);
@@ -381,6 +395,8 @@ interface OperatorDraft {
   readonly notes: Map<string, string>;
   /** Trailing comments on keys of `source:`. */
   readonly sourceNotes: Map<string, string>;
+  /** Trailing comments on nested keys, by dotted path ("inputs.orders.cost", "async.latency"). */
+  readonly deepNotes: Map<string, string>;
 }
 
 export interface ImportOptions {
@@ -514,6 +530,8 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
   for (const v of snapshot.vertices) for (const i of v.inputs) consumers.set(i.id, (consumers.get(i.id) ?? 0) + 1);
   /** Per vertex: the ids of its first and last operator, and where its operators start in `operators`. */
   const ends = new Map<string, { head: string; tail: string; start: number }>();
+  /** Per vertex: its records in (the head's) and the head operator's records out, both summed over subtasks. */
+  const rates = new Map<string, { in: number | undefined; headOut: number | undefined }>();
   const operators: OperatorDraft[] = [];
   const edges: { doc: Record<string, unknown>; note: string | undefined }[] = [];
   /** Each vertex's parallelism, mean busy ms/s and its chain's head operator (for the CPU check below). */
@@ -546,6 +564,7 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
       before: [],
       notes: new Map(),
       sourceNotes: new Map(),
+      deepNotes: new Map(),
     }));
     const head = drafts[0]!;
     head.before.push(` vertex ${v.id}: ${v.name}, parallelism ${p}${v.maxParallelism > 0 ? `, max ${v.maxParallelism}` : ""}`);
@@ -617,7 +636,25 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
     else warn(`${at}: the vertex id is no JobVertexID (32 hex digits); the simulator derives one`);
 
     if (isSource) head.doc["source"] = sourceOf(v, headMetric, inTotal, busy, backPressured, head, at, warn);
+    asyncOperators(names, drafts, { p, busy, inTotal, m, at, warn });
+    const headOut = isSource ? inTotal : (total(m(`${headMetric}.numRecordsOutPerSecond`), p) ?? (names.length === 1 ? outTotal : undefined));
+    rates.set(v.id, { in: inTotal, headOut });
     operators.push(...drafts);
+  }
+
+  // Two-input vertices: inputs per upstream, and joins as their names show them.
+  /** Keys calibrated for a window join's two HASH edges, by the join vertex. */
+  const joinKeys = new Map<string, number>();
+  let twoInputs = 0;
+  for (const v of snapshot.vertices) {
+    if (v.inputs.length !== 2) {
+      if (v.inputs.length > 2) warn(`vertex '${v.name}' (${v.id}): ${v.inputs.length} inputs: the simulator's two-input operators take two; modelled as one input reading the union of all`);
+      continue;
+    }
+    const joined = twoInputOperator(v, snapshot, { operators, ends, rates, consumers, warn });
+    if (joined === undefined) continue;
+    twoInputs++;
+    if (joined.keys !== undefined) joinKeys.set(v.id, joined.keys);
   }
 
   // Edges: within a chain FORWARD; between vertices as the plan says; a FORWARD edge between
@@ -658,6 +695,15 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
         note = ` keys: not in the REST API; default 1000 uniform keys${skewNote}`;
         if (skewNote !== "") warn(`edge ${upstream.name} -> ${v.name}: keyed, and ${skewNote.slice(2)}; the default keys are uniform`);
       }
+      if (strategy === "HASH" && joinKeys.has(v.id)) {
+        note = ` keys: not in the REST API; ${joinKeys.get(v.id)} calibrated from the join's output (see its join:)`;
+        edges.push({ doc: { from, to: head, shipStrategy: strategy, keys: { count: joinKeys.get(v.id) } }, note });
+        continue;
+      }
+      if (strategy === "BROADCAST") {
+        const written = total(upstream.metrics.get("numRecordsOutPerSecond"), upstream.parallelism);
+        note = ` every record to each of the ${v.parallelism} subtasks of '${v.name}'${written !== undefined ? `: ${fmt(written)}/s written, ${fmt(written * v.parallelism)}/s read` : ""}`;
+      }
       edges.push({ doc: { from, to: head, shipStrategy: strategy }, note });
     }
   }
@@ -686,6 +732,9 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
     " a selectivity is records out over records in. Loads are the rates seen: edit them to ask what if.",
     " Not in the REST API, left at the simulator's defaults: restart phases (simulation.restart), record size,",
     " the keys of keyed edges. Lines marked 'default' could not be inferred.",
+    ...(twoInputs > 0
+      ? [" Two-input operators: Flink reports one busy time and one records-in count per task, not per input,", " so each input is given the same cost per record (busy / records in of both); edit if you know better."]
+      : []),
   ].join("\n");
   const opsNode = (sim.get("job") as YAMLMap).get("operators") as YAMLMap & { items: YamlNode[] };
   operators.forEach((o, i) => {
@@ -693,6 +742,10 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
     if (o.before.length > 0) node.commentBefore = o.before.join("\n");
     for (const [key, text] of o.notes) {
       const value = node.get(key, true);
+      if (isScalar(value)) value.comment = text;
+    }
+    for (const [path, text] of o.deepNotes) {
+      const value = node.getIn(path.split("."), true);
       if (isScalar(value)) value.comment = text;
     }
     const src = node.get("source", true);
@@ -712,6 +765,178 @@ export function scenarioFromSnapshot(snapshot: RestSnapshot, options: ImportOpti
   });
   doc.set("simulation", sim);
   return { yaml: doc.toString({ lineWidth: 0 }), warnings, jobId: snapshot.jobId, jobName: snapshot.jobName };
+}
+
+/**
+ * Async operators in a chain ("async wait operator", AsyncDataStream in Flink 1.18.1): an
+ * `async:` block with AsyncDataStream's default capacity (the REST API does not show the
+ * capacity) and a mean latency from Little's law (importedOperators.ts): capacity / rate
+ * per subtask when the queue limits the subtask (busy throughout, the async operator at the
+ * head), else half that bound, a default. An operator Flink chained after it gets
+ * `chaining: false` (the simulator keeps nothing chained after an async operator).
+ */
+function asyncOperators(
+  names: readonly string[],
+  drafts: readonly OperatorDraft[],
+  c: {
+    readonly p: number;
+    readonly busy: number | undefined;
+    readonly inTotal: number | undefined;
+    readonly m: (name: string) => AggregatedValue | undefined;
+    readonly at: string;
+    readonly warn: (text: string) => void;
+  },
+): void {
+  names.forEach((name, k) => {
+    if (!isAsyncOperator(name)) return;
+    const d = drafts[k]!;
+    if (d.doc["kind"] !== undefined) {
+      c.warn(`${c.at}: '${name}' is an async operator but also the ${String(d.doc["kind"])} of the job; modelled as a plain ${String(d.doc["kind"])}`);
+      return;
+    }
+    const mn = operatorMetricName(name);
+    const read = total(c.m(`${mn}.numRecordsInPerSecond`), c.p) ?? (k === 0 ? c.inTotal : undefined);
+    const capacity = ASYNC_DEFAULT_CAPACITY;
+    const perSubtask = read === undefined ? undefined : read / c.p;
+    let latencyMs: number;
+    let latencyNote: string;
+    const queueLimited = k === 0 && c.busy !== undefined && c.busy >= 990;
+    if (perSubtask === undefined || !(perSubtask > 0)) {
+      latencyMs = 10;
+      latencyNote = ` default 10ms: no records in to bound it (Little's law: latency <= capacity / records per subtask)`;
+    } else {
+      const bound = asyncLatencyBoundMs(capacity, perSubtask);
+      if (queueLimited) {
+        latencyMs = bound;
+        latencyNote = ` capacity ${capacity} / ${fmt(perSubtask)} records/s per subtask: busy ${fmt(c.busy!)} ms/s, so the queue was full (AsyncWaitOperator yields while full, counted busy)`;
+      } else {
+        latencyMs = bound / 2;
+        latencyNote = ` default: half the bound capacity ${capacity} / ${fmt(perSubtask)} records/s per subtask = ${formatCost(bound)} (the REST API shows no latency, and the queue was not full)`;
+      }
+    }
+    d.doc["async"] = { capacity, latency: formatCost(latencyMs) };
+    d.deepNotes.set("async.capacity", ` default: AsyncDataStream's ${capacity}; the capacity is not in the REST API`);
+    d.deepNotes.set("async.latency", latencyNote);
+    c.warn(
+      `${c.at}: '${name}' is an async operator: capacity ${capacity} (AsyncDataStream's default), latency ${formatCost(latencyMs)} ${queueLimited ? "from the full queue's rate" : "a default under the rate's bound"}, ordered, no timeout (none of them in the REST API); edit them`,
+    );
+    if (queueLimited) {
+      d.doc["cost"] = "0ms";
+      d.notes.set("cost", ` default 0: busy ${fmt(c.busy!)} ms/s is the wait for a place in the full async queue, not the requests' CPU`);
+      c.warn(`${c.at}: busy ${fmt(c.busy!)} ms/s with a full async queue: the busy time is waiting, the requests' own cost is not inferable; default 0 used`);
+    }
+    const after = drafts[k + 1];
+    if (after !== undefined) {
+      after.doc["chaining"] = false;
+      after.notes.set("chaining", ` Flink chains it after '${name}'; the simulator keeps nothing chained after an async operator`);
+      c.warn(`${c.at}: '${names[k + 1]}' is chained after the async operator in Flink; the simulator runs it as a vertex of its own (chaining: false)`);
+    }
+  });
+}
+
+/**
+ * A vertex with two inputs as a two-input operator: `inputs:` per upstream with the same cost
+ * per record on both (one busy time per task, one records-in count: the split between inputs
+ * is not in the REST API), the head's selectivity on both, and a join where the head's name or
+ * description says so (importedOperators.ts), its free figure calibrated on the output seen.
+ * Undefined when the head cannot be a two-input operator (a sink, or the same upstream twice).
+ */
+function twoInputOperator(
+  v: VertexSnapshot,
+  snapshot: RestSnapshot,
+  c: {
+    readonly operators: readonly OperatorDraft[];
+    readonly ends: ReadonlyMap<string, { head: string; tail: string; start: number }>;
+    readonly rates: ReadonlyMap<string, { in: number | undefined; headOut: number | undefined }>;
+    readonly consumers: ReadonlyMap<string, number>;
+    readonly warn: (text: string) => void;
+  },
+): { keys: number | undefined } | undefined {
+  const at = `vertex '${v.name}' (${v.id})`;
+  const head = c.operators[c.ends.get(v.id)!.start]!;
+  const headName = v.name.split(" -> ")[0]!;
+  if (head.doc["kind"] !== undefined) {
+    c.warn(`${at}: two inputs into a ${String(head.doc["kind"])}: the simulator's two-input operators are operators; modelled as one input reading both`);
+    return undefined;
+  }
+  const froms = v.inputs.map((i) => c.ends.get(i.id)!.tail);
+  if (froms[0] === froms[1]) {
+    c.warn(`${at}: both inputs come from '${snapshot.vertices.find((u) => u.id === v.inputs[0]!.id)!.name}'; modelled as one input`);
+    return undefined;
+  }
+  const { in: vertexIn, headOut } = c.rates.get(v.id)!;
+  const upstreams = v.inputs.map((i) => snapshot.vertices.find((u) => u.id === i.id)!);
+  const read = inputRates(
+    v.inputs.map((i, k) => ({
+      upstreamOut: total(upstreams[k]!.metrics.get("numRecordsOutPerSecond"), upstreams[k]!.parallelism),
+      consumers: c.consumers.get(i.id) ?? 0,
+      broadcast: i.shipStrategy.toUpperCase() === "BROADCAST",
+      name: upstreams[k]!.name,
+    })),
+    vertexIn,
+    v.parallelism,
+  );
+  head.before.push(` two inputs: ${read.map((r, k) => `${froms[k]} ${r.read === undefined ? "? records/s" : `${fmt(r.read)} records/s`} (${r.how})`).join(", ")}`);
+  const [r1, r2] = [read[0]!.read, read[1]!.read];
+  if (r1 !== undefined && r2 !== undefined && vertexIn !== undefined && Math.abs(r1 + r2 - vertexIn) > 0.1 * vertexIn) {
+    c.warn(`${at}: its inputs write ${fmt(r1)} + ${fmt(r2)} records/s but it reads ${fmt(vertexIn)}/s: the snapshot's rates disagree (a rate still settling?)`);
+  }
+
+  let kind = joinKindOf(headName, headDescriptionOf(v.description));
+  const strategies = v.inputs.map((i) => i.shipStrategy.toUpperCase());
+  if (kind !== undefined && strategies.some((s) => s !== "HASH")) {
+    c.warn(`${at}: looks like a join, but its inputs are ${strategies.join(" and ")}, not both HASH (keyBy): modelled as a co-process`);
+    kind = undefined;
+  }
+  if (kind?.type === "unmodelled-window") {
+    c.warn(`${at}: a window join or coGroup over ${kind.assigner}, which the simulator does not model (tumbling windows only): modelled as a co-process with the selectivity seen`);
+    kind = undefined;
+  }
+  const cost = head.doc["cost"];
+  const inputs: Record<string, Record<string, unknown>> = {};
+  const costNote = " default: the same cost per record on both inputs (Flink reports one busy time per task, not per input)";
+  for (const from of froms) {
+    inputs[from] = kind === undefined ? { cost, selectivity: head.doc["selectivity"] ?? 1 } : { cost };
+    head.deepNotes.set(`inputs.${from}.cost`, costNote);
+    if (kind === undefined) head.deepNotes.set(`inputs.${from}.selectivity`, " default: the same on both inputs (one records-out count for both)");
+  }
+  head.doc["inputs"] = inputs;
+  if (kind === undefined) {
+    c.warn(`${at}: a two-input operator: each input given the same cost per record (${String(cost)}) and selectivity, a default (Flink reports one busy time and one records-in count per task)`);
+    return { keys: undefined };
+  }
+
+  // A join emits pairs, not a share of its input: no selectivity (the scenario refuses one).
+  delete head.doc["selectivity"];
+  head.notes.delete("selectivity");
+  const pairsKnown = headOut !== undefined && r1 !== undefined && r2 !== undefined && r1 > 0 && r2 > 0;
+  if (kind.type === "interval") {
+    let lower = "-1s";
+    let upper = "1s";
+    let note = " default -1s .. 1s: bounds not in the REST API, and the rates to fit them are missing";
+    if (pairsKnown) {
+      const width = intervalWidthMs(headOut, r1, r2, IMPORT_DEFAULT_KEYS);
+      lower = width > 0 ? `-${formatCost(width / 2)}` : "0ms";
+      upper = formatCost(width / 2);
+      note = ` calibrated: width ${formatCost(width)} = ${fmt(headOut)} pairs/s x ${IMPORT_DEFAULT_KEYS} keys (default) / (${fmt(r1)} x ${fmt(r2)} records/s); bounds not in the REST API, centred on 0`;
+    }
+    head.doc["join"] = { type: "interval", lower, upper };
+    head.deepNotes.set("join.upper", note);
+    c.warn(`${at}: an interval join (Flink's "Interval Join"): bounds ${lower} .. ${upper} ${pairsKnown ? "fitted to the pairs seen with the default 1000 keys" : "a default"}; its keys and bounds are not in the REST API, edit them`);
+    return { keys: undefined };
+  }
+  let keys: number | undefined;
+  let note = ` from ${kind.assigner}(${kind.sizeMs})${kind.eventTime ? ", event time run as processing time" : ""}; keys: default ${IMPORT_DEFAULT_KEYS}, the output to fit them is missing`;
+  if (pairsKnown && headOut > 0) {
+    keys = Math.min(10_000_000, Math.max(1, Math.round(windowJoinKeys(headOut, r1, r2, kind.sizeMs))));
+    note = ` from ${kind.assigner}(${kind.sizeMs})${kind.eventTime ? ", event time run as processing time" : ""}; keys ${keys} calibrated: ${fmt(r1)} x ${fmt(r2)} records/s x ${kind.sizeMs / 1000} s / ${fmt(headOut)} pairs/s`;
+  }
+  head.doc["join"] = { type: "window", size: kind.sizeMs % 1000 === 0 ? `${kind.sizeMs / 1000}s` : `${kind.sizeMs}ms` };
+  head.deepNotes.set("join.size", note);
+  c.warn(
+    `${at}: a window join or coGroup (CoGroupWindowFunction serves both in Flink 1.18.1), modelled as a join of its two inputs over ${kind.sizeMs} ms tumbling windows${keys !== undefined ? ` with ${keys} keys fitted to the pairs seen` : ""}; in Flink a union into a one-input window operator`,
+  );
+  return { keys };
 }
 
 /** The `source:` of a source vertex's head, from what its metrics show. */

@@ -16,7 +16,12 @@
  * receives what its inputs emit, and emits that x its selectivity), and
  *
  *   bytes = reconciles x (LOG_BYTES_PER_RECONCILE + vertices x LOG_BYTES_PER_VERTEX_RECONCILE)   (autoscaler.log, DEBUG)
- *         + samples x vertices x TIMESERIES_ROW_BYTES + reconciles x vertices x DECISION_ROW_BYTES.
+ *         + samples x vertices x TIMESERIES_ROW_BYTES + reconciles x vertices x DECISION_ROW_BYTES
+ *         + samples x subtasks x SUBTASK_ROW_BYTES                                      (subtasks.csv, with --subtasks or simulation.subtasks)
+ *
+ * where subtasks is an upper bound: the sum over vertices of the most subtasks a vertex can
+ * have, its parallelism limit (parallelismLimit.ts) while the autoscaler may scale, else its
+ * parallelism (a scaled job holds fewer for most of the run).
  *
  * Calibration (this project's 2-core machine, Node 20). The wall figures are the quiet
  * machine's, as docs/performance.md and issue 26 give them (the machine was loaded 10x over
@@ -42,14 +47,20 @@
  * while the metric window fills again); kafka-24-partitions' and kafka-daily's logs, also 2
  * vertices, 6,035 and 5,796 bytes a reconcile. Of a reconcile's 29 lines in the seed's log,
  * about 4,200 bytes are per vertex (metrics queried and computed, the scaler's reasoning)
- * and 1,750 are not: 1,750 + 2,100 a vertex (5,950 with 2 vertices).
+ * and 1,750 are not: 1,750 + 2,100 a vertex (5,950 with 2 vertices). subtasks.csv: the seed's
+ * 6 h with --subtasks (tracking-on), 26,065 rows in 1,594,767 bytes (61 bytes a row), about
+ * 12 subtasks a sample against the bound's 24 (both vertices' max parallelism 12).
  * Expect the wall time within a factor of 2 for short runs and of about 10-20% for long
  * ones on a quiet machine; test/run/estimate.test.ts checks the formulas against figures
  * worked out by hand.
  */
+import { AUTOSCALER_ENABLED, SCALING_ENABLED } from "../autoscaler/config/AutoScalerOptions.ts";
+import { Configuration } from "../autoscaler/config/Configuration.ts";
+import { aggregateUnsupported } from "../flink/FlinkCluster.ts";
 import { buildJobGraph } from "../flink/JobGraph.ts";
 import { peakRate } from "../scenario/executionMode.ts";
 import type { Scenario } from "../scenario/Scenario.ts";
+import { parallelismLimit } from "./parallelismLimit.ts";
 
 /** Starting the process and the run (loading, building the cluster). */
 export const START_S = 0.3;
@@ -73,6 +84,7 @@ export const LOG_BYTES_PER_RECONCILE = 1750;
 export const LOG_BYTES_PER_VERTEX_RECONCILE = 2100;
 export const TIMESERIES_ROW_BYTES = 56;
 export const DECISION_ROW_BYTES = 100;
+export const SUBTASK_ROW_BYTES = 61;
 
 /** One run's estimate. */
 export interface RunEstimate {
@@ -81,12 +93,32 @@ export interface RunEstimate {
   readonly reconciles: number;
   /** Records received by an operator or emitted by a source per virtual second, at the sources' peak rates (record execution; 0 in aggregate). */
   readonly handlingsPerS: number;
+  /** Subtasks per sample in subtasks.csv, an upper bound (0 when the run does not write it). */
+  readonly subtasksPerSample: number;
   /** Wall seconds, by part. */
   readonly wall: { readonly start: number; readonly autoscaler: number; readonly records: number; readonly aggregate: number; readonly report: number };
   readonly wallS: number;
   /** Bytes, by file. */
-  readonly bytes: { readonly log: number; readonly timeseries: number; readonly decisions: number };
+  readonly bytes: FileBytes;
   readonly totalBytes: number;
+}
+
+/** Bytes by file. */
+export interface FileBytes {
+  readonly log: number;
+  readonly timeseries: number;
+  readonly decisions: number;
+  readonly subtasks: number;
+}
+
+/**
+ * The most subtasks the job can have at once: each vertex's parallelism limit while the
+ * autoscaler may scale it (job.autoscaler.enabled and .scaling.enabled), else its parallelism.
+ */
+export function maxSubtasks(s: Scenario, graph: ReturnType<typeof buildJobGraph>): number {
+  const conf = new Configuration(s.flinkConfiguration);
+  const scales = conf.get(AUTOSCALER_ENABLED) && conf.get(SCALING_ENABLED);
+  return graph.vertices.reduce((sum, v) => sum + (scales ? Math.max(v.parallelism, parallelismLimit(v, conf).value) : v.parallelism), 0);
 }
 
 /** Records each operator receives plus those the sources emit, per second, at the sources' peak rates. */
@@ -117,6 +149,7 @@ export function estimateRun(s: Scenario, report: boolean): RunEstimate {
   const reconciles = Math.floor(s.durationMs / s.reconcileIntervalMs);
   const samples = Math.floor(s.durationMs / s.sampleIntervalMs);
   const handlingsPerS = s.execution === "record" ? recordHandlingsPerSecond(s.job) : 0;
+  const subtasksPerSample = s.subtasks ? maxSubtasks(s, graph) : 0;
   const wall = {
     start: START_S,
     autoscaler: reconciles * vertices * PER_VERTEX_RECONCILE_S,
@@ -125,16 +158,22 @@ export function estimateRun(s: Scenario, report: boolean): RunEstimate {
     report: report ? REPORT_S + (virtualS / 86_400) * REPORT_PER_DAY_S : 0,
   };
   const logShare = s.logLevel === "INFO" ? INFO_LOG_SHARE : 1;
-  const bytes = { log: logShare * reconciles * (LOG_BYTES_PER_RECONCILE + vertices * LOG_BYTES_PER_VERTEX_RECONCILE), timeseries: samples * vertices * TIMESERIES_ROW_BYTES, decisions: reconciles * vertices * DECISION_ROW_BYTES };
+  const bytes = {
+    log: logShare * reconciles * (LOG_BYTES_PER_RECONCILE + vertices * LOG_BYTES_PER_VERTEX_RECONCILE),
+    timeseries: samples * vertices * TIMESERIES_ROW_BYTES,
+    decisions: reconciles * vertices * DECISION_ROW_BYTES,
+    subtasks: samples * subtasksPerSample * SUBTASK_ROW_BYTES,
+  };
   return {
     virtualS,
     vertices,
     reconciles,
     handlingsPerS,
+    subtasksPerSample,
     wall,
     wallS: wall.start + wall.autoscaler + wall.records + wall.aggregate + wall.report,
     bytes,
-    totalBytes: bytes.log + bytes.timeseries + bytes.decisions,
+    totalBytes: bytes.log + bytes.timeseries + bytes.decisions + bytes.subtasks,
   };
 }
 
@@ -151,7 +190,7 @@ export interface CommandEstimate {
   readonly runs: readonly RunEstimate[];
   readonly wallS: number;
   readonly totalBytes: number;
-  readonly bytes: { readonly log: number; readonly timeseries: number; readonly decisions: number };
+  readonly bytes: FileBytes;
   /** Wall seconds the reports take. */
   readonly reportS: number;
 }
@@ -165,7 +204,7 @@ export function estimateCommand(plan: CommandPlan): CommandEstimate {
   const written = plan.keepRuns ? plan.seeds : 1;
   let wallS = 0;
   let reportS = 0;
-  const bytes = { log: 0, timeseries: 0, decisions: 0 };
+  const bytes = { log: 0, timeseries: 0, decisions: 0, subtasks: 0 };
   for (const r of runs) {
     const run = r.wallS - r.wall.report - r.wall.start;
     // The process starts once; every seed runs; the reports are drawn for the written runs.
@@ -174,9 +213,10 @@ export function estimateCommand(plan: CommandPlan): CommandEstimate {
     bytes.log += written * r.bytes.log;
     bytes.timeseries += written * r.bytes.timeseries;
     bytes.decisions += written * r.bytes.decisions;
+    bytes.subtasks += written * r.bytes.subtasks;
   }
   wallS += START_S;
-  return { runs, wallS, reportS, bytes, totalBytes: bytes.log + bytes.timeseries + bytes.decisions };
+  return { runs, wallS, reportS, bytes, totalBytes: bytes.log + bytes.timeseries + bytes.decisions + bytes.subtasks };
 }
 
 /** From here on a run is said to be long or big: a warning on stderr before it starts. */
@@ -221,12 +261,16 @@ export function costWarning(plan: CommandPlan, e: CommandEstimate): string {
     (plan.seeds > 1 ? ` x ${plan.seeds} seeds` : "") +
     `, ${first.execution} execution`;
   const files = [`${formatBytes(e.bytes.log)} of autoscaler.log (${first.logLevel})`, `${formatBytes(e.bytes.timeseries)} of timeseries.csv`, `${formatBytes(e.bytes.decisions)} of decisions.csv`];
+  if (e.bytes.subtasks > 0) files.push(`${formatBytes(e.bytes.subtasks)} of subtasks.csv (at most)`);
   const cheaper: string[] = ["a shorter --duration"];
   if (plan.scenarios.length > 1) cheaper.push(`--variant NAME (runs one of the ${plan.scenarios.length} variants)`);
   if (plan.seeds > 1) cheaper.push(`fewer --replications (${plan.seeds})${plan.keepRuns ? " or no --keep-runs" : ""}`);
   const records = e.runs.reduce((sum, x) => sum + x.wall.records, 0) * plan.seeds;
-  if (first.execution === "record" && records > 0.3 * e.wallS) cheaper.push(`simulation.execution: aggregate (record by record, ${formatNumber(r.handlingsPerS)} records handled per second take about ${formatWall(records)})`);
+  // Only where the aggregate mode can run the job (what `auto` checks too, executionMode.ts).
+  const aggregateCan = aggregateUnsupported(first.job, { cpu: first.cpu, slotsPerTaskManager: first.cluster.slotsPerTaskManager }) === null;
+  if (first.execution === "record" && records > 0.3 * e.wallS && aggregateCan) cheaper.push(`simulation.execution: aggregate (record by record, ${formatNumber(r.handlingsPerS)} records handled per second take about ${formatWall(records)})`);
   if (first.logLevel === "DEBUG" && e.bytes.log > 0.3 * e.totalBytes) cheaper.push("simulation.logLevel: INFO (about an eighth of the log's bytes)");
+  if (e.bytes.subtasks > 0.1 * e.totalBytes) cheaper.push("no --subtasks (simulation.subtasks: false)");
   if (e.bytes.timeseries > 0.1 * e.totalBytes) cheaper.push(`a longer simulation.sampleInterval (now ${first.sampleIntervalMs / 1000} s)`);
   if (plan.report && e.reportS >= 10) cheaper.push(`--no-report (about ${formatWall(e.reportS)})`);
   return `${first.file}: this run would take about ${formatWall(e.wallS)} and write about ${formatBytes(e.totalBytes)} (${what}: ${files.join(", ")}). Cheaper: ${cheaper.join("; ")}.`;

@@ -6,9 +6,8 @@ import { RestApi } from "../flink/rest/RestApi.ts";
 import { FlinkOperator } from "../operator/FlinkOperator.ts";
 import { configMapYamlOfRun } from "../operator/state/runConfigMap.ts";
 import { muteLogs } from "../autoscaler/utils/Logger.ts";
-import { AUTOSCALER_ENABLED, SCALING_ENABLED, VERTEX_MAX_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
+import { AUTOSCALER_ENABLED, SCALING_ENABLED } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration } from "../autoscaler/config/Configuration.ts";
-import type { JobVertex } from "../flink/JobGraph.ts";
 import { csvLineWriter, csvStreamWriter, type CsvWriter } from "../record/CsvWriter.ts";
 import { DECISION_COLUMNS, decisionCells, EVENT_COLUMNS, eventCells, RESTART_COLUMNS, restartCells, verticesMentioned } from "../record/operatorFiles.ts";
 import { explainRestartTimes } from "../record/restartTimeExplanations.ts";
@@ -20,6 +19,7 @@ import { subtaskAssignments, type SubtaskAssignment } from "../flink/subtaskShar
 import type { JobGraph } from "../flink/JobGraph.ts";
 import { clusterOptionsOf } from "../scenario/clusterOptions.ts";
 import type { Scenario } from "../scenario/Scenario.ts";
+import { parallelismLimit } from "./parallelismLimit.ts";
 
 /** The files of a run, in the order they are listed. */
 export const RUN_FILES = ["timeseries.csv", "decisions.csv", "restarts.csv", "events.csv", "autoscaler.log", "summary.json", "configmap.yaml"] as const;
@@ -325,21 +325,6 @@ export class ScenarioRun {
     }
     return { summary, files: this.sinks.files(() => operator.log.toText()), env, cluster, rest: this.rest, timeseries: this.timeseries, operator };
   }
-}
-
-/**
- * The highest parallelism the autoscaler gives a vertex (JobVertexScaler#scale, release-1.15.0):
- * its max parallelism (key groups), job.autoscaler.vertex.max-parallelism, and for a Kafka
- * source its topic's partitions (the alignment's bound), whichever is lowest.
- */
-function parallelismLimit(v: JobVertex, conf: Configuration): { value: number; by: string } {
-  const limits = [
-    { value: v.maxParallelism, by: "its max parallelism: the key groups, pipeline.max-parallelism" },
-    { value: conf.get(VERTEX_MAX_PARALLELISM), by: "job.autoscaler.vertex.max-parallelism" },
-  ];
-  const source = v.operators[0]?.source;
-  if (source?.connector === "kafka") limits.push({ value: source.partitions, by: `the topic's ${source.partitions} partitions` });
-  return limits.reduce((a, b) => (b.value < a.value ? b : a));
 }
 
 /** Runs a scenario from start to end (see ScenarioRun); the files go where `options.output` says. */

@@ -470,7 +470,11 @@ function resolveJob(
     const outputs = edges.filter((e) => e.from === o.id).length;
     if (kind === "source") {
       if (o.source === undefined) fail([...path, "source"], "a source needs its load, e.g. {connector: datagen, rowsPerSecond: 10}");
-      if (inputs > 0) fail(path, `source '${o.id}' cannot have an input edge`);
+      if (inputs > 0) {
+        const at = edges.findIndex((e) => e.to === o.id);
+        const e = edges[at]!;
+        fail([...base, "edges", at], `${e.shipStrategy} edge ${e.from} -> ${o.id}: source '${o.id}' cannot have an input edge; an edge may end at an operator or a sink`);
+      }
     } else {
       if (o.source !== undefined) fail([...path, "source"], `only an operator of kind source has a source (this one is kind ${kind})`);
       if (inputs === 0) fail(path, `'${o.id}' has no input edge; only a source may have none`);

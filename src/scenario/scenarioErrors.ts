@@ -1,7 +1,7 @@
 /** Schema issues -> one clear message naming the file, the field and what is wrong. */
 import type { z } from "zod";
 import { formatPath, ScenarioError, suggestion } from "./ScenarioError.ts";
-import { scenarioSchema } from "./schema.ts";
+import { FLINK_VERSIONS, scenarioSchema } from "./schema.ts";
 
 type Issue = z.core.$ZodIssue;
 
@@ -63,6 +63,8 @@ function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey
     }
     case "invalid_type":
       if (value === undefined) return { path, message: `is required (${issue.expected})` };
+      // A version written as a number (1.18) is a string in the operator's CRD: say which ones.
+      if (path.length === 2 && path[0] === "spec" && path[1] === "flinkVersion") return { path, message: `expected a version string, got ${describe(value)}; valid: ${FLINK_VERSIONS.join(", ")}` };
       return { path, message: `expected ${issue.expected === "int" ? "an integer" : issue.expected}, got ${describe(value)}` };
     case "invalid_value": {
       const allowed = issue.values.map(String);
@@ -74,6 +76,8 @@ function issueMessage(data: unknown, issue: Issue): { path: readonly PropertyKey
     case "too_small":
       if (issue.origin === "array") return { path, message: `needs at least ${issue.minimum} entr${issue.minimum === 1 ? "y" : "ies"}` };
       if (issue.origin === "string") return { path, message: "must not be empty" };
+      // A schema's own explanation (e.g. an async capacity's) says what is valid and why.
+      if (issue.message.startsWith("must ")) return { path, message: `${issue.message}, got ${describe(value)}` };
       return { path, message: `must be ${issue.inclusive ? "at least" : "greater than"} ${issue.minimum}, got ${describe(value)}` };
     case "invalid_union": {
       // A distribution: report the branch the user meant (the one its `distribution` names).

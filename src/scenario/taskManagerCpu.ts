@@ -15,7 +15,7 @@ function positive(r: FlinkConfigReader, key: string): number | undefined {
   const found = r.get(key);
   if (found === undefined) return undefined;
   const n = Number(found.value.trim());
-  if (found.value.trim() === "" || !Number.isFinite(n)) throw new CpuSettingError(key, `'${found.value}' is not a number of cores`);
+  if (found.value.trim() === "" || !Number.isFinite(n)) throw new CpuSettingError(key, `'${found.value}' is not a number of cores; valid: a number greater than 0`);
   if (!(n > 0)) throw new CpuSettingError(key, `must be a number of cores greater than 0, got ${n}`);
   return n;
 }
@@ -50,7 +50,7 @@ export function readTaskManagerCpu(
   let factor = 1;
   if (factorText !== undefined) {
     factor = Number(factorText.value.trim());
-    if (factorText.value.trim() === "" || !Number.isFinite(factor)) throw new CpuSettingError(factorText.key, `'${factorText.value}' is not a number`);
+    if (factorText.value.trim() === "" || !Number.isFinite(factor)) throw new CpuSettingError(factorText.key, `'${factorText.value}' is not a number; valid: a factor of at least 1 (the limit is cpu x limit-factor)`);
     if (!(factor >= 1)) throw new CpuSettingError(factorText.key, `must be at least 1 (the limit is cpu x limit-factor), got ${factor}`);
   }
   return { requestCores, limitCores: requestCores * factor, nodes };

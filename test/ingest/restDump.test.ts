@@ -5,6 +5,7 @@ import { parseDocument } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { dumpFileOf, formatCost, importRest, isImportedMetric, metricBatches, subtaskMetricsPath, type RestSource } from "../../src/ingest/restDump.ts";
 import { RestImportError } from "../../src/ingest/RestImportError.ts";
+import { headDescriptionOf, inputRates, isAsyncOperator, joinKindOf } from "../../src/ingest/importedOperators.ts";
 import { folderRestSource } from "../../src/node/restFolder.ts";
 import { parseScenario } from "../../src/scenario/parseScenario.ts";
 import { runScenario } from "../../src/run/runScenario.ts";
@@ -17,6 +18,9 @@ const DEPLOYMENT = readFileSync(DEPLOYMENT_FILE, "utf8");
 const SHAPES_JOB = "5c0a6e3f2b9d4e1fa7c8b6d5e4f3a2b1";
 const SOURCE_VERTEX = "bc764cd8ddf7a0cff126f51c16239658";
 const WINDOW_VERTEX = "0a448493b4782967b150582570326227";
+const JOINS = join(FIXTURES, "flink-1.18-joins");
+const JOINS_JOB = "7e1f0c2d3b4a59687f6e5d4c3b2a1908";
+const ASYNC_VERTEX = "a1b2c3d4e5f60718293a4b5c6d7e8f05";
 
 interface OperatorDoc {
   id: string;
@@ -30,11 +34,14 @@ interface OperatorDoc {
   vertexId?: string;
   chaining?: boolean;
   source?: Record<string, unknown>;
+  inputs?: Record<string, { cost?: string; selectivity?: number }>;
+  join?: Record<string, unknown>;
+  async?: Record<string, unknown>;
 }
 interface ImportedDoc {
   metadata: { name: string };
   spec: { flinkConfiguration: Record<string, string> };
-  simulation: { job: { name: string; operators: OperatorDoc[]; edges: { from: string; to: string; shipStrategy: string }[] } };
+  simulation: { job: { name: string; operators: OperatorDoc[]; edges: { from: string; to: string; shipStrategy: string; keys?: { count: number } }[] } };
 }
 
 function docOf(yaml: string): ImportedDoc {
@@ -243,6 +250,133 @@ describe("import of recorded responses of a real JobManager (car-top-speed, from
     const scenario = parseScenario("imported.yaml", result.yaml, { duration: "2min" });
     const run = runScenario(scenario, { output: { kind: "none" } });
     expect(run.cluster.graph.vertices.map((v) => v.id)).toEqual(["cbc357ccb763df2852fee8c4fc7d55f2", "90bea66de1c231edf33913ecd54406c1"]);
+  });
+});
+
+describe("import of two-input, join, broadcast and async vertices (flink-1.18-joins, values chosen by hand)", async () => {
+  const result = await importRest(folderRestSource(JOINS), { deploymentText: DEPLOYMENT, deploymentFile: DEPLOYMENT_FILE });
+  const doc = docOf(result.yaml);
+  const ops = doc.simulation.job.operators;
+  const op = (id: string) => {
+    const found = ops.find((o) => o.id === id);
+    if (found === undefined) throw new Error(`no operator ${id} in ${ops.map((o) => o.id).join(", ")}`);
+    return found;
+  };
+  const edgesInto = (id: string) => doc.simulation.job.edges.filter((e) => e.to === id);
+
+  it("writes an interval join with the same cost on both inputs and bounds fitted to the pairs seen", () => {
+    const j = op("interval-join");
+    // 225 ms/s busy over 1800 records/s read by 4 subtasks: 225 / 450 = 0.5 ms, on each input alike.
+    expect(j.cost).toBe("500µs");
+    expect(j.inputs).toEqual({ "source-orders": { cost: "500µs" }, "source-payments": { cost: "500µs" } });
+    // out = r1 r2 width / K: 200 = 1000 x 800 x width / 1000 keys, width = 0.25 s, centred on 0.
+    expect(j.join).toEqual({ type: "interval", lower: "-125ms", upper: "125ms" });
+    expect(j.selectivity).toBeUndefined();
+    // Input 1 is the plan's first input (the interval's bounds are relative to it).
+    expect(edgesInto("interval-join")).toEqual([
+      { from: "source-orders", to: "interval-join", shipStrategy: "HASH" },
+      { from: "source-payments", to: "interval-join", shipStrategy: "HASH" },
+    ]);
+    expect(result.yaml).toMatch(/# two inputs: source-orders 1000 records\/s \('Source: orders' writes 1000\/s\), source-payments 800 records\/s/);
+    expect(result.yaml).toMatch(/cost: 500µs # default: the same cost per record on both inputs \(Flink reports one busy time per task, not per input\)/);
+  });
+
+  it("writes a broadcast co-process with its inputs, counting the broadcast input once per subtask", () => {
+    const c = op("co-process-broadcast");
+    // 153 ms/s over 204 records/s by 2 subtasks (200 from the join + 2 rules x 2 subtasks): 153 / 102 = 1.5 ms.
+    expect(c.cost).toBe("1500µs");
+    expect(c.selectivity).toBe(0.9804); // 200 / 204
+    expect(c.inputs).toEqual({ "interval-join": { cost: "1500µs", selectivity: 0.9804 }, "source-rules": { cost: "1500µs", selectivity: 0.9804 } });
+    expect(edgesInto("co-process-broadcast")).toEqual([
+      { from: "interval-join", to: "co-process-broadcast", shipStrategy: "REBALANCE" },
+      { from: "source-rules", to: "co-process-broadcast", shipStrategy: "BROADCAST" },
+    ]);
+    expect(result.yaml).toMatch(/source-rules 4 records\/s \('Source: rules' writes 2\/s, BROADCAST to 2 subtasks\)/);
+    expect(result.yaml).toMatch(/shipStrategy: BROADCAST # every record to each of the 2 subtasks of .*: 2\/s written, 4\/s read/);
+  });
+
+  it("writes the async operator with the default capacity and half the latency its rate allows, and unchains what follows it", () => {
+    // 200 records/s over 2 subtasks = 100/s each; Little's law: latency <= 100 places / 100/s = 1 s; the queue was not full: half.
+    expect(op("async-wait-operator").async).toEqual({ capacity: 100, latency: "500ms" });
+    expect(op("sink-enriched").chaining).toBe(false);
+    expect(result.yaml).toMatch(/capacity: 100 # default: AsyncDataStream's 100; the capacity is not in the REST API/);
+    expect(result.warnings).toContain(
+      `vertex 'Co-Process-Broadcast -> async wait operator -> Sink: enriched' (${ASYNC_VERTEX}): 'async wait operator' is an async operator: capacity 100 (AsyncDataStream's default), latency 500ms a default under the rate's bound, ordered, no timeout (none of them in the REST API); edit them`,
+    );
+  });
+
+  it("writes a window join (a union into a CoGroupWindowFunction window) with its size from the plan and keys fitted to the pairs seen", () => {
+    const w = op("tumblingeventtimewindows");
+    expect(w.join).toEqual({ type: "window", size: "10s" });
+    expect(w.inputs).toEqual({ map: { cost: "500µs" }, "map-2": { cost: "500µs" } }); // 250 / (1000 / 2)
+    // out = r1 r2 W / K: K = 600 x 400 x 10 / 480 = 5000, on both keyed inputs.
+    expect(edgesInto("tumblingeventtimewindows")).toEqual([
+      { from: "map", to: "tumblingeventtimewindows", shipStrategy: "HASH", keys: { count: 5000 } },
+      { from: "map-2", to: "tumblingeventtimewindows", shipStrategy: "HASH", keys: { count: 5000 } },
+    ]);
+    expect(result.warnings.some((w) => /a window join or coGroup \(CoGroupWindowFunction serves both in Flink 1\.18\.1\)/.test(w))).toBe(true);
+  });
+
+  it("writes a scenario that loads and runs, reading the rates seen", () => {
+    const scenario = parseScenario("imported.yaml", result.yaml, { duration: "2min" });
+    expect(scenario.job.operators.find((o) => o.id === "interval-join")?.join).toEqual({ type: "interval", lowerMs: -125, upperMs: 125 });
+    const run = runScenario(scenario, { output: { kind: "none" } });
+    // The sink after the async operator is a vertex of its own: 8 vertices in Flink, 9 here.
+    expect(run.cluster.graph.vertices).toHaveLength(9);
+    const joinVertex = run.summary.vertices.find((v) => v.id === "a1b2c3d4e5f60718293a4b5c6d7e8f03")!;
+    expect(joinVertex.records_in / 120).toBeGreaterThan(0.9 * 1800);
+    expect(joinVertex.records_in / 120).toBeLessThan(1.05 * 1800);
+  });
+
+  it("takes the latency from a full queue, and no cost from its busy time, when the async operator heads a busy vertex", async () => {
+    const dir = copyOf(JOINS);
+    const detailsFile = join(dir, "jobs", `${JOINS_JOB}.json`);
+    const details = JSON.parse(readFileSync(detailsFile, "utf8")) as { vertices: { id: string; name: string }[]; plan: { nodes: { id: string; description: string; inputs?: unknown[] }[] } };
+    // The co-process and the async operator apart: "async wait operator -> Sink: enriched" reading the join alone.
+    details.vertices.find((v) => v.id === ASYNC_VERTEX)!.name = "async wait operator -> Sink: enriched";
+    const node = details.plan.nodes.find((n) => n.id === ASYNC_VERTEX)!;
+    node.description = "async wait operator<br/>+- Sink: enriched<br/>";
+    node.inputs = node.inputs!.slice(0, 1);
+    writeFileSync(detailsFile, JSON.stringify(details));
+    const metricsFile = join(dir, "jobs", JOINS_JOB, "vertices", ASYNC_VERTEX, "subtasks", "metrics.json");
+    writeFileSync(metricsFile, JSON.stringify([
+      { id: "busyTimeMsPerSecond", avg: 995, sum: 1990 },
+      { id: "numRecordsInPerSecond", avg: 100, sum: 200 },
+      { id: "numRecordsOutPerSecond", avg: 0, sum: 0 },
+      { id: "async_wait_operator.numRecordsInPerSecond", avg: 100, sum: 200 },
+      { id: "async_wait_operator.numRecordsOutPerSecond", avg: 100, sum: 200 },
+    ]));
+    const again = await importRest(folderRestSource(dir), { deploymentText: DEPLOYMENT, deploymentFile: DEPLOYMENT_FILE });
+    const a = docOf(again.yaml).simulation.job.operators.find((o) => o.id === "async-wait-operator")!;
+    // Busy 995 ms/s: the queue full, every place taken: latency = 100 places / 100 records/s per subtask = 1 s.
+    expect(a.async).toEqual({ capacity: 100, latency: "1000ms" });
+    expect(a.cost).toBe("0ms");
+    expect(again.yaml).toMatch(/cost: 0ms # default 0: busy 995 ms\/s is the wait for a place in the full async queue, not the requests' CPU/);
+  });
+});
+
+describe("what the importer reads in names, plans and rates (importedOperators.ts)", () => {
+  it("recognises Flink 1.18.1's operator names and window descriptions", () => {
+    expect(isAsyncOperator("async wait operator")).toBe(true);
+    expect(isAsyncOperator("Map")).toBe(false);
+    expect(joinKindOf("Interval Join", undefined)).toEqual({ type: "interval" });
+    expect(joinKindOf("TumblingProcessingTimeWindows", "Window(TumblingProcessingTimeWindows(5000), ProcessingTimeTrigger, CoGroupWindowFunction)")).toEqual({ type: "window", sizeMs: 5000, assigner: "TumblingProcessingTimeWindows", eventTime: false });
+    // Before 1.15 the name was the description.
+    expect(joinKindOf("Window(TumblingEventTimeWindows(60000), EventTimeTrigger, CoGroupWindowFunction)", undefined)).toEqual({ type: "window", sizeMs: 60000, assigner: "TumblingEventTimeWindows", eventTime: true });
+    expect(joinKindOf("SlidingEventTimeWindows", "Window(SlidingEventTimeWindows(10000, 5000), EventTimeTrigger, CoGroupWindowFunction)")).toEqual({ type: "unmodelled-window", assigner: "SlidingEventTimeWindows" });
+    // A window aggregate or a co-process is no join.
+    expect(joinKindOf("TumblingEventTimeWindows", "Window(TumblingEventTimeWindows(60000), EventTimeTrigger, CountAggregate)")).toBeUndefined();
+    expect(joinKindOf("Co-Process-Broadcast", "Co-Process-Broadcast")).toBeUndefined();
+    expect(headDescriptionOf("Window(TumblingEventTimeWindows(10000), EventTimeTrigger, CoGroupWindowFunction)\n+- Sink: matches\n")).toBe("Window(TumblingEventTimeWindows(10000), EventTimeTrigger, CoGroupWindowFunction)");
+    expect(headDescriptionOf("Source: a -> Map")).toBe("Source: a");
+  });
+
+  it("works out each input's records as the autoscaler's computeEdgeDataRate does", () => {
+    // Both upstreams feed only this vertex: their records out; a broadcast one times the 3 subtasks.
+    expect(inputRates([{ upstreamOut: 100, consumers: 1, broadcast: false, name: "a" }, { upstreamOut: 5, consumers: 1, broadcast: true, name: "b" }], 115, 3).map((r) => r.read)).toEqual([100, 15]);
+    // An upstream with two consumers: the vertex's records in less the other input's.
+    expect(inputRates([{ upstreamOut: 100, consumers: 2, broadcast: false, name: "a" }, { upstreamOut: 30, consumers: 1, broadcast: false, name: "b" }], 80, 2).map((r) => r.read)).toEqual([50, 30]);
+    expect(inputRates([{ upstreamOut: undefined, consumers: 1, broadcast: false, name: "a" }, { upstreamOut: undefined, consumers: 1, broadcast: false, name: "b" }], 80, 2).map((r) => r.read)).toEqual([undefined, undefined]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadScenarioVariants } from "../../src/node/loadScenario.ts";
+import { aggregateUnsupported } from "../../src/flink/FlinkCluster.ts";
 import { costWarning, estimateCommand, estimateRun, formatBytes, formatWall, recordHandlingsPerSecond, verdict } from "../../src/run/estimate.ts";
 import { operator, SEED_SCENARIO, seedScenarioWith } from "../helpers.ts";
 
@@ -19,7 +20,8 @@ describe("estimateRun, against figures worked out by hand", () => {
     expect(e.wall.report).toBeCloseTo(0.6 + 0.07, 9);
     expect(e.wallS).toBeCloseTo(2.2516, 9);
     // Measured that day: 33,880,963 bytes of log, 964,241 of timeseries, 1,148,826 of decisions.
-    expect(e.bytes).toEqual({ log: 5760 * (1750 + 2 * 2100), timeseries: 8640 * 2 * 56, decisions: 5760 * 2 * 100 });
+    expect(e.bytes).toEqual({ log: 5760 * (1750 + 2 * 2100), timeseries: 8640 * 2 * 56, decisions: 5760 * 2 * 100, subtasks: 0 });
+    expect(e.subtasksPerSample).toBe(0);
     expect(e.totalBytes).toBe(34_272_000 + 967_680 + 1_152_000);
   });
 
@@ -55,6 +57,37 @@ describe("estimateRun, against figures worked out by hand", () => {
     expect(e.handlingsPerS).toBe(0);
     expect(e.wall.records).toBe(0);
     expect(e.wall.aggregate).toBeCloseTo(86_400 * 2e-5, 9);
+  });
+});
+
+describe("subtasks.csv (--subtasks, simulation.subtasks: true)", () => {
+  const withSubtasks = (set: Record<string, string> = {}) =>
+    loadScenarioVariants(SEED_SCENARIO, { duration: "24h", variant: "tracking-on", set: { "simulation.subtasks": "true", ...set } })[0]!;
+
+  it("counts a row per subtask per sample, at the most subtasks the autoscaler can give each vertex", () => {
+    const e = estimateRun(withSubtasks(), false);
+    // Both vertices can reach pipeline.max-parallelism 12 (vertex.max-parallelism's default 200 is higher): 24 subtasks.
+    expect(e.subtasksPerSample).toBe(24);
+    // 8,640 samples x 24 subtasks x 61 bytes = 12,648,960.
+    expect(e.bytes.subtasks).toBe(12_648_960);
+    expect(e.totalBytes).toBe(34_272_000 + 967_680 + 1_152_000 + 12_648_960);
+  });
+
+  it("takes the lower job.autoscaler.vertex.max-parallelism, and the parallelism as it is when the autoscaler does not scale", () => {
+    expect(estimateRun(withSubtasks({ "job.autoscaler.vertex.max-parallelism": "5" }), false).bytes.subtasks).toBe(8640 * 10 * 61);
+    // Recommending only: each vertex stays at parallelism 1.
+    expect(estimateRun(withSubtasks({ "job.autoscaler.scaling.enabled": "false" }), false).bytes.subtasks).toBe(8640 * 2 * 61);
+  });
+
+  it("names the file in the warning and suggests leaving it out when it is a good part of the bytes", () => {
+    const s = withSubtasks({ "simulation.sampleInterval": "1s", "simulation.logLevel": "INFO" });
+    const p = { scenarios: [s], seeds: 1, keepRuns: false, report: false };
+    const e = estimateCommand(p);
+    // 86,400 samples x 24 x 61 = 126.5 MB, against an INFO log of 0.127 x 34.27 MB and 86,400 x 2 x 56 of timeseries.
+    expect(e.bytes.subtasks).toBe(126_489_600);
+    const text = costWarning(p, e);
+    expect(text).toContain("126 MB of subtasks.csv (at most)");
+    expect(text).toContain("no --subtasks (simulation.subtasks: false)");
   });
 });
 
@@ -117,6 +150,23 @@ describe("the warning", () => {
     expect(text).toMatch(/simulation\.execution: aggregate \(record by record, 6000 records handled per second take about \d+ min\)/);
     expect(text).toMatch(/a longer simulation\.sampleInterval \(now 0\.1 s\)/);
     expect(text).not.toMatch(/--no-report/);
+  });
+
+  it("does not suggest the aggregate mode for a job it cannot run (a Python worker short of CPU: what auto checks)", () => {
+    const s = seedScenarioWith((doc) => {
+      doc.simulation.duration = "30d";
+      operator(doc, "source").source = { connector: "datastream-datagen", load: { profile: "constant", rate: 2000 } };
+      operator(doc, "map").cpuShare = 1; // CPU-bound Python on the seed's 0.5-CPU TaskManagers
+      operator(doc, "map").cost = "1ms";
+      (doc.simulation as Record<string, unknown>).execution = "record";
+    });
+    // The task thread and the Python worker want 2 cores at most, the TaskManager has 0.5.
+    expect(aggregateUnsupported(s.job, { cpu: s.cpu, slotsPerTaskManager: s.cluster.slotsPerTaskManager })).toMatch(/^operator map runs in Python on a CPU that can be short/);
+    const p = { scenarios: [s], seeds: 1, keepRuns: false, report: false };
+    const e = estimateCommand(p);
+    // Records are most of the time (6,000 handlings a second x 2,592,000 s x 0.05 us = 777.6 s of about 812), which would have suggested it.
+    expect(e.runs[0]!.wall.records).toBeGreaterThan(0.3 * e.wallS);
+    expect(costWarning(p, e)).not.toContain("simulation.execution: aggregate");
   });
 
   it("formats times and sizes", () => {

@@ -43,7 +43,7 @@ const cases: [string, string, string, RegExp][] = [
   ["an unknown join type", edited(["{ type: interval, lower: -2s, upper: 2s }", "{ type: session, gap: 2s }"]), "simulation.job.operators[3].join.type", /not one of window, interval/],
   ["a bad interval bound", edited(["lower: -2s", "lower: -2 fortnights"]), "simulation.job.operators[3].join.lower", /time unit 'fortnights'/],
   ["a two-input sink", edited(["        name: \"Sink: enriched\"\n", "        name: \"Sink: enriched\"\n        inputs: { enrich: { cost: 1ms } }\n"]), "simulation.job.operators[5].inputs", /only an operator of kind operator can have two inputs \(this one is kind sink\)/],
-  ["a broadcast edge into a source", edited(["      - { from: rules, to: enrich, shipStrategy: BROADCAST }", "      - { from: rules, to: enrich, shipStrategy: BROADCAST }\n      - { from: join, to: rules, shipStrategy: BROADCAST }"]), "simulation.job.operators[2]", /source 'rules' cannot have an input edge/],
+  ["a broadcast edge into a source", edited(["      - { from: rules, to: enrich, shipStrategy: BROADCAST }", "      - { from: rules, to: enrich, shipStrategy: BROADCAST }\n      - { from: join, to: rules, shipStrategy: BROADCAST }"]), "simulation.job.edges[4]", /: BROADCAST edge join -> rules: source 'rules' cannot have an input edge; an edge may end at an operator or a sink$/],
   ["keys on a broadcast edge", edited(["{ from: rules, to: enrich, shipStrategy: BROADCAST }", "{ from: rules, to: enrich, shipStrategy: BROADCAST, keys: { count: 10 } }"]), "simulation.job.edges[3].keys", /keys only apply to a HASH edge/],
 ];
 
