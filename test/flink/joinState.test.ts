@@ -224,6 +224,10 @@ describe("restoring a join subtask's contents", () => {
     const after = new FluidTwoInput([input, input], join, 1 / 1200, 605 * S);
     after.restore([{ contents: before.contents(), share: 1 }]);
     expect(after.bufferedRecords()).toBeCloseTo(40 * 25 + 20 * 25, 6); // at 605 s, 5 s after the last arrival
+    // Deployed again at the instant of the stop, it keeps all 1,800.
+    const atOnce = new FluidTwoInput([input, input], join, 1 / 1200, 600 * S);
+    atOnce.restore([{ contents: before.contents(), share: 1 }]);
+    expect(atOnce.bufferedRecords()).toBeCloseTo(1800, 6);
     // The slice [605, 606), at its middle 605.5 s: its 40 orders pair with the payments of [575.5, 605.5], 20 x 24.5 before
     // the stop and half the slice's own 20 (spread over it); its 20 payments with the orders of the same span, 40 x 24.5 + 20.
     // (40 x 500 + 20 x 1,000) / 1,200 = 33.3.

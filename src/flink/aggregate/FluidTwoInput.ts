@@ -199,11 +199,13 @@ export class FluidTwoInput {
     if (join?.type !== "interval") return;
     for (const j of [0, 1] as const) {
       const curves = parts.filter((p) => p.share > 0 && p.contents.arrivals !== null).map((p) => ({ curve: p.contents.arrivals![j], share: p.share }));
-      const times = [...new Set(curves.flatMap((c) => c.curve.times.filter((t) => t < this.startMs)))].sort((a, b) => a - b);
+      const times = [...new Set(curves.flatMap((c) => c.curve.times.filter((t) => t <= this.startMs)))].sort((a, b) => a - b);
       if (times.length === 0) continue;
       const counts = times.map((t) => curves.reduce((sum, c) => sum + c.share * curveAt(c.curve, t), 0));
-      times.push(this.startMs);
-      counts.push(counts[counts.length - 1]!);
+      if (times[times.length - 1]! < this.startMs) {
+        times.push(this.startMs);
+        counts.push(counts[counts.length - 1]!);
+      }
       this.times[j] = times;
       this.counts[j] = counts;
     }
