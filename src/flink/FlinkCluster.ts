@@ -196,7 +196,7 @@ export class FlinkCluster {
   private readonly joinHeads = new Map<string, TwoInputHead[]>();
   private readonly fluidJoins = new Map<string, FluidTwoInput[]>();
   /** Each join vertex's contents when its last tasks were cancelled, per subtask; what the next deployment restores. */
-  private joinsAtStop = new Map<string, { readonly record: JoinContents[]; readonly fluid: FluidJoinContents[] }>();
+  private readonly joinsAtStop = new Map<string, { readonly record: JoinContents[]; readonly fluid: FluidJoinContents[] }>();
   /** Whether the next deployment restores the joins' contents (see redeployJob). */
   private restoreJoins = false;
 

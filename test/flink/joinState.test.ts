@@ -17,6 +17,7 @@ import { keyTransfer } from "../../src/flink/state/JoinState.ts";
 import { KeyRouting } from "../../src/flink/partitioners.ts";
 import { clusterOptionsOf } from "../../src/scenario/clusterOptions.ts";
 import { parseScenario } from "../../src/scenario/parseScenario.ts";
+import { runScenario } from "../../src/run/runScenario.ts";
 
 const ORDERS = 40; // records/s of input 1
 const PAYMENTS = 20; // records/s of input 2
@@ -246,5 +247,84 @@ describe("restoring a join subtask's contents", () => {
     expect(split[0]![0]).toBeCloseTo(shares[0]!, 12);
     expect(split[0]![1]).toBeCloseTo(shares[1]!, 12);
     expect(split[0]![0]! + split[0]![1]!).toBeCloseTo(1, 12);
+  });
+});
+
+describe("a redeploy by the operator (Flink 1.17: no in-place rescale) restores the join as its upgrade mode says", () => {
+  // The join (20 ms a record of either input: 50 records/s, against 60 offered) is scaled up at the first full metric
+  // window; until then it reads 50 records/s (the FLIP-27 datagen sources keep no backlog). The redeploy's phases are
+  // constants (shutdown 5 s, JobManager 20 s, pods 6 s, deploy 1.5 s; restore: the download, a few ms), so the tasks run
+  // again 32.5 s after the cancel. Interval [-60 s, 60 s]: at that moment the contents of the stop still count for
+  // 60 - 32.5 = 27.5 s of its input, 50 x 27.5 = 1,375 records, with savepoint and last-state (a checkpoint completed);
+  // none when stateless.
+  function restored(upgradeMode: string): { records: number; downS: number } {
+    const scenario = parseScenario(
+      "join-redeploy.yaml",
+      `
+apiVersion: flink.apache.org/v1beta1
+kind: FlinkDeployment
+metadata: { name: join-redeploy }
+spec:
+  flinkVersion: v1_17
+  flinkConfiguration:
+    job.autoscaler.enabled: "true"
+    job.autoscaler.stabilization.interval: "30s"
+    job.autoscaler.metrics.window: "1m"
+    taskmanager.numberOfTaskSlots: "2"
+    pipeline.max-parallelism: "24"
+    execution.checkpointing.interval: "10s"
+  taskManager: { resource: { cpu: 8 } }
+  job: { jarURI: local:///job.jar, parallelism: 1, upgradeMode: ${upgradeMode} }
+simulation:
+  duration: 5min
+  seed: 5
+  sampleInterval: 500ms
+  recordSize: ${RECORD}b
+  state: { checkpointDuration: 1s }
+  restart:
+    redeploy: { shutdown: 5s, jobManagerStart: 20s, podStart: 6s, restore: 500ms, deploy: 1500ms }
+  job:
+    operators:
+      - { id: orders, name: "Source: orders", cost: 20µs, source: { connector: datastream-datagen, load: ${ORDERS} } }
+      - { id: payments, name: "Source: payments", cost: 20µs, source: { connector: datastream-datagen, load: ${PAYMENTS} } }
+      - id: join
+        join: { type: interval, lower: -60s, upper: 60s }
+        inputs: { orders: { cost: 20ms }, payments: { cost: 20ms } }
+      - { id: sink, kind: sink, cost: 50µs }
+    edges:
+      - { from: orders, to: join, shipStrategy: HASH, keys: { count: 1200 } }
+      - { from: payments, to: join, shipStrategy: HASH, keys: { count: 1200 } }
+      - { from: join, to: sink, shipStrategy: REBALANCE }
+`,
+    );
+    let records = -1;
+    let joinId = "";
+    let tasksRunning = false;
+    let down = false;
+    const r = runScenario(scenario, {
+      output: { kind: "none" },
+      onSample: (c) => {
+        joinId ||= c.graph.vertices.find((v) => v.name === "join")!.id;
+        const running = c.allTasksRunning();
+        if (!running) down = true;
+        // The first sample at which the redeployed tasks run: restored records plus at most 0.5 s of new ones.
+        if (down && running && !tasksRunning && records < 0) records = c.joinRecords(joinId);
+        tasksRunning = running;
+      },
+    });
+    const restart = r.operator.restarts[0]!;
+    expect(restart.kind).toBe("redeploy");
+    return { records, downS: (restart.tasksRunningTimeMs! - restart.decisionTimeMs) / S };
+  }
+
+  it("savepoint and last-state (with a checkpoint) resume with the contents of the stop, stateless with none", () => {
+    for (const mode of ["savepoint", "last-state"]) {
+      const r = restored(mode);
+      expect(r.downS).toBeCloseTo(32.5, 1);
+      // 1,375 restored, plus up to 0.5 s x 60/s new ones, give or take a record at either end of the span.
+      expect(r.records).toBeGreaterThan(1375 - 5);
+      expect(r.records).toBeLessThan(1375 + 30 + 5);
+    }
+    expect(restored("stateless").records).toBeLessThan(30 + 1);
   });
 });
