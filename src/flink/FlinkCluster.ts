@@ -16,7 +16,7 @@ import { DatagenReader, KafkaReader, LegacyDatagenReader, type SourceReader } fr
 import { DEFAULT_MAX_POLL_RECORDS, FetchingKafkaReader } from "./sources/KafkaFetcher.ts";
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
-import { TwoInputHead } from "./runtime/TwoInputHead.ts";
+import { TwoInputHead, type JoinContents } from "./runtime/TwoInputHead.ts";
 import type { AsyncIo } from "./runtime/AsyncWaitQueue.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
@@ -24,10 +24,11 @@ import { FluidDatagenSource, FluidKafkaSource, type FluidSource } from "./aggreg
 import { FluidTask } from "./aggregate/FluidTask.ts";
 import { FluidLegacyDatagenSource } from "./aggregate/FluidLegacyDatagen.ts";
 import { FluidPython } from "./aggregate/FluidPython.ts";
-import { FluidTwoInput, fluidInput } from "./aggregate/FluidTwoInput.ts";
+import { FluidTwoInput, fluidInput, type FluidJoinContents } from "./aggregate/FluidTwoInput.ts";
 import { CheckpointCoordinator, type CheckpointSettings } from "./state/CheckpointCoordinator.ts";
 import { restoreBytesPerTaskManager, restoreTimeMs, stateBytes, type RestoreMode, type VertexStateSnapshot } from "./state/KeyedState.ts";
 import type { DistributionSpec } from "../engine/distributions.ts";
+import { joinStateBytes, keyTransfer } from "./state/JoinState.ts";
 import { FluidCpu } from "./aggregate/FluidCpu.ts";
 import { CpuScheduler, directRunner, type CpuRunner } from "./cpu/CpuScheduler.ts";
 import { mayContend, peakDemand } from "./cpu/contention.ts";
@@ -191,6 +192,13 @@ export class FlinkCluster {
   private readonly statusTimestamps = new Map<JobStatus, number>();
   /** Periodic checkpoints, when execution.checkpointing.interval is set. */
   readonly checkpoints: CheckpointCoordinator | null = null;
+  /** The join heads of the current deployment, per join vertex (record mode, aggregate mode). */
+  private readonly joinHeads = new Map<string, TwoInputHead[]>();
+  private readonly fluidJoins = new Map<string, FluidTwoInput[]>();
+  /** Each join vertex's contents when its last tasks were cancelled, per subtask; what the next deployment restores. */
+  private readonly joinsAtStop = new Map<string, { readonly record: JoinContents[]; readonly fluid: FluidJoinContents[] }>();
+  /** Whether the next deployment restores the joins' contents (see redeployJob). */
+  private restoreJoins = false;
 
   constructor(
     private readonly env: Environment,
@@ -294,6 +302,7 @@ export class FlinkCluster {
    */
   cancelTasks(status: JobStatus): void {
     this.syncMetrics();
+    this.keepJoinContents();
     this.checkpoints?.stopScheduler();
     this.fluid?.stop();
     this.fluid = null;
@@ -330,9 +339,12 @@ export class FlinkCluster {
    * Deploys the job again with `parallelismOverrides` (pipeline.jobvertex-parallelism-overrides
    * on top of the configured ones): new task attempts, new counters, a new RUNNING timestamp.
    * The tasks deploy and restore for `taskStartMs` before they run: meanwhile the job is
-   * RUNNING and its effective status CREATED.
+   * RUNNING and its effective status CREATED. `restoresState`: whether the deployment
+   * restores the job's keyed state (default: when a checkpoint has completed); the joins'
+   * buffered contents are restored then, else they start empty (see keepJoinContents).
    */
-  redeployJob(parallelismOverrides: ReadonlyMap<string, number>, taskStartMs = 0): void {
+  redeployJob(parallelismOverrides: ReadonlyMap<string, number>, taskStartMs = 0, restoresState = this.checkpoints?.latest != null): void {
+    this.restoreJoins = restoresState;
     const overrides = new Map([...this.options.graph.parallelismOverrides, ...parallelismOverrides]);
     this.graph = buildJobGraph(this.options.job, { ...this.options.graph, parallelismOverrides: overrides });
     this.setStatus("CREATED");
@@ -351,22 +363,71 @@ export class FlinkCluster {
     });
   }
 
-  /** Whether any operator of the job has keyed state. */
+  /**
+   * Whether any operator of the job has keyed state the restore downloads: a `state:` block,
+   * or a join's buffered contents when checkpoints are taken (without checkpoints a restart
+   * of a join-only job restores nothing and keeps the restart model's drawn restore phase).
+   */
   hasState(): boolean {
-    return this.options.job.operators.some((op) => op.state !== undefined);
+    const ops = this.options.job.operators;
+    return ops.some((op) => op.state !== undefined) || (this.checkpoints !== null && ops.some((op) => op.join !== undefined));
   }
 
-  /** The keyed state of every stateful job vertex now (its operators' sizes summed), at the parallelism it runs with. */
+  /**
+   * Keeps the join vertices' contents at the cancel of their tasks (a cancel before the
+   * tasks were deployed keeps the contents kept before). The simulator's sources do not
+   * rewind to a checkpoint's offsets on a restart: a Kafka reader resumes where it stopped,
+   * a datagen source produces from now. Flink's restore of the checkpoint's buffers plus
+   * the replay of the records read after the checkpoint brings a join's buffers back to
+   * their contents at the stop; without a replay, those contents are what the join
+   * resumes with (the replay's duplicate output and extra load are left out, as for every
+   * operator).
+   */
+  private keepJoinContents(): void {
+    const now = this.env.now;
+    for (const [id, heads] of this.joinHeads) this.joinsAtStop.set(id, { record: heads.map((h) => h.contents(now)), fluid: [] });
+    for (const [id, heads] of this.fluidJoins) this.joinsAtStop.set(id, { record: [], fluid: heads.map((h) => h.contents()) });
+    this.joinHeads.clear();
+    this.fluidJoins.clear();
+  }
+
+  /**
+   * Per new subtask of join vertex `v`, the old subtasks' contents with the share of them
+   * its keys carry; null when the deployment restores nothing for `v`.
+   */
+  private joinRestoreShares(v: JobVertex): Float64Array[] | null {
+    const kept = this.joinsAtStop.get(v.id);
+    if (!this.restoreJoins || kept === undefined) return null;
+    const oldParallelism = Math.max(kept.record.length, kept.fluid.length);
+    if (oldParallelism === 0) return null;
+    const edge = this.graph.edges.find((e) => e.target === v && inputIndex(e) === 0)!;
+    return keyTransfer(edge.keys ?? DEFAULT_KEYS, v.maxParallelism, oldParallelism, v.parallelism);
+  }
+
+  /** Records a join vertex's subtasks buffer now (window contents, interval buffers). */
+  joinRecords(vertexId: string): number {
+    const now = this.env.now;
+    let records = 0;
+    for (const h of this.joinHeads.get(vertexId) ?? []) records += h.bufferedRecords(now);
+    for (const h of this.fluidJoins.get(vertexId) ?? []) records += h.bufferedRecords();
+    return records;
+  }
+
+  /**
+   * The keyed state of every stateful job vertex now (its operators' sizes summed, a join's
+   * buffered records x the record size included), at the parallelism it runs with.
+   */
   stateSnapshot(): VertexStateSnapshot[] {
     this.syncMetrics();
     const out: VertexStateSnapshot[] = [];
     for (const v of this.graph.vertices) {
       const stateful = v.operators.filter((op) => op.state !== undefined);
-      if (stateful.length === 0) continue;
+      if (stateful.length === 0 && v.operators[0]!.join === undefined) continue;
       const retired = this.retired.get(v.id)?.recordsIn ?? 0;
       let live = 0;
       for (const t of this.subtasks.get(v.id) ?? []) live += v.isSource ? t.metrics.operators[0]!.numRecordsIn.count : t.metrics.numRecordsIn.count;
-      const bytes = stateful.reduce((sum, op) => sum + stateBytes(op.state!, retired + live), 0);
+      let bytes = stateful.reduce((sum, op) => sum + stateBytes(op.state!, retired + live), 0);
+      bytes += joinStateBytes(this.joinRecords(v.id), this.options.network.recordSizeBytes);
       out.push({ vertexId: v.id, bytes, parallelism: v.parallelism, maxParallelism: v.maxParallelism });
     }
     return out;
@@ -532,6 +593,9 @@ export class FlinkCluster {
     for (const v of this.graph.vertices) {
       const head = v.operators[0]!;
       const collisions = head.join === undefined ? null : this.joinCollisions(v);
+      const restoreShares = head.join === undefined ? null : this.joinRestoreShares(v);
+      const kept = this.joinsAtStop.get(v.id)?.record ?? [];
+      const heads: TwoInputHead[] = [];
       const tasks = Array.from({ length: v.parallelism }, (_, i) => {
         const chain: ChainedOperator[] = v.operators.map((op) => ({
           spec: op,
@@ -545,6 +609,18 @@ export class FlinkCluster {
         // SourceStreamTask#init: setEnableBusyTime(false) for legacy sources.
         if (reader?.legacy === true) metrics.busyTimeEnabled = false;
         const pythonIndex = v.operators.findIndex((op) => op.python !== undefined);
+        const twoInput =
+          head.inputs === undefined
+            ? null
+            : new TwoInputHead(
+                head.inputs.map((input) => ({ cost: sampler(input.cost, this.streams.stream(`cost/${head.id}/${input.from}/${i}`)), selectivity: input.selectivity })),
+                head.join,
+                collisions?.[i] ?? 0,
+              );
+        if (twoInput !== null && head.join !== undefined) {
+          heads.push(twoInput);
+          if (restoreShares !== null) twoInput.restore(kept.map((contents, a) => ({ contents, share: restoreShares[a]![i]! })));
+        }
         const python: PythonBundling | null =
           pythonIndex < 0
             ? null
@@ -567,19 +643,15 @@ export class FlinkCluster {
           network.bufferTimeoutMs,
           python,
           runners[this.taskManagerOf(i)]!,
-          head.inputs === undefined
-            ? null
-            : new TwoInputHead(
-                head.inputs.map((input) => ({ cost: sampler(input.cost, this.streams.stream(`cost/${head.id}/${input.from}/${i}`)), selectivity: input.selectivity })),
-                head.join,
-                collisions?.[i] ?? 0,
-              ),
+          twoInput,
           this.asyncIo(v, i),
         );
       });
       this.subtasks.set(v.id, tasks);
       recordTasks.set(v.id, tasks);
+      if (head.join !== undefined) this.joinHeads.set(v.id, heads);
     }
+    this.joinsAtStop.clear();
     for (const w of wiring) {
       this.channels.push({
         edge: w.edge,
@@ -620,6 +692,9 @@ export class FlinkCluster {
     for (const v of this.graph.vertices) {
       first.set(v.id, tasks.length);
       const vertexTasks: FluidTask[] = [];
+      const restoreShares = v.operators[0]!.join === undefined ? null : this.joinRestoreShares(v);
+      const kept = this.joinsAtStop.get(v.id)?.fluid ?? [];
+      const joins: FluidTwoInput[] = [];
       for (let i = 0; i < v.parallelism; i++) {
         const metrics = this.taskMetrics(v, now);
         const source = this.fluidSource(v.operators[0]!.id, i, v.parallelism, now);
@@ -637,6 +712,10 @@ export class FlinkCluster {
                 head.join === undefined ? 0 : this.joinCollisions(v)[i]!,
                 now,
               );
+        if (twoInput !== null && head.join !== undefined) {
+          joins.push(twoInput);
+          if (restoreShares !== null) twoInput.restore(kept.map((contents, a) => ({ contents, share: restoreShares[a]![i]! })));
+        }
         const task = new FluidTask(v.id, i, chain, metrics, source, outgoing.has(v.id), Math.max(0, network.bufferTimeoutMs), twoInput);
         const pythonIndex = v.operators.findIndex((op) => op.python !== undefined);
         if (pythonIndex >= 0) {
@@ -655,7 +734,9 @@ export class FlinkCluster {
         tasks.push(task);
       }
       this.subtasks.set(v.id, vertexTasks);
+      if (joins.length > 0) this.fluidJoins.set(v.id, joins);
     }
+    this.joinsAtStop.clear();
     const channels: FluidChannel[] = [];
     const splits: KeyedSplit[] = [];
     this.graph.edges.forEach((edge, edgeIndex) => {

@@ -423,10 +423,11 @@ export class FlinkOperator {
    */
   private redeploy(record: RestartRecord, neededTaskManagers: number): void {
     const plan = this.restartModel.planRedeploy();
+    // What the new job restores (operator 1.15.0 upgrade modes): stateless nothing, savepoint
+    // the state at the stop (a savepoint is taken on the way down), last-state the latest checkpoint.
+    const mode = this.options.upgradeMode ?? "stateless";
+    const restoresState = mode === "savepoint" || (mode === "last-state" && this.cluster.checkpoints?.latest != null);
     if (this.cluster.hasState()) {
-      // What the new job restores (operator 1.15.0 upgrade modes): stateless nothing, savepoint
-      // the state at the stop (a savepoint is taken on the way down), last-state the latest checkpoint.
-      const mode = this.options.upgradeMode ?? "stateless";
       const snapshot = mode === "stateless" ? null : mode === "savepoint" ? this.cluster.stateSnapshot() : undefined;
       const ms = this.cluster.restoreMs(record.parallelism, snapshot);
       plan.phases.forEach((p, i) => {
@@ -449,7 +450,7 @@ export class FlinkOperator {
     this.env.schedule(scheduled, () => {
       this.cluster.startJobManager();
       this.cluster.setJobStatus("INITIALIZING");
-      this.cluster.redeployJob(record.parallelism, untilTasksRun);
+      this.cluster.redeployJob(record.parallelism, untilTasksRun, restoresState);
       this.enterExecuting();
       this.finishRescale(record, neededTaskManagers, untilTasksRun);
     });

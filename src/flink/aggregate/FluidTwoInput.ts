@@ -1,6 +1,19 @@
 import { mean, type SumSampler } from "../../engine/distributions.ts";
 import type { JoinSpec } from "../JobGraph.ts";
 
+/** What a join subtask holds as keyed state (see state/JoinState.ts), in aggregate mode. */
+export interface FluidJoinContents {
+  /** Interval join: per input, its cumulative arrivals, (time, records) points oldest first, linear in between. */
+  readonly arrivals: readonly [ArrivalCurve, ArrivalCurve] | null;
+  /** Window join: per input, the records of the window ending at `endMs`. */
+  readonly window: { readonly endMs: number; readonly records: readonly [number, number] } | null;
+}
+
+export interface ArrivalCurve {
+  readonly times: readonly number[];
+  readonly counts: readonly number[];
+}
+
 /** Input `j` of a two-input head in aggregate mode: sums of its records' costs, its mean cost and selectivity. */
 export interface FluidInput {
   readonly costSum: SumSampler;
@@ -33,15 +46,20 @@ export class FluidTwoInput {
   /** Window join: records of each input in the window running at the last commit. */
   private readonly inWindow = new Float64Array(2);
   /** Interval join: per input, (time, cumulative records) points, oldest first. */
-  private readonly times: [number[], number[]] = [[], []];
-  private readonly counts: [number[], number[]] = [[], []];
+  private times: [number[], number[]] = [[], []];
+  private counts: [number[], number[]] = [[], []];
+  /** The end of the last slice committed. */
+  private lastCommitMs: number;
+  /** Window join: the pairs of a restored window whose end passed while the job was down, emitted in the first slice. */
+  private overduePairs = 0;
 
   constructor(
     readonly inputs: readonly FluidInput[],
     readonly join: JoinSpec | undefined,
     private readonly collision: number,
-    startMs: number,
+    private readonly startMs: number,
   ) {
+    this.lastCommitMs = startMs;
     for (const j of [0, 1]) {
       this.times[j]!.push(startMs);
       this.counts[j]!.push(0);
@@ -97,7 +115,11 @@ export class FluidTwoInput {
   /** Applies the settled slice: window counts, arrival history, and the mix for the next slice. */
   commit(x0: number, x1: number, available0: number, available1: number, fromMs: number, toMs: number): void {
     const join = this.join;
-    if (join?.type === "window") this.windowOutput(join.sizeMs, x0, x1, fromMs, toMs, true);
+    this.lastCommitMs = toMs;
+    if (join?.type === "window") {
+      this.windowOutput(join.sizeMs, x0, x1, fromMs, toMs, true);
+      this.overduePairs = 0;
+    }
     if (join?.type === "interval") {
       const keep = toMs - Math.max(Math.abs(join.lowerMs), Math.abs(join.upperMs)) - (toMs - fromMs);
       const x = [x0, x1];
@@ -122,11 +144,78 @@ export class FluidTwoInput {
     }
   }
 
+  /**
+   * Records the join holds as keyed state as of the last committed slice: an interval
+   * join's records still able to match (input 1's of the last `upper`, input 2's of the
+   * last `-lower`, as the cleanup timers keep them), a window join's of the running window.
+   */
+  bufferedRecords(): number {
+    const join = this.join;
+    if (join === undefined) return 0;
+    if (join.type === "window") return this.inWindow[0]! + this.inWindow[1]!;
+    const t = this.lastCommitMs;
+    const kept = (j: number, spanMs: number) => (spanMs > 0 ? this.cumulative(j, t, t, 0) - this.cumulative(j, t - spanMs, t, 0) : 0);
+    return kept(0, join.upperMs) + kept(1, -join.lowerMs);
+  }
+
+  /** The join's contents as of the last committed slice (what a checkpoint or a savepoint holds). */
+  contents(): FluidJoinContents {
+    const join = this.join;
+    if (join?.type === "window") {
+      const endMs = (Math.floor(this.lastCommitMs / join.sizeMs) + 1) * join.sizeMs;
+      return { arrivals: null, window: { endMs, records: [this.inWindow[0]!, this.inWindow[1]!] } };
+    }
+    if (join?.type === "interval") {
+      const curve = (j: number): ArrivalCurve => ({ times: [...this.times[j]!], counts: [...this.counts[j]!] });
+      return { arrivals: [curve(0), curve(1)], window: null };
+    }
+    return { arrivals: null, window: null };
+  }
+
+  /**
+   * Starts from restored contents: each part is an old subtask's contents with the share of
+   * them this subtask's keys carry (state/JoinState.ts#keyTransfer). Interval join: the
+   * shares of the old arrival curves, added up, then nothing until this deployment's start
+   * (no arrivals while the job was down). Window join: the shares of the old window's
+   * records; a window that ended while the job was down fires in the first slice (its
+   * overdue processing-time timer fires as soon as the task runs).
+   */
+  restore(parts: readonly { readonly contents: FluidJoinContents; readonly share: number }[]): void {
+    const join = this.join;
+    if (join?.type === "window") {
+      let endMs = Infinity;
+      for (const { contents, share } of parts) {
+        if (contents.window === null || share <= 0) continue;
+        this.inWindow[0]! += contents.window.records[0] * share;
+        this.inWindow[1]! += contents.window.records[1] * share;
+        endMs = contents.window.endMs;
+      }
+      if (endMs <= this.startMs) {
+        this.overduePairs = this.inWindow[0]! * this.inWindow[1]! * this.collision;
+        this.inWindow.fill(0);
+      }
+      return;
+    }
+    if (join?.type !== "interval") return;
+    for (const j of [0, 1] as const) {
+      const curves = parts.filter((p) => p.share > 0 && p.contents.arrivals !== null).map((p) => ({ curve: p.contents.arrivals![j], share: p.share }));
+      const times = [...new Set(curves.flatMap((c) => c.curve.times.filter((t) => t <= this.startMs)))].sort((a, b) => a - b);
+      if (times.length === 0) continue;
+      const counts = times.map((t) => curves.reduce((sum, c) => sum + c.share * curveAt(c.curve, t), 0));
+      if (times[times.length - 1]! < this.startMs) {
+        times.push(this.startMs);
+        counts.push(counts[counts.length - 1]!);
+      }
+      this.times[j] = times;
+      this.counts[j] = counts;
+    }
+  }
+
   /** What a window join emits in the slice; with `commit`, also moves its window counts on. */
   private windowOutput(sizeMs: number, x0: number, x1: number, fromMs: number, toMs: number, commit: boolean): number {
     let n0 = this.inWindow[0]!;
     let n1 = this.inWindow[1]!;
-    let out = 0;
+    let out = this.overduePairs;
     let at = fromMs;
     const span = toMs - fromMs;
     // Every window end in (from, to]: the records before it belong to the ending window.
@@ -175,6 +264,22 @@ export class FluidTwoInput {
     const f = (t - times[lo]!) / (times[hi]! - times[lo]!);
     return counts[lo]! + f * (counts[hi]! - counts[lo]!);
   }
+}
+
+/** A cumulative arrival curve's value at `t`: linear between its points, flat beyond them. */
+function curveAt(c: ArrivalCurve, t: number): number {
+  const { times, counts } = c;
+  const last = times.length - 1;
+  if (t >= times[last]!) return counts[last]!;
+  if (t <= times[0]!) return counts[0]!;
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid]! <= t) lo = mid;
+    else hi = mid;
+  }
+  return counts[lo]! + ((t - times[lo]!) / (times[hi]! - times[lo]!)) * (counts[hi]! - counts[lo]!);
 }
 
 /** A FluidInput from a cost distribution, its sum sampler and a selectivity. */

@@ -156,7 +156,11 @@ export class Subtask implements TaskRuntime {
   /** Starts processing (a source starts producing). */
   start(): void {
     this.started = true;
-    if (this.twoInput?.join?.type === "window") this.scheduleWindowEnd(this.twoInput.join.sizeMs);
+    if (this.twoInput?.join?.type === "window") {
+      // A window restored from before a restart whose end has passed fires first.
+      if (this.twoInput.windowOverdue(this.env.now)) this.windowDue = true;
+      this.scheduleWindowEnd(this.twoInput.join.sizeMs);
+    }
     this.wake();
   }
 
