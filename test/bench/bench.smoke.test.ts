@@ -63,16 +63,17 @@ describe("benchmark harness (smoke)", () => {
     expect(result.loopMs.median).toBeGreaterThan(0);
   });
 
-  it("scales a catalogue job for the flatness case: rates and keys and async capacity by k, costs by 1/k, the CPU unchanged", () => {
+  it("scales a catalogue job for the flatness case: rates and async capacity by k, costs and join intervals by 1/k, keys and CPU unchanged", () => {
     const base = loadScenario("scenarios/join-enrichment.yaml");
     const scaled = scaledScenario(base, 10);
     const op = (id: string) => scaled.job.operators.find((o) => o.id === id)!;
     // The file: orders steps 40 -> 80 records/s, 2 ms a record; the join 15 ms a record of either input;
-    // 1,200 keys on both HASH edges; the async lookup 5 requests in flight.
+    // an interval of -30 s to 30 s over 1,200 keys on both HASH edges; the async lookup 5 requests in flight.
     expect(op("orders").source!.load).toEqual({ profile: "steps", steps: [{ atMs: 0, rate: 400 }, { atMs: 2_400_000, rate: 800 }] });
     expect(op("orders").cost).toEqual({ kind: "constant", value: 0.2 });
     expect(op("match").inputs!.map((i) => i.cost)).toEqual([{ kind: "constant", value: 1.5 }, { kind: "constant", value: 1.5 }]);
-    expect(scaled.job.edges.filter((e) => e.keys !== undefined).map((e) => e.keys!.count)).toEqual([12_000, 12_000]);
+    expect(op("match").join).toEqual({ type: "interval", lowerMs: -3_000, upperMs: 3_000 });
+    expect(scaled.job.edges).toEqual(base.job.edges);
     expect(op("enrich").async!.capacity).toBe(50);
     expect(scaled.cpu).toEqual(base.cpu);
   });

@@ -349,10 +349,11 @@ function scaledLoad(load: LoadProfileSpec, k: number): LoadProfileSpec {
  * A catalogue job at `k` times its rates with its costs divided by `k` (its per-operator
  * costs and its two-input operators' per-input costs): every vertex sees the same
  * utilization, so the autoscaler decides alike and only the number of records differs.
- * Where the rate enters otherwise it is scaled too: a HASH edge's key count (a join's output,
- * r1 x r2 x window / keys, then grows by k like its inputs) and an async operator's capacity
- * (requests in flight at the same latency). The CPU limits and nodes stay: the CPU each
- * TaskManager wants is the same at every k.
+ * Where the rate enters otherwise it is scaled too: a join's window or interval by 1/k (its
+ * output, r1 x r2 x window / keys, then grows by k like its inputs; scaling the key count
+ * instead costs the aggregate mode time in proportion to the keys, docs/benchmarks.md) and an
+ * async operator's capacity by k (requests in flight at the same latency). The CPU limits and
+ * nodes stay: the CPU each TaskManager wants is the same at every k.
  */
 export function scaledScenario(base: Scenario, k: number): Scenario {
   return {
@@ -364,9 +365,9 @@ export function scaledScenario(base: Scenario, k: number): Scenario {
         cost: scaledCost(o.cost, 1 / k),
         ...(o.inputs === undefined ? {} : { inputs: o.inputs.map((i) => ({ ...i, cost: scaledCost(i.cost, 1 / k) })) }),
         ...(o.async === undefined ? {} : { async: { ...o.async, capacity: Math.round(o.async.capacity * k) } }),
+        ...(o.join === undefined ? {} : { join: o.join.type === "window" ? { ...o.join, sizeMs: o.join.sizeMs / k } : { ...o.join, lowerMs: o.join.lowerMs / k, upperMs: o.join.upperMs / k } }),
         source: o.source === undefined ? undefined : { ...o.source, load: scaledLoad(o.source.load, k) },
       })),
-      edges: base.job.edges.map((e) => (e.keys === undefined ? e : { ...e, keys: { ...e.keys, count: Math.round(e.keys.count * k) } })),
     },
   };
 }
