@@ -80,10 +80,10 @@ function run(): CaseResult & { processed?: number } {
     return { ...measure(kind, runs, once, () => scaledCatalogueRun(file, Number(baseRate), Number(rate), "10min")), ...extra };
   }
   if (kind === "file") {
-    // file <file> <duration> <execution>: warmed up on ten virtual minutes (or the duration, if shorter) of the same job.
+    // file <file> <duration> <execution>: warmed up on one virtual minute of the same job.
     const [, , file = "", duration = "", execution = ""] = process.argv.slice(2);
     if (execution !== "record" && execution !== "aggregate") throw new Error(`file case: execution must be record or aggregate, got ${execution}`);
-    return measure(kind, runs, () => scenarioFileRun(file, duration, execution), () => scenarioFileRun(file, "5min", execution));
+    return measure(kind, runs, () => scenarioFileRun(file, duration, execution), () => scenarioFileRun(file, "1min", execution));
   }
   if (kind === "static") {
     // The records processed are the same in every run: kept from the measured ones, not from an extra run.
