@@ -27,7 +27,10 @@ function timedProcess(cli: string, cwd: string, args: readonly string[]): Timed 
   try {
     const all = ["--import", preload, cli, ...args, "--out", join(dir, "out")];
     const started = performance.now();
-    const child = spawnSync(process.execPath, all, { cwd, encoding: "utf8", maxBuffer: 1 << 24 });
+    // Without npm's INIT_CWD: a command line started by `npm run` resolves relative paths against it, not its cwd.
+    const env = { ...process.env };
+    delete env.INIT_CWD;
+    const child = spawnSync(process.execPath, all, { cwd, env, encoding: "utf8", maxBuffer: 1 << 24 });
     const wallMs = performance.now() - started;
     const m = /cpu-us (\d+)\s*$/.exec(child.stderr);
     if (child.status !== 0 || m === null) throw new Error(`node ${all.join(" ")} (in ${cwd}) failed (${child.status}): ${child.stderr}`);
@@ -60,7 +63,7 @@ export function catalogueRecord(oursCli: string, baselineCli: string, rounds: nu
   const common = ["--set", "simulation.execution=record", "--quiet", "--no-report"];
   // This tree asks before a very long run unless told --yes; the baseline has no such flag (nor question).
   const ours = (f: string) => timedProcess(resolve(oursCli), ".", [`scenarios/${f}`, ...common, "--yes"]);
-  const base = (f: string) => timedProcess(baseCli, baseTree, [`scenarios/${f}`, ...common]);
+  const base = (f: string) => timedProcess(baseCli, baseTree, [join(baseTree, "scenarios", f), ...common]);
   const load = loadavg()[0]!;
   for (const f of shared) {
     ours(f);
