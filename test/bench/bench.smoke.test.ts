@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/run/runScenario.ts";
 import { vertexFigures } from "../../src/record/modeAgreement.ts";
-import { bareLoopRun, growthRun, kafka24Scenario, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment } from "./cases.ts";
+import { loadScenario } from "../../src/node/loadScenario.ts";
+import { bareLoopRun, growthRun, kafka24Scenario, measure, replayRun, scaledScenario, seedScenarioRun, staticSeedRun, TracingEnvironment } from "./cases.ts";
 
 // A smoke run of the harness only: `npm run bench` measures; tests never time anything.
 describe("benchmark harness (smoke)", () => {
@@ -60,5 +61,34 @@ describe("benchmark harness (smoke)", () => {
     const result = JSON.parse(child.stdout) as { runs: number; virtualS: number; processed: number; loopMs: { median: number } };
     expect(result).toMatchObject({ runs: 1, virtualS: 1800, processed: 2 * 900 });
     expect(result.loopMs.median).toBeGreaterThan(0);
+  });
+
+  it("scales a catalogue job for the flatness case: rates and async capacity by k, costs and join intervals by 1/k, keys and CPU unchanged", () => {
+    const base = loadScenario("scenarios/join-enrichment.yaml");
+    const scaled = scaledScenario(base, 10);
+    const op = (id: string) => scaled.job.operators.find((o) => o.id === id)!;
+    // The file: orders steps 40 -> 80 records/s, 2 ms a record; the join 15 ms a record of either input;
+    // an interval of -30 s to 30 s over 1,200 keys on both HASH edges; the async lookup 5 requests in flight.
+    expect(op("orders").source!.load).toEqual({ profile: "steps", steps: [{ atMs: 0, rate: 400 }, { atMs: 2_400_000, rate: 800 }] });
+    expect(op("orders").cost).toEqual({ kind: "constant", value: 0.2 });
+    expect(op("match").inputs!.map((i) => i.cost)).toEqual([{ kind: "constant", value: 1.5 }, { kind: "constant", value: 1.5 }]);
+    expect(op("match").join).toEqual({ type: "interval", lowerMs: -3_000, upperMs: 3_000 });
+    expect(scaled.job.edges).toEqual(base.job.edges);
+    expect(op("enrich").async!.capacity).toBe(50);
+    expect(scaled.cpu).toEqual(base.cpu);
+  });
+
+  it("runs the new case kinds in a process of their own: a scaled catalogue job and a scenario file in a given mode", () => {
+    const scaled = spawnSync(process.execPath, ["--import", "tsx", "test/bench/case.ts", "scaled", "1", "scenarios/cpu-bound.yaml", "75", "1000", "10min"], { encoding: "utf8" });
+    expect({ status: scaled.status, stderr: scaled.status === 0 ? "" : scaled.stderr }).toEqual({ status: 0, stderr: "" });
+    const s = JSON.parse(scaled.stdout) as { virtualS: number; delivered: number };
+    expect(s.virtualS).toBe(600);
+    // 1,000 records/s arrive; the node's 2.2 cores let the map (40 ms / (1000 / 75) = 3 ms a record) do at most
+    // 2.2 / 0.003 = 733 records/s, so fewer than 600 x 733 = 440,000 records are delivered, and more than none.
+    expect(s.delivered).toBeGreaterThan(0);
+    expect(s.delivered).toBeLessThan(440_000);
+    const file = spawnSync(process.execPath, ["--import", "tsx", "test/bench/case.ts", "file", "1", "scenarios/backpressure.yaml", "5min", "record"], { encoding: "utf8" });
+    expect({ status: file.status, stderr: file.status === 0 ? "" : file.stderr }).toEqual({ status: 0, stderr: "" });
+    expect((JSON.parse(file.stdout) as { virtualS: number }).virtualS).toBe(300);
   });
 });

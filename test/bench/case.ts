@@ -10,8 +10,10 @@
  *   static-rate <parallelism> <duration> <rate> <cost ms> (aggregate)
  *   replay-seed <duration> | replay-static <parallelism> <duration> | replay-growth <rate> <duration>
  *   bare <events>
+ *   scaled <file> <its total source rate> <rate> <duration> (aggregate; rates x, costs / rate over its own)
+ *   file <file> <duration> <record|aggregate>
  */
-import { bareLoopRun, growthRun, kafka24Run, staticJobAtRate, measure, replayRun, seedScenarioRun, staticSeedRun, TracingEnvironment, type CaseResult, type Measurement } from "./cases.ts";
+import { bareLoopRun, growthRun, kafka24Run, staticJobAtRate, measure, replayRun, scaledCatalogueRun, scenarioFileRun, seedScenarioRun, staticSeedRun, TracingEnvironment, type CaseResult, type Measurement } from "./cases.ts";
 
 const [kind, runsArg, a = "", b = ""] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -65,6 +67,23 @@ function run(): CaseResult & { processed?: number } {
       return m;
     };
     return { ...measure(kind, runs, once, () => staticJobAtRate(Number(a), "10min", Number(rate), Number(cost))), processed };
+  }
+  if (kind === "scaled") {
+    // scaled <file> <base rate> <rate> <duration>: warmed up on ten virtual minutes of the same job.
+    const [, , file = "", baseRate = "", rate = "", duration = ""] = process.argv.slice(2);
+    let extra = { delivered: 0, scalings: 0 };
+    const once = () => {
+      const m = scaledCatalogueRun(file, Number(baseRate), Number(rate), duration);
+      extra = { delivered: m.delivered, scalings: m.scalings };
+      return m;
+    };
+    return { ...measure(kind, runs, once, () => scaledCatalogueRun(file, Number(baseRate), Number(rate), "10min")), ...extra };
+  }
+  if (kind === "file") {
+    // file <file> <duration> <execution>: warmed up on one virtual minute of the same job.
+    const [, , file = "", duration = "", execution = ""] = process.argv.slice(2);
+    if (execution !== "record" && execution !== "aggregate") throw new Error(`file case: execution must be record or aggregate, got ${execution}`);
+    return measure(kind, runs, () => scenarioFileRun(file, duration, execution), () => scenarioFileRun(file, "1min", execution));
   }
   if (kind === "static") {
     // The records processed are the same in every run: kept from the measured ones, not from an extra run.

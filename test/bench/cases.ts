@@ -3,6 +3,7 @@ import { getHeapStatistics } from "node:v8";
 import { median } from "d3-array";
 import type { OperatorSpec } from "../../src/flink/JobGraph.ts";
 import type { DistributionSpec } from "../../src/engine/distributions.ts";
+import type { LoadProfileSpec } from "../../src/flink/sources/LoadProfile.ts";
 import { Environment, type EventHandle } from "../../src/engine/Environment.ts";
 import { loadScenario } from "../../src/node/loadScenario.ts";
 import { type Scenario } from "../../src/scenario/Scenario.ts";
@@ -326,4 +327,66 @@ export function kafka24Scenario(peakRate: number, duration: string, execution: "
 
 export function kafka24Run(peakRate: number, duration: string, execution: "record" | "aggregate", environment?: Environment): Measurement {
   return measuredRun(kafka24Scenario(peakRate, duration, execution), environment).measurement;
+}
+
+/** `load` with every rate multiplied by `k`. */
+function scaledLoad(load: LoadProfileSpec, k: number): LoadProfileSpec {
+  switch (load.profile) {
+    case "constant":
+      return { ...load, rate: load.rate * k };
+    case "steps":
+      return { ...load, steps: load.steps.map((s) => ({ ...s, rate: s.rate * k })) };
+    case "ramp":
+      return { ...load, from: load.from * k, to: load.to * k };
+    case "sine":
+      return { ...load, min: load.min * k, max: load.max * k };
+    case "trace":
+      return { ...load, points: load.points.map((p) => ({ ...p, rate: p.rate * k })) };
+  }
+}
+
+/**
+ * A catalogue job at `k` times its rates with its costs divided by `k` (its per-operator
+ * costs and its two-input operators' per-input costs): every vertex sees the same
+ * utilization, so the autoscaler decides alike and only the number of records differs.
+ * Where the rate enters otherwise it is scaled too: a join's window or interval by 1/k (its
+ * output, r1 x r2 x window / keys, then grows by k like its inputs; scaling the key count
+ * instead costs the aggregate mode time in proportion to the keys, docs/benchmarks.md) and an
+ * async operator's capacity by k (requests in flight at the same latency). The CPU limits and
+ * nodes stay: the CPU each TaskManager wants is the same at every k.
+ */
+export function scaledScenario(base: Scenario, k: number): Scenario {
+  return {
+    ...base,
+    job: {
+      ...base.job,
+      operators: base.job.operators.map((o) => ({
+        ...o,
+        cost: scaledCost(o.cost, 1 / k),
+        ...(o.inputs === undefined ? {} : { inputs: o.inputs.map((i) => ({ ...i, cost: scaledCost(i.cost, 1 / k) })) }),
+        ...(o.async === undefined ? {} : { async: { ...o.async, capacity: Math.round(o.async.capacity * k) } }),
+        ...(o.join === undefined ? {} : { join: o.join.type === "window" ? { ...o.join, sizeMs: o.join.sizeMs / k } : { ...o.join, lowerMs: o.join.lowerMs / k, upperMs: o.join.upperMs / k } }),
+        source: o.source === undefined ? undefined : { ...o.source, load: scaledLoad(o.source.load, k) },
+      })),
+    },
+  };
+}
+
+/**
+ * The flatness cases (issue 23, "Measured"): `file` (its first variant) in the aggregate
+ * mode with its rates scaled so that its total source rate is `rate` records/s (`baseRate`
+ * is the file's own total source rate at the start).
+ */
+export function scaledCatalogueScenario(file: string, baseRate: number, rate: number, duration: string): Scenario {
+  return scaledScenario(loadScenario(file, { duration, set: { "simulation.execution": "aggregate" } }), rate / baseRate);
+}
+
+/** A scenario file as it stands, for `duration`, in `execution` mode. */
+export function scenarioFileRun(file: string, duration: string, execution: "record" | "aggregate"): Measurement {
+  return measuredRun(loadScenario(file, { duration, set: { "simulation.execution": execution } })).measurement;
+}
+
+export function scaledCatalogueRun(file: string, baseRate: number, rate: number, duration: string): Measurement & { delivered: number; scalings: number } {
+  const { measurement, result } = measuredRun(scaledCatalogueScenario(file, baseRate, rate, duration));
+  return { ...measurement, delivered: result.summary.records_delivered_to_sinks, scalings: result.summary.autoscaling.scalings };
 }

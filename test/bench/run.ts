@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { median } from "d3-array";
 import { ensureSimpy, simpyRun, type CaseResult } from "./cases.ts";
 import { peakRss, wholeProcess, type WholeProcess } from "./peakRss.ts";
+import { catalogueRecord } from "./catalogueCase.ts";
 
 /** Runs one case of case.ts in a process of its own and returns its result, named `name`. */
 function runCase(name: string, caseRuns: number, kind: string, ...args: (string | number)[]): CaseResult & { processed?: number } {
@@ -22,7 +23,8 @@ function runCase(name: string, caseRuns: number, kind: string, ...args: (string 
 }
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6., `npm run bench -- memory`, `npm run bench -- seed-day` and `npm run bench -- playground` only theirs.
+// `npm run bench -- sweep` runs only the sweep case (5. below), `npm run bench -- production` only 6., `npm run bench -- memory`, `npm run bench -- seed-day`,
+// `npm run bench -- flatness`, `npm run bench -- python`, `npm run bench -- catalogue-record` and `npm run bench -- playground` only theirs.
 const only = process.argv[2];
 const results: CaseResult[] = [];
 const out: Record<string, unknown> = {};
@@ -190,6 +192,104 @@ if (only === undefined || only === "seed-day") {
     say(`  SimPy's model of the job without the autoscaler (map p=1), its env.run for the day: ${simpyDayMs.toFixed(0)} ms`);
   }
   out.seedDay = { runs: seedDay, loadAverage: [load, loadAfter], simpyDayMs };
+}
+
+/**
+ * Cases run one process each, alternating between them round after round (one measured run per process after its
+ * warm-up), so that a shared machine's load falls on all of them alike; per case its runs' wall times and their median.
+ */
+function alternate(cases: readonly { name: string; kind: string; args: (string | number)[] }[], rounds: number): { name: string; wallMs: number[]; median: number; result: CaseResult & Record<string, unknown> }[] {
+  const walls = cases.map(() => [] as number[]);
+  const last: (CaseResult & Record<string, unknown>)[] = [];
+  for (let r = 0; r < rounds; r++) {
+    cases.forEach((c, i) => {
+      const res = runCase(c.name, 1, c.kind, ...c.args) as CaseResult & Record<string, unknown>;
+      walls[i]!.push(res.wallMs.median);
+      last[i] = res;
+    });
+  }
+  return cases.map((c, i) => {
+    const med = median(walls[i]!)!;
+    const result = { ...last[i]!, wallMs: { min: Math.min(...walls[i]!), median: med, max: Math.max(...walls[i]!) }, runs: rounds };
+    log(result);
+    return { name: c.name, wallMs: walls[i]!, median: med, result };
+  });
+}
+
+// 9. Flat in rate with the new mechanisms (issue 23, "Measured"): the CPU-bound job (scenarios/cpu-bound.yaml, detection
+// on: shared CPU on one node) at 10^3 and 10^6 records/s, 24 h, and the join pipeline (scenarios/join-enrichment.yaml:
+// interval join, BROADCAST rules, async lookup) for 2 h (a day of it takes some 100 s on a loaded machine), aggregate
+// mode, their rates scaled and their costs scaled inversely (scaledScenario in cases.ts). Target: the two rates within
+// 2x of each other.
+if (only === undefined || only === "flatness") {
+  const load = loadavg()[0]!;
+  const flatness: Record<string, unknown>[] = [];
+  // Each file's total source rate at the start: cpu-bound 75 records/s; join-enrichment 40 orders + 20 payments + 1 rule.
+  const jobs = [
+    ["scenarios/cpu-bound.yaml", 75, "CPU-bound job", "24h"],
+    ["scenarios/join-enrichment.yaml", 61, "join pipeline", "2h"],
+  ] as const;
+  for (const [file, baseRate, label, duration] of jobs) {
+    const rates = [1_000, 1_000_000];
+    const measured = alternate(
+      rates.map((rate) => ({ name: `${label}, ${rate.toLocaleString("en-US")} rec/s, aggregate, ${duration}`, kind: "scaled", args: [file, baseRate, rate, duration] })),
+      Math.min(runs, 3),
+    );
+    const ratio = measured[1]!.median / measured[0]!.median;
+    say(`  ${label}: wall time at 10^6 over 10^3 records/s: ${ratio.toFixed(2)}x (limit 2x); scalings ${measured.map((m) => m.result.scalings).join(" / ")}, records delivered ${measured.map((m) => Number(m.result.delivered).toLocaleString("en-US")).join(" / ")}`);
+    flatness.push({ file, label, duration, rates, wallMs: measured.map((m) => m.wallMs), medianWallMs: measured.map((m) => m.median), ratio, scalings: measured.map((m) => m.result.scalings), delivered: measured.map((m) => m.result.delivered), events: measured.map((m) => m.result.events) });
+  }
+  const loadAfter = loadavg()[0]!;
+  say(`  load average ${load.toFixed(2)} before, ${loadAfter.toFixed(2)} after (${cpus().length} cores)`);
+  out.flatness = { cases: flatness, loadAverage: [load, loadAfter] };
+}
+
+// 10. The Python job (issue 26, "Measured"): scenarios/validation/python-1k.yaml, python-10k.yaml and
+// scenarios/production/pyflink-100k.yaml (10^3, 10^4, 10^5 records/s) in both modes: aggregate for 24 h; record by record
+// for 10 virtual minutes (10^3, 10^4) and 1 virtual minute (10^5), reported also as wall time per virtual hour (x6, x60:
+// record mode's cost grows with the duration). Then pyflink-100k's day as a whole process, report included, as a user runs it.
+if (only === undefined || only === "python") {
+  const build = spawnSync(process.execPath, ["sim/build.mjs"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`sim/build.mjs failed: ${build.stderr}`);
+  const load = loadavg()[0]!;
+  const jobs = [
+    [1_000, "scenarios/validation/python-1k.yaml", "10min"],
+    [10_000, "scenarios/validation/python-10k.yaml", "10min"],
+    [100_000, "scenarios/production/pyflink-100k.yaml", "1min"],
+  ] as const;
+  const rounds = Math.min(runs, 3);
+  const aggregate = alternate(
+    jobs.map(([rate, file]) => ({ name: `python ${rate.toLocaleString("en-US")} rec/s (${file.split("/").pop()}), aggregate, 24 h`, kind: "file", args: [file, "24h", "aggregate"] })),
+    rounds,
+  );
+  const record = alternate(
+    jobs.map(([rate, file, duration]) => ({ name: `python ${rate.toLocaleString("en-US")} rec/s (${file.split("/").pop()}), record, ${duration}`, kind: "file", args: [file, duration, "record"] })),
+    rounds,
+  );
+  const python = jobs.map(([rate, file, duration], i) => {
+    const perHour = (record[i]!.median * 3_600) / record[i]!.result.virtualS;
+    say(`  ${rate.toLocaleString("en-US")} rec/s: aggregate 24 h ${(aggregate[i]!.median / 1000).toFixed(2)} s; record ${duration} ${(record[i]!.median / 1000).toFixed(2)} s (${(perHour / 1000).toFixed(0)} s per virtual hour, scaled)`);
+    return { rate, file, aggregate24hWallMs: aggregate[i]!.wallMs, aggregate24hMedianMs: aggregate[i]!.median, recordDuration: duration, recordWallMs: record[i]!.wallMs, recordMedianMs: record[i]!.median, recordMsPerVirtualHour: perHour, aggregateEvents: aggregate[i]!.result.events, recordEvents: record[i]!.result.events };
+  });
+  const whole = Array.from({ length: rounds }, () => wholeProcess("dist/cli.mjs", "scenarios/production/pyflink-100k.yaml", "default", "24h"));
+  const wholeMedian = median(whole.map((w) => w.wallMs))!;
+  say(`  pyflink-100k, 24 h, aggregate, whole process with report: wall ms ${whole.map((w) => w.wallMs).join(", ")} (median ${wholeMedian}), CPU ms median ${median(whole.map((w) => w.cpuMs))}, peak RSS ${median(whole.map((w) => w.peakRssMiB))} MiB (issue 26: under 10 s)`);
+  const loadAfter = loadavg()[0]!;
+  say(`  load average ${load.toFixed(2)} before, ${loadAfter.toFixed(2)} after (${cpus().length} cores)`);
+  out.python = { jobs: python, pyflink100kWholeProcess: { runs: whole, medianWallMs: wholeMedian }, loadAverage: [load, loadAfter] };
+}
+
+// 11. Today's catalogue in record mode against the tree before the real-jobs work (issue 23: within 1.3x of its wall
+// time). BENCH_BASELINE_CLI names the other build's cli.mjs (e.g. b17ec9f, built with `node sim/build.mjs --outdir
+// <its checkout>/dist` in a checkout with node_modules); each tree runs its own copy of every scenario file both trees
+// have (scenarios/*.yaml), every variant, `--set simulation.execution=record --quiet --no-report`, as whole processes,
+// alternating tree by tree, scenario by scenario (catalogueCase.ts).
+if (only === "catalogue-record" || (only === undefined && process.env.BENCH_BASELINE_CLI !== undefined)) {
+  const baseline = process.env.BENCH_BASELINE_CLI;
+  if (baseline === undefined) throw new Error("catalogue-record needs BENCH_BASELINE_CLI: the baseline build's cli.mjs");
+  const build = spawnSync(process.execPath, ["sim/build.mjs"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`sim/build.mjs failed: ${build.stderr}`);
+  out.catalogueRecord = catalogueRecord("dist/cli.mjs", baseline, Math.min(runs, 3), say);
 }
 
 // 7. Memory: the peak resident memory of whole processes of the seed scenario (one variant, --quiet, report included,
