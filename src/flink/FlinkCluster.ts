@@ -17,6 +17,7 @@ import { DEFAULT_MAX_POLL_RECORDS, FetchingKafkaReader } from "./sources/KafkaFe
 import type { PythonBundling } from "./runtime/PythonBundle.ts";
 import { Subtask, type ChainedOperator, type TaskOutput } from "./runtime/Subtask.ts";
 import { TwoInputHead, type JoinContents } from "./runtime/TwoInputHead.ts";
+import { ThreadSleep } from "./runtime/ThreadSleep.ts";
 import type { AsyncIo } from "./runtime/AsyncWaitQueue.ts";
 import type { TaskRuntime } from "./runtime/TaskRuntime.ts";
 import { FluidNetwork, type FluidChannel, type KeyedSplit } from "./aggregate/FluidNetwork.ts";
@@ -645,6 +646,8 @@ export class FlinkCluster {
           runners[this.taskManagerOf(i)]!,
           twoInput,
           this.asyncIo(v, i),
+          // A source thread's timed sleeps: whole ms and a wake-up latency of its own (ThreadSleep).
+          reader === null ? null : new ThreadSleep(this.streams.stream(`wake-up/${head.id}/${i}`)),
         );
       });
       this.subtasks.set(v.id, tasks);

@@ -129,9 +129,14 @@ describe("the seed's job as a DataStream job (FLIP-27 datagen, Java map) in stea
     const rows = timeseries.rows;
     const from = 120; // the 60 s meters have filled
     expect(steady(rows, MAP, from, (r) => r.recordsInPerS)).toBeCloseTo(SOURCE_RATE, 1);
-    // Records are read at the 100 ms flushes, so each 50 ms idle gap ends on the 100 ms grid and never spans
-    // a 5 s view update: the double count has nothing to add.
-    expect(Math.abs(steady(rows, MAP, from, (r) => r.busyMsPerS) - SOURCE_RATE * costMs)).toBeLessThan(5);
+    // Records are read at the 100 ms flushes, on the rate limiter's grid (both run from the task's start). The
+    // source thread wakes off that grid (ThreadSleep: whole-ms sleeps, up to 0.5 ms early, then 10-90 µs late),
+    // so a record goes with the flush at its permit or the next one, and the map sometimes takes two at once:
+    // its idle gaps then may span a 5 s view update, and 1.18's double count adds at most one gap's 100 ms per
+    // update, 20 ms/s, and only ever to idle time.
+    const busy = steady(rows, MAP, from, (r) => r.busyMsPerS);
+    expect(busy).toBeLessThan(SOURCE_RATE * costMs + 5);
+    expect(busy).toBeGreaterThan(SOURCE_RATE * costMs - 20 - 5);
     expect(Math.max(...rows.filter((r) => r.vertex === SOURCE).map((r) => r.backpressuredMsPerS))).toBe(0);
     expect(steady(rows, SOURCE, from, (r) => r.recordsOutPerS)).toBeCloseTo(SOURCE_RATE, 1);
   });
@@ -189,13 +194,19 @@ describe("the seed's job as configured (legacy datagen, PyFlink map) in steady s
 
     it("emits 10 rows/s, idle 0, back-pressure 0, busy NaN, no operator input; the map takes 10 records/s", () => {
       const rows = cheap();
-      // 60 s windows hold exactly 60 bursts of ceil(10 / 1) rows.
-      expect(values(rows, SOURCE, from, (r) => r.recordsOutPerS).every((v) => v === SOURCE_RATE)).toBe(true);
+      // 60 s windows hold 60 bursts of ceil(10 / 1) rows, give or take one burst: a burst starts 10-90 µs after
+      // its whole second (the thread's wake-up latency, ThreadSleep), so one at a window's edge may fall on
+      // either side of the view update (the map's side: or of the 100 ms flush that makes it readable, in part).
+      const burstsInWindow = (rates: number[]) => {
+        for (const v of rates) expect(Math.abs(v - SOURCE_RATE)).toBeLessThanOrEqual(SOURCE_RATE / 60 + 1e-9);
+        expect(mean(rates, (v) => v)).toBeCloseTo(SOURCE_RATE, 2);
+      };
+      burstsInWindow(values(rows, SOURCE, from, (r) => r.recordsOutPerS));
       expect(values(rows, SOURCE, 0, (r) => r.backpressuredMsPerS).every((v) => v === 0)).toBe(true);
       expect(values(rows, SOURCE, 0, (r) => r.idleMsPerS).every((v) => v === 0)).toBe(true);
       expect(values(rows, SOURCE, 0, (r) => r.busyMsPerS).every((v) => Number.isNaN(v))).toBe(true);
       expect(values(rows, SOURCE, 0, (r) => r.recordsInPerS).every((v) => v === 0)).toBe(true);
-      expect(values(rows, MAP, from, (r) => r.recordsInPerS).every((v) => v === SOURCE_RATE)).toBe(true);
+      burstsInWindow(values(rows, MAP, from, (r) => r.recordsInPerS));
     });
 
     it("map busy = rate x (cost + overhead) = b / 3 s without the double count", () => {

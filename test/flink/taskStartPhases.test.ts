@@ -33,28 +33,25 @@ function deploy(taskStartSpreadMs?: number) {
 
 describe("each task's timers run from its own start (TASK_START_SPREAD_MS)", () => {
   // Closed form: 1,000 records/s x 0.5 ms = 500 ms/s busy per subtask. The idle time between
-  // permits is measured in whole ms of the clock (TimerGauge, SystemClock#absoluteTimeMillis):
-  // each 0.5 ms wait, from s + k + 0.5 to s + k + 1 (s: the task's start), covers a ms tick
-  // when frac(s) < 0.5 and none otherwise, so a task reads busy 0 or 1000, each with
-  // probability 1/2 when s is uniform. The vertex average of 32 independent tasks then has
-  // mean 500 and standard deviation 1000 x 0.5 / sqrt(32) = 88.4 ms/s: within 3 sd = 265.
-  it("reads the closed-form busy time on average over the subtasks, within 265 ms/s (3 sd of the phase draws)", () => {
+  // permits is measured in whole ms of the clock (TimerGauge, SystemClock#absoluteTimeMillis).
+  // With exact waits each 0.5 ms wait, from s + k + 0.5 to s + k + 1 (s: the task's start),
+  // covered a ms tick when frac(s) < 0.5 and none otherwise: a task read busy 0 or 1000 for
+  // as long as its rate held, and only the average over many tasks approached 500. The source
+  // thread sleeps as the JDK does (whole ms, then a wake-up latency: ThreadSleep), so where
+  // its waits start wanders against the ms grid and each task reads about 500 on its own.
+  // 50 ms/s: what the rate limiter's 1 ms-commensurate ticket grid leaves (476..524 here).
+  it("reads the closed-form busy time in every subtask, within 50 ms/s", () => {
     const { env, tasks } = deploy();
     env.run(40_000);
     const busy = tasks().map((t) => t.metrics.busyTimeMsPerSecond());
-    // Each task is phase-locked to one lattice value (within the double count's 1 ms per update).
-    for (const b of busy) expect(Math.min(Math.abs(b), Math.abs(b - 1000))).toBeLessThanOrEqual(2);
-    const mean = busy.reduce((a, b) => a + b, 0) / P;
-    expect(Math.abs(mean - 500)).toBeLessThanOrEqual(265);
-    expect(new Set(busy.map((b) => (b > 500 ? 1 : 0))).size).toBe(2);
+    for (const b of busy) expect(Math.abs(b - 500)).toBeLessThanOrEqual(50);
   });
 
-  it("reads one lattice value in every subtask when all start at the same whole millisecond (the artefact)", () => {
+  it("reads it in every subtask even when all start at the same whole millisecond (no phase to average over)", () => {
     const { env, tasks } = deploy(0);
     env.run(40_000);
     const busy = tasks().map((t) => t.metrics.busyTimeMsPerSecond());
-    const mean = busy.reduce((a, b) => a + b, 0) / P;
-    expect(Math.abs(mean - 500)).toBeGreaterThan(265);
+    for (const b of busy) expect(Math.abs(b - 500)).toBeLessThanOrEqual(50);
   });
 
   // ViewUpdater: one per TaskManager process, created when its first View registers (its

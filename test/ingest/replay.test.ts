@@ -101,8 +101,8 @@ describe("replay: a simulated run's ConfigMap gives its last evaluation's decisi
   }, 120_000);
 
   it("a run that ends on a scaling: the ConfigMap already holds it; replay takes it out and decides it again", async () => {
-    // The seed's scenario scales the map 3 -> 5 at 1830 s (decisions.csv of a 1 h run); the run ends there.
-    const r = run("scenarios/backpressure.yaml", "tracking-on", "1830s");
+    // The seed's scenario scales the map 3 -> 4 at 1515 s (decisions.csv of a 1 h run); the run ends there.
+    const r = run("scenarios/backpressure.yaml", "tracking-on", "1515s");
     const last = r.decisions.filter((d) => d.timeMs === r.decisions.at(-1)!.timeMs);
     expect(last.some((d) => d.executed)).toBe(true);
     const input = { configMap: r.configMap, configMapSource: "configmap.yaml", deployment: r.text, deploymentSource: "backpressure.yaml" };

@@ -10,6 +10,7 @@ import { directRunner, type CpuRunner } from "../cpu/CpuScheduler.ts";
 import { PythonBundle, type PythonBundling } from "./PythonBundle.ts";
 import type { TwoInputHead } from "./TwoInputHead.ts";
 import { AsyncWaitQueue, type AsyncIo } from "./AsyncWaitQueue.ts";
+import type { ThreadSleep } from "./ThreadSleep.ts";
 
 import type { TaskRuntime, TaskState } from "./TaskRuntime.ts";
 
@@ -114,6 +115,8 @@ export class Subtask implements TaskRuntime {
     private readonly twoInput: TwoInputHead | null = null,
     /** The async I/O operator ending the chain, if any. */
     asyncIo: AsyncIo | null = null,
+    /** How a source's thread sleeps for a timed wait (null: it wakes at the exact time). */
+    private readonly sleep: ThreadSleep | null = null,
   ) {
     // The task runs from its own start (metrics.startMs, at or after its deployment).
     this.stateSince = metrics.startMs;
@@ -457,7 +460,7 @@ export class Subtask implements TaskRuntime {
       // Infinity: nothing to read until the reader says so (onAvailable wakes the task).
       if (wait !== Infinity) {
         this.waitingForTimer = true;
-        this.env.schedule(wait, this.onPermit);
+        this.env.schedule(this.sleep === null ? wait : this.sleep.duration(wait), this.onPermit);
       }
       return false;
     }
