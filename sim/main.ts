@@ -146,7 +146,8 @@ function formatVirtual(ms: number): string {
 /** Progress on stderr once the runs have taken more than a second of wall time. */
 function progressReporter(scenario: Scenario, totalMs: number, quiet: boolean) {
   const started = performance.now();
-  const tty = process.stderr.isTTY === true;
+  // --quiet never writes progress: process.stderr (a stream made on first use) is left alone.
+  const tty = !quiet && process.stderr.isTTY === true;
   let lastLine = 0;
   let shown = false;
   return {

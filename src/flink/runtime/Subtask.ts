@@ -533,13 +533,12 @@ export class Subtask implements TaskRuntime {
       } else {
         workerCost += c;
         workerCpu += c * share;
-        py!.io.push(n, out);
+        py!.addIo(n, out);
       }
       n = out;
     }
     if (py !== null) {
-      py.costs.push(workerCost);
-      py.shares.push(workerCost > 0 ? workerCpu / workerCost : 0);
+      py.addElement(workerCost, workerCost > 0 ? workerCpu / workerCost : 0);
     }
     this.recordShare = cost > 0 ? cpuCost / cost : 0;
     // The head operator counts its input when it receives the record; a legacy source has none.
