@@ -756,18 +756,29 @@ export class FlinkCluster {
       const broadcast = strategy === "BROADCAST";
       const input = inputIndex(edge);
       const channelsTo: number[][] = Array.from({ length: consumers }, () => []);
-      const gateChannels = strategy === "FORWARD" ? 1 : strategy === "RESCALE" ? Math.ceil(producers / consumers) : producers;
-      const gateFloating = (network.floatingBuffersPerGate * (inputEdges.get(edge.target.id) ?? 1)) / Math.max(1, gateChannels);
+      // Per consumer: its remote channels on this edge, which alone share the gate's floating
+      // buffers (a LocalInputChannel reads its producer's subpartition and has no buffers of
+      // its own: SingleInputGateFactory#createInputChannel, Flink 1.18.1).
+      const remoteInto = new Int32Array(consumers);
+      for (let i = 0; i < producers; i++) for (const j of connectedConsumers(strategy, i, producers, consumers)) if (this.taskManagerOf(i) !== this.taskManagerOf(j)) remoteInto[j]!++;
+      const gateFloating = network.floatingBuffersPerGate * (inputEdges.get(edge.target.id) ?? 1);
       for (let i = 0; i < producers; i++) {
         const targets = connectedConsumers(strategy, i, producers, consumers);
-        // Under back-pressure every subpartition wants buffers: the pool's share of each, at most max-buffers-per-channel.
+        // The partition's pool: subpartitions x buffers-per-channel + floating-buffers-per-gate
+        // (NettyShuffleUtils#getMinMaxNetworkBuffersPerResultPartition, Flink 1.18.1), a
+        // subpartition holding at most max-buffers-per-channel. Under back-pressure a remote
+        // subpartition's records wait first in its receiver's buffers, a local one's only in the
+        // pool: the local ones take the pool but for the buffer each remote one is filling
+        // (record mode shares the pool buffer by buffer); with no remote channel, even shares.
         // BROADCAST: every channel sees the same shared buffers, at most max-buffers-per-channel of them (counted on channel 0).
-        const sender = broadcast
-          ? Math.min(network.maxBuffersPerChannel, targets.length * network.buffersPerChannel + network.floatingBuffersPerGate)
-          : Math.min(network.maxBuffersPerChannel, network.buffersPerChannel + network.floatingBuffersPerGate / targets.length);
+        const pool = targets.length * network.buffersPerChannel + network.floatingBuffersPerGate;
+        const remoteTargets = targets.filter((j) => this.taskManagerOf(i) !== this.taskManagerOf(j)).length;
+        const evenShare = Math.min(network.maxBuffersPerChannel, pool / targets.length);
+        const localShare = Math.min(network.maxBuffersPerChannel, (pool - remoteTargets) / Math.max(1, targets.length - remoteTargets));
         for (const j of targets) {
           const remote = this.taskManagerOf(i) !== this.taskManagerOf(j);
-          const receiver = remote ? network.buffersPerChannel + gateFloating : 0;
+          const sender = broadcast ? Math.min(network.maxBuffersPerChannel, pool) : remote ? evenShare : localShare;
+          const receiver = remote ? network.buffersPerChannel + gateFloating / remoteInto[j]! : 0;
           channelsTo[j]!.push(channels.length);
           channels.push({
             producer: first.get(edge.source.id)! + i,

@@ -55,14 +55,17 @@ export class FluidCpu {
 
   /**
    * Caps the capacity of the tasks the CPU holds back, given what each processes at the
-   * current capacities (`processed`, head records), what it could take (`available`), its
+   * current capacities (`processed`, head records), what it could take (`available`), what
+   * its outputs let it emit (`outputLimit`, Infinity when they do not hold it back), its
    * cost per head record (`costMs`), and the slice's length. `nominal` is each task's
    * capacity without CPU limits. True when a capacity changed.
    */
-  constrain(sliceMs: number, processed: Float64Array, available: Float64Array, costMs: Float64Array, capacity: Float64Array, nominal: Float64Array): boolean {
+  constrain(sliceMs: number, processed: Float64Array, available: Float64Array, outputLimit: Float64Array, costMs: Float64Array, capacity: Float64Array, nominal: Float64Array): boolean {
     const { demand, members, share, speed } = this;
-    // Nominal busy ms each task wants; a task the CPU held back asks for what it could do at full speed.
-    const runnable = (t: number): number => (speed[t]! < 1 ? Math.min(nominal[t]!, available[t]!) : processed[t]!) * costMs[t]!;
+    // Nominal busy ms each task wants; a task the CPU held back asks for what it could do at
+    // full speed, but no more than its outputs take: a thread waiting for an output buffer is
+    // not runnable, so the CPU it leaves goes to the TaskManager's other threads.
+    const runnable = (t: number): number => (speed[t]! < 1 ? Math.min(nominal[t]!, available[t]!, outputLimit[t]!) : processed[t]!) * costMs[t]!;
     demand.fill(0);
     for (let p = 0; p < this.taskManagers; p++) for (const t of members[p]!) demand[p]! += (share[t]! * runnable(t)) / sliceMs;
     const allocation = taskManagerAllocations(demand, this.cpu);

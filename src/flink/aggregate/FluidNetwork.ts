@@ -273,7 +273,7 @@ export class FluidNetwork {
     if (cpu !== null) {
       cpu.reset();
       // CPU limits and back-pressure depend on each other: a few rounds of both.
-      for (let round = 0; round < CPU_ROUNDS && cpu.constrain(ms, this.processed, this.available, costMs, capacity, this.nominal); round++) this.settle();
+      for (let round = 0; round < CPU_ROUNDS && cpu.constrain(ms, this.processed, this.available, limit, costMs, capacity, this.nominal); round++) this.settle();
     }
     this.forward();
     this.holdBackProducers();
