@@ -253,22 +253,17 @@ export class FluidTwoInput {
       if (span <= 0) return base;
       return base + x * Math.min(1, (t - times[last]!) / span);
     }
-    if (t <= times[0]!) return counts[0]!;
-    let lo = 0;
-    let hi = last;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid]! <= t) lo = mid;
-      else hi = mid;
-    }
-    const f = (t - times[lo]!) / (times[hi]! - times[lo]!);
-    return counts[lo]! + f * (counts[hi]! - counts[lo]!);
+    return pointsAt(times, counts, t);
   }
 }
 
 /** A cumulative arrival curve's value at `t`: linear between its points, flat beyond them. */
 function curveAt(c: ArrivalCurve, t: number): number {
-  const { times, counts } = c;
+  return pointsAt(c.times, c.counts, t);
+}
+
+/** The piecewise-linear curve through (times[i], counts[i]) at `t`, flat beyond its ends. */
+function pointsAt(times: readonly number[], counts: readonly number[], t: number): number {
   const last = times.length - 1;
   if (t >= times[last]!) return counts[last]!;
   if (t <= times[0]!) return counts[0]!;
