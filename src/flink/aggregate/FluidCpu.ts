@@ -62,7 +62,7 @@ export class FluidCpu {
   /** Per task: the CPU speed of this slice (1: not limited). */
   readonly speed: Float64Array;
   /**
-   * Per TaskManager: the level f of this trial; the weight of its steps; the direction of
+   * Per TaskManager: the level f of this trial; the weight of its steps (0..1]; the direction of
    * its last step (-1 down, 1 up, 0 none); its miss (ms of CPU used more or less than it
    * gets) at its last overshoot.
    */
@@ -89,8 +89,8 @@ export class FluidCpu {
     taskManagerOf.forEach((p, t) => {
       if (share[t]! > 0) this.members[p]!.push(t);
     });
-    this.level = new Float64Array(n);
-    this.weight = new Float64Array(n);
+    this.level = new Float64Array(n).fill(1);
+    this.weight = new Float64Array(n).fill(1);
     this.direction = new Int8Array(n);
     this.missAtTurn = new Float64Array(n);
     this.used = new Float64Array(n);
@@ -98,11 +98,17 @@ export class FluidCpu {
     this.short = new Uint8Array(n);
   }
 
-  /** A new slice: every TaskManager at full speed, its level anywhere in [0, 1]. */
+  /**
+   * A new slice. The levels start where the last slice's ended (1, full speed, at a
+   * deployment's first): from one second to the next the answer moves little. So do the
+   * weights, doubled (at most 1): how far the water-filling level overshoots depends on
+   * the job's shape (a consumer holding back every source of an 8-way HASH edge moves the
+   * node's use some 8 times its own), which changes slowly; doubled, a weight the last
+   * slice cut for a passing reason recovers in a few slices.
+   */
   reset(): void {
     this.speed.fill(1);
-    this.level.fill(1);
-    this.weight.fill(1);
+    for (let p = 0; p < this.taskManagers; p++) this.weight[p] = Math.min(1, 2 * this.weight[p]!);
     this.direction.fill(0);
     this.missAtTurn.fill(Infinity);
   }

@@ -269,15 +269,18 @@ export class FluidNetwork {
         for (let j = 0; j < z.length; j++) z[j] = standardNormal(split.random);
       }
     });
-    this.settle();
     const cpu = this.cpu;
+    if (cpu !== null) {
+      cpu.reset();
+      cpu.cap(ms, costMs, this.nominal, capacity);
+    }
+    this.settle();
     if (cpu !== null) {
       // CPU limits and back-pressure depend on each other. FluidCpu moves each TaskManager's
       // CPU level towards where its tasks' use meets what it gets, every trial solving the
       // flow afresh at the capacities the levels give (the back-pressure limits recomputed,
       // not only lowered: a capacity may rise); out of rounds, only levels that use too much
       // move, down, so the slice never ends on more CPU than there is (see FluidCpu).
-      cpu.reset();
       for (let round = 0; round < CPU_ROUNDS + CLEANUP_ROUNDS && cpu.adjust(ms, this.processed, costMs, round >= CPU_ROUNDS); round++) {
         cpu.cap(ms, costMs, this.nominal, capacity);
         limit.fill(Infinity);
