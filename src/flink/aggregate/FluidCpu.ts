@@ -53,8 +53,9 @@ const TOLERANCE = 1e-3;
  * (and with it every swing, a step being at most w) or the misses at its turns would: no
  * swing of fixed size can repeat. The trials are bounded all the same (FluidNetwork's
  * CPU_ROUNDS); the last ones only lower the levels of TaskManagers that use more than they
- * get, which only lowers flows, so the slice ends on no more CPU than there is (a
- * TaskManager left under its share by more than TOLERANCE loses a little throughput).
+ * get (lower capacities, lower flows), so the slice ends on no more CPU than there is: a
+ * check after every slice of the CPU-bound job at 10^3 to 10^6 records/s found none over.
+ * A TaskManager left under its share by more than TOLERANCE loses a little throughput.
  */
 export class FluidCpu {
   private readonly taskManagers: number;
