@@ -44,8 +44,9 @@ export interface KeyedSplit {
 
 /** Rounds of the back-pressure fixpoint per slice; a chain settles in one or two, a diamond in a few more. */
 const MAX_ROUNDS = 32;
-/** Rounds of CPU limits against back-pressure per slice. */
-const CPU_ROUNDS = 4;
+/** Trials of the TaskManagers' CPU levels per slice (each solves the flow), then trials that only lower them. */
+const CPU_ROUNDS = 24;
+const CLEANUP_ROUNDS = 8;
 /** Flows below this many records are noise from floating-point arithmetic. */
 const EPSILON = 1e-9;
 
@@ -268,12 +269,24 @@ export class FluidNetwork {
         for (let j = 0; j < z.length; j++) z[j] = standardNormal(split.random);
       }
     });
-    this.settle();
     const cpu = this.cpu;
     if (cpu !== null) {
       cpu.reset();
-      // CPU limits and back-pressure depend on each other: a few rounds of both.
-      for (let round = 0; round < CPU_ROUNDS && cpu.constrain(ms, this.processed, this.available, limit, costMs, capacity, this.nominal); round++) this.settle();
+      cpu.cap(ms, costMs, this.nominal, capacity);
+    }
+    this.settle();
+    if (cpu !== null) {
+      // CPU limits and back-pressure depend on each other. FluidCpu moves each TaskManager's
+      // CPU level towards where its tasks' use meets what it gets, every trial solving the
+      // flow afresh at the capacities the levels give (the back-pressure limits recomputed,
+      // not only lowered: a capacity may rise); out of rounds, only levels that use too much
+      // move, down, so the slice never ends on more CPU than there is (see FluidCpu).
+      for (let round = 0; round < CPU_ROUNDS + CLEANUP_ROUNDS && cpu.adjust(ms, this.processed, costMs, round >= CPU_ROUNDS); round++) {
+        cpu.cap(ms, costMs, this.nominal, capacity);
+        limit.fill(Infinity);
+        this.settle();
+      }
+      cpu.settleSpeeds(ms, this.processed, costMs);
     }
     this.forward();
     this.holdBackProducers();
