@@ -77,12 +77,34 @@ export class TreeMap<V> {
 
   /** A copy of the entries with keys >= fromKey (tailMap). */
   tailMap(fromKey: number): TreeMap<V> {
-    return new TreeMap(this.entriesArray().filter(([k]) => k >= fromKey));
+    if (Number.isNaN(fromKey)) return new TreeMap(); // no key compares >= NaN
+    return this.copyOfRange(this.firstIndexAtLeast(fromKey), this.keysSorted.length);
   }
 
   /** A copy of the entries with keys < toKey (headMap). */
   headMap(toKey: number): TreeMap<V> {
-    return new TreeMap(this.entriesArray().filter(([k]) => k < toKey));
+    if (Number.isNaN(toKey)) return new TreeMap(); // nor < NaN
+    return this.copyOfRange(0, this.firstIndexAtLeast(toKey));
+  }
+
+  /** The index of the first key >= key (the keys' count when none is). */
+  private firstIndexAtLeast(key: number): number {
+    let lo = 0;
+    let hi = this.keysSorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keysSorted[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** A copy of the entries from index `from` to `to` (exclusive), taken as they are: they are sorted already. */
+  private copyOfRange(from: number, to: number): TreeMap<V> {
+    const copy = new TreeMap<V>();
+    copy.keysSorted = this.keysSorted.slice(from, to);
+    for (const k of copy.keysSorted) copy.map.set(k, this.map.get(k)!);
+    return copy;
   }
 
   /** Removes the entries with keys < toKey (headMap(toKey).clear()); returns how many. */
