@@ -152,7 +152,7 @@ export class RestApi {
   getAggregatedSubtaskMetrics(vertexId: string, metricNames?: readonly string[]): AggregatedMetric[] {
     const vertex = this.metricStore().values.get(vertexId);
     if (vertex === undefined) return [];
-    if (metricNames === undefined) return vertex.names.map((id) => ({ id }));
+    if (metricNames === undefined) return vertex.listing();
     const result: AggregatedMetric[] = [];
     for (const id of metricNames) {
       const m = vertex.aggregate(id);
@@ -294,6 +294,11 @@ export class VertexMetricValues {
     return this.layout.names;
   }
 
+  /** The answer without names asked: the names as metrics without values (entries shared by the answers, the list new). */
+  listing(): AggregatedMetric[] {
+    return this.layout.listing.slice();
+  }
+
   get size(): number {
     return this.layout.names.length;
   }
@@ -336,6 +341,7 @@ export class VertexMetricValues {
 interface MetricLayout {
   readonly perTask: readonly (readonly string[])[];
   readonly names: readonly string[];
+  readonly listing: readonly AggregatedMetric[];
   readonly positions: ReadonlyMap<string, readonly number[]>;
 }
 
@@ -353,7 +359,7 @@ function layoutOf(perTask: readonly (readonly string[])[]): MetricLayout {
     }
     offset += taskNames.length;
   }
-  return { perTask, names, positions };
+  return { perTask, names, listing: names.map((id) => Object.freeze({ id })), positions };
 }
 
 type SnapshotTask = { readonly metrics: Pick<TaskMetrics, "metricNames" | "writeValues"> };
@@ -363,10 +369,16 @@ const layouts = new WeakMap<readonly SnapshotTask[], MetricLayout>();
 
 function layoutFor(tasks: readonly SnapshotTask[]): MetricLayout {
   const cached = layouts.get(tasks);
-  if (cached !== undefined && cached.perTask.length === tasks.length && tasks.every((t, i) => t.metrics.metricNames() === cached.perTask[i])) return cached;
+  if (cached !== undefined && sameNames(tasks, cached)) return cached;
   const layout = layoutOf(tasks.map((t) => t.metrics.metricNames()));
   layouts.set(tasks, layout);
   return layout;
+}
+
+function sameNames(tasks: readonly SnapshotTask[], layout: MetricLayout): boolean {
+  if (layout.perTask.length !== tasks.length) return false;
+  for (let i = 0; i < tasks.length; i++) if (tasks[i]!.metrics.metricNames() !== layout.perTask[i]) return false;
+  return true;
 }
 
 /** Current values of every subtask metric, per vertex (VertexMetricValues). */
