@@ -54,7 +54,29 @@ describe("setScale (BigDecimal#setScale on Double.toString's digits)", () => {
       const raw = (next() - 0.3) * magnitude;
       // Half of them already short (as roundMetric's output is), half with all their digits.
       const x = i % 2 === 0 ? raw : Number(raw.toPrecision(1 + Math.floor(next() * 6)));
-      for (const scale of [0, 2, 3]) {
+      for (const scale of [0, 2, 3, 5]) {
+        for (const mode of ["HALF_UP", "CEILING"] as const) {
+          const expected = reference(x, scale, mode);
+          const actual = setScale(x, scale, mode);
+          if (!Object.is(actual, expected)) throw new Error(`setScale(${x}, ${scale}, ${mode}) = ${actual}, expected ${expected}`);
+        }
+      }
+    }
+  });
+
+  it("agrees with the BigInt reference on halves and their neighbours, where binary and decimal disagree", () => {
+    let seed = 777;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let i = 0; i < 20_000; i++) {
+      const scale = [0, 2, 3][i % 3]!;
+      const digits = Math.floor(next() * 10 ** (1 + Math.floor(next() * 8)));
+      // A decimal that ends in 5 right after the scale (2.675 at scale 2), and the doubles next to it.
+      const tie = Number(`${digits}5e-${scale + 1}`) * (next() < 0.2 ? -1 : 1);
+      const up = tie + Math.abs(tie) * Number.EPSILON;
+      const down = tie - Math.abs(tie) * Number.EPSILON;
+      // And one ending in 0..9 then many zeros and a 1 (a value just past a kept digit).
+      const near = Number(`${digits}.${"0".repeat(scale + 6)}1`);
+      for (const x of [tie, up, down, near, -near]) {
         for (const mode of ["HALF_UP", "CEILING"] as const) {
           const expected = reference(x, scale, mode);
           const actual = setScale(x, scale, mode);

@@ -30,9 +30,9 @@ function splitList(text: string): string[] {
 export class Configuration {
   private readonly values: Map<string, string>;
   /**
-   * Values read so far, by option (not lists: callers may change the array they get);
-   * emptied by every change. The autoscaler reads dozens of options at every reconcile,
-   * several of them once per vertex and sample.
+   * Values read so far, by option, emptied by every change: the autoscaler reads dozens of
+   * options at every reconcile, several of them once per vertex and sample. Lists are kept
+   * here and handed out as copies (callers may change the array they get).
    */
   private readonly read = new Map<ConfigOption<unknown>, unknown>();
 
@@ -59,13 +59,15 @@ export class Configuration {
 
   /** The option's value if one of its keys is set (the default is not consulted). */
   getOptional<T>(option: ConfigOption<T>): T | undefined {
-    const remembered = option.type === "stringList" ? undefined : this.read.get(option as ConfigOption<unknown>);
-    if (remembered !== undefined) return remembered as T;
-    // No object per call: the autoscaler reads dozens of options at every reconcile.
-    const key = this.setKey(option);
-    const value = key === undefined ? undefined : convert(option, key, this.values.get(key)!);
-    if (value !== undefined && option.type !== "stringList") this.read.set(option as ConfigOption<unknown>, value);
-    return value;
+    let value = this.read.get(option as ConfigOption<unknown>) as T | undefined;
+    if (value === undefined) {
+      // No object per call: the autoscaler reads dozens of options at every reconcile.
+      const key = this.setKey(option);
+      if (key === undefined) return undefined;
+      value = convert(option, key, this.values.get(key)!);
+      this.read.set(option as ConfigOption<unknown>, value);
+    }
+    return option.type === "stringList" ? ((value as string[]).slice() as T) : value;
   }
 
   /** Flink's getBoolean(option) for a boolean option. */
@@ -80,13 +82,13 @@ export class Configuration {
   /** Stores `value` under the option's own key. */
   set<T>(option: ConfigOption<T>, value: T): this {
     this.values.set(option.key, toText(option, value));
-    this.forget(option.key);
+    this.read.clear();
     return this;
   }
 
   setString(key: string, value: string): this {
     this.values.set(key, value);
-    this.forget(key);
+    this.read.clear();
     return this;
   }
 
@@ -97,15 +99,7 @@ export class Configuration {
   removeConfig(option: ConfigOption<unknown>): void {
     this.values.delete(option.key);
     for (const f of option.fallbackKeys) this.values.delete(f.key);
-    this.forget(option.key);
-    for (const f of option.fallbackKeys) this.forget(f.key);
-  }
-
-  /** Drops the remembered values of the options that read `key` (their own or a fallback). */
-  private forget(key: string): void {
-    for (const option of this.read.keys()) {
-      if (option.key === key || option.fallbackKeys.some((f) => f.key === key)) this.read.delete(option);
-    }
+    this.read.clear();
   }
 
   toMap(): Record<string, string> {

@@ -36,6 +36,8 @@ export function setScale(x: number, scale: number, mode: "HALF_UP" | "CEILING"):
   // A whole number has no digits to drop at a non-negative scale (counts, parallelisms: most metrics).
   if (!Number.isFinite(x) || x === 0 || (scale >= 0 && Number.isInteger(x))) return x;
   if (hasAtMostDecimals(x, scale)) return x;
+  const quick = roundedAwayFromTies(x, scale, mode);
+  if (quick !== undefined) return quick;
   // |x| = D * 10^(e - len(D) + 1), with D the shortest round-trip digits (as Double.toString).
   const [mantissa, exp] = Math.abs(x).toExponential().split("e") as [string, string];
   const digits = mantissa.replace(".", "");
@@ -49,6 +51,34 @@ export function setScale(x: number, scale: number, mode: "HALF_UP" | "CEILING"):
   const rounded = cut <= 0 ? (up ? 1 : 0) : cut <= 15 ? Number(digits.slice(0, cut)) + (up ? 1 : 0) : Number(BigInt(digits.slice(0, cut)) + (up ? 1n : 0n));
   const magnitude = rounded / 10 ** scale;
   return negative ? -magnitude : magnitude;
+}
+
+/**
+ * setScale worked out in binary where that is safe, undefined where it is not. y = |x| *
+ * 10^scale is within 1.5 ulp(y) of D * 10^scale, D being the shortest decimal digits of x
+ * (D lies within half an ulp of x; the product rounds by at most half an ulp of y). When
+ * y's fraction is farther than 4 ulp(y) from 0, 1/2 and 1, D * 10^scale has the same
+ * integer part and falls on the same side of the half: the digits kept and the rounding
+ * are those the digit-by-digit path finds, without printing x.
+ */
+function roundedAwayFromTies(x: number, scale: number, mode: "HALF_UP" | "CEILING"): number | undefined {
+  if (scale < 0 || scale > 22) return undefined;
+  const f = 10 ** scale;
+  const y = Math.abs(x) * f;
+  if (!(y < 2 ** 52)) return undefined;
+  const q = Math.floor(y);
+  const frac = y - q; // exact
+  const tolerance = y * 2 ** -50 + Number.MIN_VALUE; // at least 4 ulp(y)
+  if (frac <= tolerance || frac >= 1 - tolerance) return undefined;
+  let up: boolean;
+  if (mode === "HALF_UP") {
+    if (Math.abs(frac - 0.5) <= tolerance) return undefined;
+    up = frac > 0.5;
+  } else {
+    up = x > 0; // digits are dropped (the fraction is not 0): CEILING raises a positive value only
+  }
+  const magnitude = (q + (up ? 1 : 0)) / f;
+  return x < 0 ? -magnitude : magnitude;
 }
 
 /**
