@@ -122,11 +122,18 @@ export class TreeMap<V> {
   }
 
   values(): V[] {
-    return this.keysSorted.map((k) => this.map.get(k)!);
+    const keys = this.keysSorted;
+    const out = new Array<V>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = this.map.get(keys[i]!)!;
+    return out;
   }
 
+  /** The entries in key order (what iteration goes over: the evaluator iterates the metric history a dozen times per reconcile). */
   entriesArray(): [number, V][] {
-    return this.keysSorted.map((k) => [k, this.map.get(k)!]);
+    const keys = this.keysSorted;
+    const out = new Array<[number, V]>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = [keys[i]!, this.map.get(keys[i]!)!];
+    return out;
   }
 
   [Symbol.iterator](): Iterator<[number, V]> {
