@@ -81,12 +81,12 @@ export class Configuration {
 
   /** Stores `value` under the option's own key. */
   set<T>(option: ConfigOption<T>, value: T): this {
-    this.values.set(option.key, toText(option, value));
-    this.read.clear();
-    return this;
+    return this.setString(option.key, toText(option, value));
   }
 
   setString(key: string, value: string): this {
+    // The same text again changes nothing (the autoscaler sets vertex.exclude.ids at every reconcile, mostly to what it was).
+    if (this.values.get(key) === value) return this;
     this.values.set(key, value);
     this.read.clear();
     return this;

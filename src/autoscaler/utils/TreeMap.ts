@@ -6,6 +6,8 @@
 export class TreeMap<V> {
   private keysSorted: number[] = [];
   private readonly map = new Map<number, V>();
+  /** The entries iteration goes over, made once until the next change (a change makes a new array: a loop under way keeps its own). */
+  private iterated: readonly [number, V][] | null = null;
 
   constructor(entries: Iterable<readonly [number, V]> = []) {
     for (const [k, v] of entries) this.put(k, v);
@@ -38,17 +40,22 @@ export class TreeMap<V> {
       }
     }
     this.map.set(key, value);
+    this.iterated = null;
   }
 
   remove(key: number): V | undefined {
     const v = this.map.get(key);
-    if (this.map.delete(key)) this.keysSorted = this.keysSorted.filter((k) => k !== key);
+    if (this.map.delete(key)) {
+      this.keysSorted = this.keysSorted.filter((k) => k !== key);
+      this.iterated = null;
+    }
     return v;
   }
 
   clear(): void {
     this.keysSorted = [];
     this.map.clear();
+    this.iterated = null;
   }
 
   firstKey(): number {
@@ -72,6 +79,7 @@ export class TreeMap<V> {
     if (k === undefined) return undefined;
     const v = this.map.get(k)!;
     this.map.delete(k);
+    this.iterated = null;
     return [k, v];
   }
 
@@ -112,6 +120,7 @@ export class TreeMap<V> {
     let n = 0;
     while (this.keysSorted.length > 0 && this.keysSorted[0]! < toKey) {
       this.map.delete(this.keysSorted.shift()!);
+      this.iterated = null;
       n++;
     }
     return n;
@@ -137,6 +146,7 @@ export class TreeMap<V> {
   }
 
   [Symbol.iterator](): Iterator<[number, V]> {
-    return this.entriesArray()[Symbol.iterator]();
+    this.iterated ??= this.entriesArray();
+    return this.iterated[Symbol.iterator]() as Iterator<[number, V]>;
   }
 }
