@@ -101,6 +101,17 @@ export function parseDuration(text: string): number {
  * PT0S, PT14S, PT2M, PT1H30M, PT0.5S, PT-1.5S, PT48H.
  */
 export function formatDuration(ms: number): string {
+  // The autoscaler prints the same restart time a few times at every reconcile.
+  if (lastFormatted !== null && Object.is(ms, lastFormatted.ms)) return lastFormatted.text;
+  const text = formatDurationOf(ms);
+  lastFormatted = { ms, text };
+  return text;
+}
+
+/** The last duration printed (none that failed). */
+let lastFormatted: { readonly ms: number; readonly text: string } | null = null;
+
+function formatDurationOf(ms: number): string {
   const totalNanos = BigInt(Math.round(ms * 1e6));
   const NANOS = 1_000_000_000n;
   // floorDiv / floorMod, as Duration keeps seconds and a non-negative nano adjustment

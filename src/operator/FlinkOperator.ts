@@ -142,7 +142,7 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
       setLogSink(logTo);
       this.capture = null;
     }
-    this.onRun({ nowEpoch: now, metrics: evaluatedMetrics, executed, restartTimeMs: restartTime, trace: { ...capture, executed }, configuration: context.getConfiguration(), delayedScaleDown, trackingBefore });
+    this.onRun({ nowEpoch: now, metrics: evaluatedMetrics, executed, restartTimeMs: restartTime, trace: { messages: capture.messages, events: capture.events, executed }, configuration: context.getConfiguration(), delayedScaleDown, trackingBefore });
     return executed;
   }
 }
@@ -315,10 +315,15 @@ export class FlinkOperator {
    * stores new overrides only while it is (JobAutoScalerImpl#scale).
    */
   private realize(overrides: Map<string, string>): void {
+    // Mostly nothing changes (every reconcile applies the stored overrides): no copy until something does.
+    let changed = false;
+    for (const [id, p] of overrides) {
+      const current = this.target.get(id);
+      if (current !== undefined && current !== Number(p)) changed = true;
+    }
+    if (!changed) return;
     const wanted = new Map(this.target);
     for (const [id, p] of overrides) if (wanted.has(id)) wanted.set(id, Number(p));
-    const changed = [...wanted].some(([id, p]) => this.target.get(id) !== p);
-    if (!changed) return;
     if (this.restart === null) this.startRestart(wanted);
     else if (this.restart.kind === "in-place" && this.retargetInPlace !== null) this.retargetInPlace(this.newRestartRecord("in-place", wanted));
   }

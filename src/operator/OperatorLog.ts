@@ -14,8 +14,20 @@ export function abbreviateLogger(name: string): string {
   return [...parts.slice(0, -1).map((p) => p[0]), parts[parts.length - 1]].join(".");
 }
 
-/** yyyy-MM-dd HH:mm:ss,SSS in UTC. */
+const DAY_MS = 86_400_000;
+/** The UTC day stamped last: its first millisecond and its yyyy-MM-dd. */
+let stampDay = { start: NaN, date: "" };
+const pad = (n: number, width: number) => `${n}`.padStart(width, "0");
+
+/** yyyy-MM-dd HH:mm:ss,SSS in UTC; within the day stamped last by arithmetic (UTC days are all 86,400,000 ms in epoch time). */
 export function logTimestamp(epochMs: number): string {
+  if (Number.isInteger(epochMs) && epochMs >= 0 && epochMs < 253_402_300_800_000) {
+    const inDay = epochMs % DAY_MS;
+    const start = epochMs - inDay;
+    if (start !== stampDay.start) stampDay = { start, date: new Date(start).toISOString().slice(0, 10) };
+    const seconds = Math.floor(inDay / 1000);
+    return `${stampDay.date} ${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)},${pad(inDay % 1000, 3)}`;
+  }
   const iso = new Date(epochMs).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)},${iso.slice(20, 23)}`;
 }

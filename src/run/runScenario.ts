@@ -137,7 +137,7 @@ export class ScenarioRun {
       ...(this.output.kind === "memory" ? {} : { logSink: this.sinks.sink("autoscaler.log") }),
       keepDecisions: this.output.kind === "memory",
       onDecision: (d) => {
-        if (this.output.kind !== "none") decisions.row(decisionCells({ ...d, vertex: this.vertexName.get(d.vertexId) ?? d.vertexId }));
+        if (this.output.kind !== "none") decisions.row(decisionCells(d, this.vertexName.get(d.vertexId) ?? d.vertexId));
         // The decisions of one executor run share its time: one evaluation each.
         if (d.executed) {
           if (d.newParallelism > d.currentParallelism) this.scaleUps++;

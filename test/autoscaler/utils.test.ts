@@ -20,6 +20,17 @@ describe("DateTimeUtilsTest", () => {
       expect(readable(ms)).toBe(readable(ms, "Etc/UTC"));
     }
   });
+
+  it("formats UTC the same within a day as across days, in any order (it reuses the day it printed last)", () => {
+    let seed = 99;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const times = [86_399_999, 86_400_000, 253_402_300_799_999, 1_715_878_815_000, 1_715_878_830_000, 1_715_904_000_000];
+    for (let i = 0; i < 2000; i++) times.push(Math.floor(next() * 253_402_000_000_000), times[times.length - 1]! + Math.floor(next() * 100_000_000));
+    for (const ms of times) {
+      const iso = new Date(ms).toISOString();
+      expect(readable(ms)).toBe(`${iso.slice(0, 10)} ${iso.slice(11, 19)}`);
+    }
+  });
 });
 
 describe("ResourceCheckUtilsTest", () => {

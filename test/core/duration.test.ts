@@ -77,3 +77,15 @@ describe("parseMemorySize", () => {
     expect(() => parseMemorySize("5 parsecs")).toThrow(/not one of/);
   });
 });
+
+describe("formatDuration, printed again", () => {
+  it("prints each duration the same however often and in whatever order it is asked", () => {
+    for (const [ms, text] of [[120_000, "PT2M"], [120_000, "PT2M"], [14_000, "PT14S"], [120_000, "PT2M"], [-0, "PT0S"], [0, "PT0S"]] as const) expect(formatDuration(ms)).toBe(text);
+  });
+
+  it("still fails on NaN after a duration was printed", () => {
+    formatDuration(1000);
+    expect(() => formatDuration(NaN)).toThrow();
+    expect(() => formatDuration(NaN)).toThrow();
+  });
+});

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { formatMessage, getLogger, setLogSink, type LogRecord } from "../../src/autoscaler/utils/Logger.ts";
-import { OperatorLog } from "../../src/operator/OperatorLog.ts";
+import { logTimestamp, OperatorLog } from "../../src/operator/OperatorLog.ts";
 
 describe("SLF4J-style message formatting", () => {
   let restore: ((r: LogRecord) => void) | undefined;
@@ -49,5 +49,19 @@ describe("OperatorLog", () => {
     expect(log.toText()).toBe("");
     log.sink({ level: "DEBUG", logger: "a.B", message: "hidden" });
     expect(log.lines).toHaveLength(0);
+  });
+});
+
+describe("log timestamps (yyyy-MM-dd HH:mm:ss,SSS, UTC)", () => {
+  it("stamps the same within a day as across days, in any order (it reuses the day it stamped last)", () => {
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const times = [0, 86_399_999, 86_400_000, 1_715_878_815_000, 1_715_878_815_001, 1_715_904_000_000, -1, 1.5];
+    for (let i = 0; i < 2000; i++) times.push(Math.floor(next() * 253_402_000_000_000), times[times.length - 1]! + Math.floor(next() * 100_000_000));
+    for (const ms of times) {
+      const iso = new Date(ms).toISOString();
+      expect(logTimestamp(ms)).toBe(`${iso.slice(0, 10)} ${iso.slice(11, 19)},${iso.slice(20, 23)}`);
+    }
+    expect(logTimestamp(1_715_878_815_000)).toBe("2024-05-16 17:00:15,000");
   });
 });

@@ -29,6 +29,12 @@ function splitList(text: string): string[] {
  */
 export class Configuration {
   private readonly values: Map<string, string>;
+  /**
+   * Values read so far, by option, emptied by every change: the autoscaler reads dozens of
+   * options at every reconcile, several of them once per vertex and sample. Lists are kept
+   * here and handed out as copies (callers may change the array they get).
+   */
+  private readonly read = new Map<ConfigOption<unknown>, unknown>();
 
   constructor(values: Iterable<readonly [string, string]> | Readonly<Record<string, string>> = []) {
     this.values = new Map(Symbol.iterator in values ? (values as Iterable<readonly [string, string]>) : Object.entries(values));
@@ -53,9 +59,15 @@ export class Configuration {
 
   /** The option's value if one of its keys is set (the default is not consulted). */
   getOptional<T>(option: ConfigOption<T>): T | undefined {
-    // No object per call: the autoscaler reads dozens of options at every reconcile.
-    const key = this.setKey(option);
-    return key === undefined ? undefined : convert(option, key, this.values.get(key)!);
+    let value = this.read.get(option as ConfigOption<unknown>) as T | undefined;
+    if (value === undefined) {
+      // No object per call: the autoscaler reads dozens of options at every reconcile.
+      const key = this.setKey(option);
+      if (key === undefined) return undefined;
+      value = convert(option, key, this.values.get(key)!);
+      this.read.set(option as ConfigOption<unknown>, value);
+    }
+    return option.type === "stringList" ? ((value as string[]).slice() as T) : value;
   }
 
   /** Flink's getBoolean(option) for a boolean option. */
@@ -69,12 +81,14 @@ export class Configuration {
 
   /** Stores `value` under the option's own key. */
   set<T>(option: ConfigOption<T>, value: T): this {
-    this.values.set(option.key, toText(option, value));
-    return this;
+    return this.setString(option.key, toText(option, value));
   }
 
   setString(key: string, value: string): this {
+    // The same text again changes nothing (the autoscaler sets vertex.exclude.ids at every reconcile, mostly to what it was).
+    if (this.values.get(key) === value) return this;
     this.values.set(key, value);
+    this.read.clear();
     return this;
   }
 
@@ -85,6 +99,7 @@ export class Configuration {
   removeConfig(option: ConfigOption<unknown>): void {
     this.values.delete(option.key);
     for (const f of option.fallbackKeys) this.values.delete(f.key);
+    this.read.clear();
   }
 
   toMap(): Record<string, string> {

@@ -25,7 +25,8 @@ export class JobTopology {
 
   constructor(vertexInfo: Iterable<VertexInfo>) {
     const infos = [...vertexInfo];
-    this.vertexInfos = new Map(infos.map((v) => [v.id, v]));
+    this.vertexInfos = new Map();
+    for (const v of infos) this.vertexInfos.set(v.id, v);
     const vertexOutputs = new Map<string, Map<string, ShipStrategy>>();
     this.slotSharingGroupMapping = new Map();
     this.finishedVertices = new Set();
@@ -77,7 +78,8 @@ export class JobTopology {
     const remainingInputs = new Map<string, string[]>();
     for (const [id, v] of this.vertexInfos) remainingInputs.set(id, [...v.inputs.keys()]);
     while (remainingInputs.size > 0) {
-      const zeroIndegree = [...remainingInputs].filter(([, inputs]) => inputs.length === 0).map(([v]) => v);
+      const zeroIndegree: string[] = [];
+      for (const [v, inputs] of remainingInputs) if (inputs.length === 0) zeroIndegree.push(v);
       if (zeroIndegree.length === 0) throw new Error("The job topology has a cycle");
       for (const v of zeroIndegree) {
         remainingInputs.delete(v);

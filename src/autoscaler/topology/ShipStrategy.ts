@@ -2,7 +2,10 @@
 export const SHIP_STRATEGIES = ["HASH", "REBALANCE", "RESCALE", "FORWARD", "CUSTOM", "BROADCAST", "GLOBAL", "SHUFFLE", "UNKNOWN"] as const;
 export type ShipStrategy = (typeof SHIP_STRATEGIES)[number];
 
+/** The strategies by their lower-case names (every plan edge is looked up, at every reconcile). */
+const BY_LOWER_CASE: ReadonlyMap<string, ShipStrategy> = new Map(SHIP_STRATEGIES.map((s) => [s.toLowerCase(), s]));
+
 /** ShipStrategy.of: case-insensitive match, UNKNOWN otherwise. */
 export function shipStrategyOf(value: string): ShipStrategy {
-  return SHIP_STRATEGIES.find((s) => s.toLowerCase() === value.toLowerCase()) ?? "UNKNOWN";
+  return BY_LOWER_CASE.get(value.toLowerCase()) ?? "UNKNOWN";
 }
