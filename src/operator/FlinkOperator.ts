@@ -13,7 +13,7 @@ import type { ScalingTracking } from "../autoscaler/ScalingTracking.ts";
 import type { AutoScalerStateStore } from "../autoscaler/state/AutoScalerStateStore.ts";
 import { InMemoryAutoScalerStateStore } from "../autoscaler/state/InMemoryAutoScalerStateStore.ts";
 import type { JobTopology } from "../autoscaler/topology/JobTopology.ts";
-import { setLogSink } from "../autoscaler/utils/Logger.ts";
+import { muteLogs, setLogSink } from "../autoscaler/utils/Logger.ts";
 import type { TreeMap } from "../autoscaler/utils/TreeMap.ts";
 import type { Environment } from "../engine/Environment.ts";
 import { sampler, type DistributionSpec } from "../engine/distributions.ts";
@@ -126,7 +126,12 @@ class RecordingScalingExecutor extends ScalingExecutor<string, Ctx> {
     jobTopology: JobTopology,
     delayedScaleDown: DelayedScaleDown,
   ): boolean {
+    // Read for the record with the log muted: upstream's executor calls this once per run
+    // (ScalingExecutor#scaleResource, release-1.15.0) and logs "Maximum tracked restart
+    // time" then; the tap must not add a second line.
+    const wasMuted = muteLogs(true);
     const restartTime = scalingTracking.getMaxRestartTimeOrDefault(context.getConfiguration());
+    muteLogs(wasMuted);
     const trackingBefore = scalingTracking.scalingRecords.entriesArray().map(([t, r]) => [t, r.restartDuration] as const);
     const capture = { messages: [] as string[], events: [] as { reason: string; message: string }[] };
     this.capture = capture;
