@@ -7,7 +7,7 @@ import { buildJobGraph, type AsyncIoSpec, type EdgeSpec, type JobSpec, type Oper
 import { computeDefaultMaxParallelism } from "../flink/keyGroups.ts";
 import { ConfigValueError, FlinkConfigReader, readClusterSettings, type ClusterSettings } from "./flinkConfiguration.ts";
 import { invalidValues, nearMisses } from "./flinkKeys.ts";
-import { ALL_OPTIONS, MEMORY_TUNING_ENABLED } from "../autoscaler/config/AutoScalerOptions.ts";
+import { ALL_OPTIONS, MEMORY_TUNING_ENABLED, VERTEX_MAX_PARALLELISM } from "../autoscaler/config/AutoScalerOptions.ts";
 import { Configuration, IllegalConfigurationError } from "../autoscaler/config/Configuration.ts";
 import { validateExcludedPeriods } from "../autoscaler/utils/CalendarUtils.ts";
 import { DEFAULT_RESTART_SPEC, type RestartSpec } from "../flink/restart/RestartModel.ts";
@@ -37,7 +37,7 @@ import { isSimulatedFlinkVersion, SIMULATED_FLINK_VERSIONS } from "../flink/vers
 import type { AdaptiveSchedulerSettings } from "../flink/restart/AdaptiveRescale.ts";
 import type { CheckpointSettings } from "../flink/state/CheckpointCoordinator.ts";
 import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
-import { CpuSettingError, readTaskManagerCpu } from "./taskManagerCpu.ts";
+import { CpuSettingError, podsBeyondNodes, readTaskManagerCpu } from "./taskManagerCpu.ts";
 import { twoInputAt } from "./twoInputOperators.ts";
 import { PodMemoryError, readPodResources, type PodResources, type Prices } from "./podResources.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
@@ -358,6 +358,15 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
   } catch (e) {
     if (!(e instanceof CpuSettingError)) throw e;
     throw new ScenarioError(file, configPath(e.key), e.problem);
+  }
+  const largestParallelism = Math.min(
+    new Configuration(flinkConfiguration).get(VERTEX_MAX_PARALLELISM),
+    Math.max(...job.operators.map((o) => o.maxParallelism ?? cluster.maxParallelism ?? computeDefaultMaxParallelism(o.parallelism ?? cluster.defaultParallelism))),
+  );
+  const unschedulable = podsBeyondNodes(cpu, cluster.slotsPerTaskManager, largestParallelism);
+  if (unschedulable !== undefined) {
+    if (overrides.strict === true) throw new ScenarioError(file, "simulation.cluster.nodes", `${unschedulable} (--strict)`);
+    warnings.push(`${file}: simulation.cluster.nodes: ${unschedulable}`);
   }
   let resources: PodResources;
   try {

@@ -57,3 +57,27 @@ export function readTaskManagerCpu(
 }
 
 
+
+/**
+ * Why the job's TaskManager pods may not all fit on `cpu.nodes`, or undefined when they do.
+ * The default scheduler's NodeResourcesFit filter admits a pod only while the node's
+ * requested cores stay within its allocatable cores; the simulator does not model Pending
+ * pods and runs them all, so a scenario that relies on more pods than fit says so.
+ * `largestParallelism`: the most subtasks any vertex can reach (its max parallelism, capped
+ * by job.autoscaler.vertex.max-parallelism).
+ */
+export function podsBeyondNodes(cpu: TaskManagerCpu, slotsPerTaskManager: number, largestParallelism: number): string | undefined {
+  const nodes = cpu.nodes;
+  if (nodes === undefined) return undefined;
+  // A hair of slack: 0.1 + 0.2 requested cores must fit on 0.3.
+  const perNode = Math.floor(nodes.cores / cpu.requestCores + 1e-9);
+  const fit = nodes.count * perNode;
+  const wanted = Math.ceil(largestParallelism / slotsPerTaskManager);
+  if (wanted <= fit) return undefined;
+  const nodeText = `${nodes.count} node${nodes.count === 1 ? "" : "s"} of ${nodes.cores} cores`;
+  return (
+    `the job can reach ${wanted} TaskManager pods (parallelism up to ${largestParallelism}, ${slotsPerTaskManager} slot${slotsPerTaskManager === 1 ? "" : "s"} each), ` +
+    `but ${nodeText} fit${nodes.count === 1 ? "s" : ""} ${fit} requesting ${cpu.requestCores} core${cpu.requestCores === 1 ? "" : "s"} each: Kubernetes would leave the rest Pending ` +
+    `(NodeResourcesFit), the simulator runs them all; request less CPU with a higher kubernetes.taskmanager.cpu.limit-factor (burstable pods), or add nodes`
+  );
+}

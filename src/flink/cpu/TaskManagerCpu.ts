@@ -20,7 +20,8 @@ export interface TaskManagerCpu {
  * plugin scores nodes LeastAllocated by requests: identical pods created one after another
  * go to the node with the fewest requested cores, ties to the lowest index (Kubernetes
  * breaks ties at random; the lowest index keeps runs deterministic). Pods that would not fit
- * are placed all the same (no Pending pods are modelled).
+ * are placed all the same (no Pending pods are modelled; scenarios that rely on them get a
+ * warning: podsBeyondNodes in src/scenario/taskManagerCpu.ts).
  */
 export function nodeOf(taskManager: number, cpu: TaskManagerCpu): number {
   return cpu.nodes === undefined ? taskManager : taskManager % cpu.nodes.count;
