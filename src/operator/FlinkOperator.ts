@@ -489,6 +489,8 @@ export class FlinkOperator {
     let stabilizationEvent: ReturnType<Environment["schedule"]> | null = null;
     /** When the phase under way began: waiting for pods, then for resources. */
     let phaseMark = this.env.now;
+    /** When the last requested pod started (its TaskManager registered). */
+    let lastPodAt = -Infinity;
     /** TaskManager pods requested and not started yet, in the order they will start. */
     const pendingPods: { readonly at: number; readonly event: ReturnType<Environment["schedule"]> }[] = [];
     const achievable = () => {
@@ -503,7 +505,13 @@ export class FlinkOperator {
       restarting = true;
       record.restarts++;
       const cancel = this.restartModel.draw("in-place", "cancel", spec.inPlace.cancel);
-      record.plan.phases.push({ name: "pods", ms: this.env.now - phaseMark }, { name: "cancel", ms: cancel });
+      // Until the restart: first the wait for requested pods, then the rest, the version's
+      // rescale gate holding a job that has its pods (a cooldown, a checkpoint to wait for).
+      const podsMs = (pendingPods.length > 0 ? this.env.now : Math.max(lastPodAt, phaseMark)) - phaseMark;
+      const gateMs = this.env.now - phaseMark - podsMs;
+      record.plan.phases.push({ name: "pods", ms: podsMs });
+      if (gateMs > 0) record.plan.phases.push({ name: "gate", ms: gateMs });
+      record.plan.phases.push({ name: "cancel", ms: cancel });
       this.cluster.cancelTasks("RESTARTING");
       this.env.schedule(cancel, () => {
         this.cluster.setJobStatus("CREATED");
@@ -547,6 +555,7 @@ export class FlinkOperator {
         at: this.env.now + ms,
         event: this.env.schedule(ms, () => {
           pendingPods.splice(pendingPods.indexOf(pod), 1);
+          lastPodAt = this.env.now;
           this.setTaskManagers(this.cluster.taskManagers + 1);
           if (restarting) waitForResources();
           else if (this.restart === record) this.gate?.onChange();

@@ -23,8 +23,13 @@ describe("the adaptive scheduler's rescale path by spec.flinkVersion", () => {
     const first = r.operator.restarts[0]!;
     expect(first.decisionTimeMs).toBe(75_000);
     expect(first.runningTimeMs).toBe(121_000);
-    // From the decision to the restart (the pod was there at 87 s): the pods phase, 45 s.
-    expect(first.plan.phases[0]).toEqual({ name: "pods", ms: 45_000 });
+    // From the decision to the restart: the pod, there at 87 s (12 s), then the cooldown's gate
+    // until 120 s (33 s).
+    expect(first.plan.phases.slice(0, 3)).toEqual([
+      { name: "pods", ms: 12_000 },
+      { name: "gate", ms: 33_000 },
+      { name: "cancel", ms: 1000 },
+    ]);
   });
 
   it("1.19 with the default 30 s cooldown behaves as 1.18 here (75 s is past it): RUNNING at 88 s", () => {
@@ -49,6 +54,11 @@ describe("the adaptive scheduler's rescale path by spec.flinkVersion", () => {
     expect(trigger).toBeGreaterThan(87_000);
     expect(trigger).toBeLessThanOrEqual(87_000 + 30_000 + 1000);
     expect(restart.runningTimeMs).toBe(trigger + 1000);
+    // restarts.csv's phases: the pod (12 s), then the wait for that checkpoint, not more pods.
+    expect(restart.plan.phases.slice(0, 2)).toEqual([
+      { name: "pods", ms: 12_000 },
+      { name: "gate", ms: trigger - 87_000 },
+    ]);
   });
 
   it("gates in-place scaling at >= 1.18 for every newer version too", () => {
