@@ -67,7 +67,8 @@ function run(scenario: Scenario): { figures: ReturnType<typeof vertexFigures>; w
 }
 
 const f0 = (x: number) => (Number.isNaN(x) ? "–" : x.toFixed(0));
-const pct = (x: number) => (Number.isNaN(x) ? "–" : `${(100 * x).toFixed(1)}%`);
+// A relative difference from 0 (lag max 0 in record mode, some in aggregate) has no percentage.
+const pct = (x: number) => (Number.isNaN(x) ? "–" : x === Infinity ? "from 0" : `${(100 * x).toFixed(1)}%`);
 const shift = (a: VertexAgreement) => (a.sameParallelismSequence ? `${f0(a.maxScalingShiftS)} s` : "differs");
 
 const lines: string[] = [BEGIN, ""];
