@@ -245,8 +245,7 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
 
   const version = doc.spec.flinkVersion;
   if (version !== undefined && !isSimulatedFlinkVersion(version)) {
-    const known = /^v\d+_\d+$/.test(version) ? " (the operator's FlinkVersion enum may know it; the simulator does not model it)" : "";
-    fail(["spec", "flinkVersion"], `'${version}' is not a Flink version the simulator models${known}; valid: ${SIMULATED_FLINK_VERSIONS.join(", ")}`);
+    fail(["spec", "flinkVersion"], `'${version}' is not a Flink version the simulator models; valid: ${SIMULATED_FLINK_VERSIONS.join(", ")}`);
   }
 
   const flinkConfiguration: Record<string, string> = {};

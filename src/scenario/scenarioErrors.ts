@@ -46,6 +46,8 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
+  // JSON has no NaN or infinities (YAML's .nan, .inf): JSON.stringify would print null.
+  if (typeof value === "number" && !Number.isFinite(value)) return `${String(value)} (YAML ${Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf"})`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

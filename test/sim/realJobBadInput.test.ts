@@ -33,6 +33,7 @@ const MAP_PYTHON = "        cpuShare: 0 # a sleep uses no CPU (nor, here, the Py
 const CASES: [string, string, string][] = [
   ["taskManager.resource.cpu 0", edited(seed, [TM_CPU, TM_CPU.replace("cpu: 0.5", "cpu: 0")]), "spec.taskManager.resource.cpu: must be greater than 0, got number 0"],
   ["taskManager.resource.cpu negative", edited(seed, [TM_CPU, TM_CPU.replace("cpu: 0.5", "cpu: -1")]), "spec.taskManager.resource.cpu: must be greater than 0, got number -1"],
+  ["taskManager.resource.cpu .nan", edited(seed, [TM_CPU, TM_CPU.replace("cpu: 0.5", "cpu: .nan")]), "spec.taskManager.resource.cpu: expected number, got NaN (YAML .nan)"],
   ["kubernetes.taskmanager.cpu.amount 0", withConfig('kubernetes.taskmanager.cpu.amount: "0"', withoutTmCpu), 'spec.flinkConfiguration["kubernetes.taskmanager.cpu.amount"]: must be a number of cores greater than 0, got 0'],
   ["kubernetes.taskmanager.cpu (deprecated) negative", withConfig('kubernetes.taskmanager.cpu: "-0.5"', withoutTmCpu), 'spec.flinkConfiguration["kubernetes.taskmanager.cpu"]: must be a number of cores greater than 0, got -0.5'],
   ["taskmanager.cpu.cores not a number", withConfig('taskmanager.cpu.cores: "many"'), "spec.flinkConfiguration[\"taskmanager.cpu.cores\"]: 'many' is not a number of cores; valid: a number greater than 0"],
@@ -54,7 +55,7 @@ const CASES: [string, string, string][] = [
     edited(seed, [MAP_PYTHON, "        chaining: false\n        async: { capacity: 0, latency: 10ms }\n"]),
     "simulation.job.operators[1].async.capacity: must be at least 1 (AsyncWaitOperator needs a capacity greater than 0: the requests it keeps in flight), got number 0",
   ],
-  ["an old flinkVersion", edited(seed, ["flinkVersion: v1_18", "flinkVersion: v1_12"]), `spec.flinkVersion: 'v1_12' is not a Flink version the simulator models (the operator's FlinkVersion enum may know it; the simulator does not model it); ${VERSIONS}`],
+  ["an old flinkVersion", edited(seed, ["flinkVersion: v1_18", "flinkVersion: v1_12"]), `spec.flinkVersion: 'v1_12' is not a Flink version the simulator models; ${VERSIONS}`],
   ["a flinkVersion that is no version", edited(seed, ["flinkVersion: v1_18", "flinkVersion: banana"]), `spec.flinkVersion: 'banana' is not a Flink version the simulator models; ${VERSIONS}`],
   ["a flinkVersion written as a number", edited(seed, ["flinkVersion: v1_18", "flinkVersion: 1.18"]), `spec.flinkVersion: expected a version string, got number 1.18; ${VERSIONS}`],
 ];
