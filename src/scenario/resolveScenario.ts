@@ -37,7 +37,8 @@ import { isSimulatedFlinkVersion, SIMULATED_FLINK_VERSIONS } from "../flink/vers
 import type { AdaptiveSchedulerSettings } from "../flink/restart/AdaptiveRescale.ts";
 import type { CheckpointSettings } from "../flink/state/CheckpointCoordinator.ts";
 import type { TaskManagerCpu } from "../flink/cpu/TaskManagerCpu.ts";
-import { CpuSettingError, podsBeyondNodes, readTaskManagerCpu } from "./taskManagerCpu.ts";
+import { CpuSettingError, cpuIsSet, fallbackCpuShortage, podsBeyondNodes, readTaskManagerCpu } from "./taskManagerCpu.ts";
+import { peakDemand } from "../flink/cpu/contention.ts";
 import { twoInputAt } from "./twoInputOperators.ts";
 import { PodMemoryError, readPodResources, type PodResources, type Prices } from "./podResources.ts";
 /** Keys of the simulation: block whose values are durations (restart phases, costs, distribution parameters, load timing). */
@@ -357,6 +358,14 @@ export function resolve(file: string, doc: ScenarioDocument, overrides: Scenario
   } catch (e) {
     if (!(e instanceof CpuSettingError)) throw e;
     throw new ScenarioError(file, configPath(e.key), e.problem);
+  }
+  if (!cpuIsSet(flinkConfiguration, doc.spec.taskManager?.resource?.cpu)) {
+    const graph = buildJobGraph(job, { defaultParallelism: cluster.defaultParallelism, maxParallelism: cluster.maxParallelism, parallelismOverrides: new Map() });
+    const shortage = fallbackCpuShortage(graph.vertices.reduce((sum, v) => sum + peakDemand(v.operators), 0), cluster.slotsPerTaskManager);
+    if (shortage !== undefined) {
+      if (overrides.strict === true) throw new ScenarioError(file, "spec.taskManager.resource.cpu", `${shortage} (--strict)`);
+      warnings.push(`${file}: spec.taskManager.resource.cpu: ${shortage}`);
+    }
   }
   const largestParallelism = Math.min(
     new Configuration(flinkConfiguration).get(VERTEX_MAX_PARALLELISM),

@@ -81,3 +81,26 @@ export function podsBeyondNodes(cpu: TaskManagerCpu, slotsPerTaskManager: number
     `(NodeResourcesFit), the simulator runs them all; request less CPU with a higher kubernetes.taskmanager.cpu.limit-factor (burstable pods), or add nodes`
   );
 }
+
+/** Whether the scenario says what CPU its TaskManagers get (else Flink's fallback: one core per slot). */
+export function cpuIsSet(config: Readonly<Record<string, string>>, specCpu: number | undefined): boolean {
+  const r = new FlinkConfigReader(config);
+  return specCpu !== undefined || ["taskmanager.cpu.cores", "kubernetes.taskmanager.cpu.amount", "kubernetes.taskmanager.cpu"].some((k) => r.get(k) !== undefined);
+}
+
+/**
+ * Why Flink's fallback CPU (one core per slot, when the scenario sets none) can be short for
+ * this job, or undefined. A slot holds one subtask of every vertex (one slot sharing group),
+ * each wanting up to its peakDemand in cores at once; when a slot's tasks can want more than
+ * one core, a TaskManager's busy time includes waiting for the CPU, which a scenario that
+ * never mentions CPU would not expect.
+ */
+export function fallbackCpuShortage(slotPeakCores: number, slotsPerTaskManager: number): string | undefined {
+  if (slotPeakCores <= 1 + 1e-9) return undefined;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return (
+    `no CPU is set for the TaskManagers, so Flink's fallback gives each ${slotsPerTaskManager} core${slotsPerTaskManager === 1 ? "" : "s"} (one per slot), ` +
+    `but one slot's tasks can want up to ${round(slotPeakCores)} cores at once: they will share it, and their busy time includes waiting for the CPU; ` +
+    `set spec.taskManager.resource.cpu to what your pods get`
+  );
+}
