@@ -218,8 +218,13 @@ class TransitionManagerGate implements RescaleGate {
       if (phase.firstChange === null) this.phase = { name: "Idling" };
       else this.progressToStabilizing(phase.firstChange);
     });
-    // Executing's constructor checks for resources that arrived meanwhile (runIfState, ZERO).
-    this.timers.schedule(0, () => this.onChange());
+    // Executing's constructor (2.0): runIfState(ZERO) calls onChange, then onTrigger. The
+    // trigger is lost in Cooldown, but with a cooldown of 0 it finds Stabilizing and rescales
+    // at once if the desired resources are there.
+    this.timers.schedule(0, () => {
+      this.onChange();
+      this.onTrigger();
+    });
   }
 
   /** The phase's name, for tests. */
