@@ -9,6 +9,13 @@ export const SIMULATED_FLINK_VERSIONS = [
 ] as const;
 export type SimulatedFlinkVersion = (typeof SIMULATED_FLINK_VERSIONS)[number];
 
+/*
+ * What each version changes, and the release source read for it (file, commit, release):
+ * the adaptive scheduler's rescale gate in flink/restart/AdaptiveRescale.ts, its keys and
+ * defaults in scenario/runtimeVersion.ts, the TimerGauge double count in
+ * flink/metrics/TimerGauge.ts; the table in docs/fidelity.md.
+ */
+
 /** The version a scenario without spec.flinkVersion runs (the seed's, EMR 7.2's Flink 1.18.1). */
 export const DEFAULT_FLINK_VERSION: SimulatedFlinkVersion = "v1_18";
 

@@ -16,8 +16,8 @@ const AS = "jobmanager.adaptive-scheduler.";
 /**
  * The adaptive scheduler's rescale settings of `version` (AdaptiveRescale.ts for the sources):
  * 1.18 and before at once; 1.19, 1.20 scaling-interval.min (30 s) / .max (none);
- * 2.x executing.cooldown-after-rescaling (30 s; scaling-interval.min read as its old name,
- * an assumption), executing.resource-stabilization-timeout (60 s),
+ * 2.x executing.cooldown-after-rescaling (30 s; scaling-interval.min is its deprecated key in
+ * JobManagerOptions at the release-2.0 branch point dccb7821), executing.resource-stabilization-timeout (60 s),
  * rescale-trigger.max-checkpoint-failures (2), rescale-trigger.max-delay (checkpoint interval
  * x (failures + 1), 0 without checkpoints). Throws ConfigValueError naming the key.
  */
@@ -40,7 +40,7 @@ export function adaptiveSchedulerSettings(
   if (isAtLeast(v, 1, 19)) {
     const scalingIntervalMinMs = r.duration(`${AS}scaling-interval.min`) ?? 30_000;
     const scalingIntervalMaxMs = r.duration(`${AS}scaling-interval.max`) ?? null;
-    // Executing's constructor: checkState(scalingIntervalMax > scalingIntervalMin).
+    // AdaptiveScheduler.Settings#of (1.19 branch point 03b45844, 1.20.1): checkState(max > min).
     if (scalingIntervalMaxMs !== null && !(scalingIntervalMaxMs > scalingIntervalMinMs)) {
       throw new ConfigValueError(`${AS}scaling-interval.max`, `must be greater than ${AS}scaling-interval.min (${scalingIntervalMinMs} ms)`);
     }

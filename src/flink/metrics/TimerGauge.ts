@@ -16,10 +16,12 @@ export interface TimerGaugeSemantics {
  * The semantics of `spec.flinkVersion` (v1_18 ...): the 60 s span arrived in 1.17
  * (FLINK-30090, apache/flink#21374); the double count (FLINK-35764) was fixed by
  * apache/flink#25351 (markEnd adds only the time since the last update), merged to master
- * in September 2024, after 1.20.0 was released, so 2.0 is the first release with it. No
- * 1.19 or 1.20 backport was found (an assumption: a 1.20.x patch release may differ), so
- * every v1_x keeps it. Absent versions get 1.18's behaviour, the seed's version (unknown
- * ones are rejected when the scenario is read).
+ * in September 2024. Read: the release-2.0 branch point (dccb7821) has the fix; release-1.20
+ * at bf393918 (Sept 2024, after 1.20.0) and the release-1.19 branch point (03b45844) do not;
+ * the 1.20.1 source tree has it (backported to release-1.20 after 1.20.0). v1_20 models
+ * 1.20.0 and keeps the double count, as every v1_x does (no 1.19.x release source was found).
+ * Absent versions get 1.18's behaviour, the seed's version (unknown ones are rejected when
+ * the scenario is read).
  */
 export function timerGaugeSemantics(flinkVersion: string | undefined): TimerGaugeSemantics {
   const m = /^v(\d+)_(\d+)$/.exec(flinkVersion ?? "");

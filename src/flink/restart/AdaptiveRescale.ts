@@ -15,7 +15,12 @@
  *   from NOW ("resetting the cooldown period"): a request 10 s after a rescale is looked at
  *   40 s after it, not 30 s. maybeRescale restarts if shouldRescale; else, with
  *   scaling-interval.max set (no default), it schedules forceRescale (any change) that much
- *   later. Executing.java as in 1.19/1.20 (scalingIntervalMin/Max, lastRescale, rescaleScheduled).
+ *   later. Read in Executing.java and AdaptiveScheduler.java (Settings#of) of 1.19 at the
+ *   release-1.19 branch point (apache/flink 03b45844, the parent of "Update version to
+ *   1.20-SNAPSHOT", pom 1.19-SNAPSHOT) and of the 1.20.1 source tree (pom 1.20.1; its
+ *   Executing.java is identical to release-1.20 at bf393918, Sept 2024): the rescale code is
+ *   the same in both, only failure labels differ. JobManagerOptions there: scaling-interval.min
+ *   30 s, .max no default, min-parallelism-increase 1.
  * - `checkpoint` (2.0, 2.1, 2.2; FLIP-461 rescale on checkpoints, FLIP-472 renamed timeouts):
  *   DefaultStateTransitionManager's phases Cooldown -> Idling | Stabilizing -> Stabilized ->
  *   Transitioning. Cooldown lasts executing.cooldown-after-rescaling (30 s, was
@@ -24,10 +29,17 @@
  *   rescale-trigger.max-delay after the last change rescales if the desired resources are
  *   there; after executing.resource-stabilization-timeout (60 s, replaced scaling-interval.max)
  *   Stabilized rescales on the next trigger with sufficient resources.
- *   min-parallelism-increase was removed (FLINK-36015 release note).
- *   rescale-trigger.max-delay defaults to checkpoint interval x (max-checkpoint-failures + 1)
- *   (JobManagerOptions description); with checkpointing disabled the simulator takes 0
- *   (an assumption: rescale at once once stabilizing with desired resources).
+ *   min-parallelism-increase is deprecated and unused (JobManagerOptions: "It's not used
+ *   anymore"; AdaptiveScheduler only warns). rescale-trigger.max-delay has no default value:
+ *   AdaptiveScheduler.Settings#of takes checkpoint interval x (max-checkpoint-failures + 1)
+ *   with checkpointing enabled, else 0. Read at the release-2.0 branch point (apache/flink
+ *   dccb7821, the parent of "Update version to 2.1-SNAPSHOT", Jan 2025, pom 2.0-SNAPSHOT):
+ *   DefaultStateTransitionManager.java, Executing.java, AdaptiveScheduler.java,
+ *   JobManagerOptions.java. 2.1: master f6120134 (June 2025, 2.1-SNAPSHOT, before the 2.1
+ *   branch) has the same DefaultStateTransitionManager; 2.2: no release source found, the
+ *   stored apache/flink DefaultStateTransitionManager (6dfa8c04, release unknown) has the
+ *   same phases. Not modelled: Executing#onFailedCheckpoint (max-checkpoint-failures failed
+ *   checkpoints after a change also trigger).
  */
 export type RescalePolicy =
   | { readonly kind: "immediate" }
@@ -218,8 +230,13 @@ class TransitionManagerGate implements RescaleGate {
       if (phase.firstChange === null) this.phase = { name: "Idling" };
       else this.progressToStabilizing(phase.firstChange);
     });
-    // Executing's constructor checks for resources that arrived meanwhile (runIfState, ZERO).
-    this.timers.schedule(0, () => this.onChange());
+    // Executing's constructor (2.0): runIfState(ZERO) calls onChange, then onTrigger. The
+    // trigger is lost in Cooldown, but with a cooldown of 0 it finds Stabilizing and rescales
+    // at once if the desired resources are there.
+    this.timers.schedule(0, () => {
+      this.onChange();
+      this.onTrigger();
+    });
   }
 
   /** The phase's name, for tests. */

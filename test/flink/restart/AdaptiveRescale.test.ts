@@ -132,6 +132,16 @@ describe("Flink 2.x: DefaultStateTransitionManager (cooldown, stabilization, res
     expect(h.state.restartedAt).toEqual([110_000]);
   });
 
+  it("with a cooldown of 0 and the desired resources already there, rescales at once (Executing's constructor calls onChange, then onTrigger)", () => {
+    // By hand: finalizeCooldown (delay 0) -> Idling; onChange -> Stabilizing; onTrigger with
+    // the desired resources -> Transitioning at 0 s, not at max-delay (180 s).
+    const h = harness({ ...policy, cooldownMs: 0 } as RescalePolicy);
+    h.state.sufficient = true;
+    h.state.desired = true;
+    h.env.run(400_000);
+    expect(h.state.restartedAt).toEqual([0]);
+  });
+
   it("with max-delay 0 (no checkpointing) rescales when the cooldown ends", () => {
     const h = harness({ ...policy, maxTriggerDelayMs: 0 } as RescalePolicy);
     h.change(10_000, true);
