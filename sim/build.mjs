@@ -1,6 +1,7 @@
 // Compiles the package into dist/ (run by npm's prepare script, so npm ci builds it): one
 // ES module per entry (the command line, the library, the sweep's worker thread), the
-// simulator in chunks they share, and the library's type declarations (tsc) in dist/types/.
+// simulator in chunks they share, V8's code cache of the chart libraries in dist/chart-cache/,
+// and the library's type declarations (tsc) in dist/types/.
 // The library's dependencies stay external, resolved from node_modules at run time; the command
 // line bundles its own (all but vega, vega-lite and tinypool) for a faster start.
 // `node sim/build.mjs [--outdir DIR]`: the folder is built beside its target and renamed
@@ -9,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
@@ -25,9 +27,16 @@ try {
   // csv-parse's (...) many files from node_modules cost ~0.2 s of every start. vega and vega-lite stay out
   // (src/node/chartLibraries.ts loads their UMD builds from node_modules when a report is drawn), and so
   // does tinypool, which starts its own worker file.
-  await build({ ...common, entryPoints: { cli: "sim/cli.ts", worker: "src/node/sweep/worker.ts" }, external: ["vega", "vega-lite", "tinypool"],
+  await build({ ...common, entryPoints: { cli: "sim/cli.ts", worker: "src/node/sweep/worker.ts", "chart-cache": "sim/chartCache.ts" }, external: ["vega", "vega-lite", "tinypool"],
     // CommonJS packages in an ES module: their require("process") and the like go to Node's own require.
     banner: { js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);' } });
+
+  // V8's code cache of vega's and vega-lite's bundles, made by drawing the report of an hour of the seed scenario
+  // (src/node/chartLibraries.ts): a report then runs their functions without compiling them first (~0.1 s of the seed's day).
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+  const cache = spawnSync(process.execPath, [join(stage, "chart-cache.mjs"), join(root, "scenarios", "backpressure.yaml"), join(stage, "chart-cache")], { encoding: "utf8" });
+  if (cache.status !== 0) throw new Error(`the chart libraries' code cache (sim/chartCache.ts) failed:\n${cache.stdout}${cache.stderr}`);
+  rmSync(join(stage, "chart-cache.mjs"));
 
   // Declarations of the library (src/index.ts and what its types reach), from the project's tsc.
   const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
