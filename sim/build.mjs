@@ -27,7 +27,9 @@ try {
   // csv-parse's (...) many files from node_modules cost ~0.2 s of every start. vega and vega-lite stay out
   // (src/node/chartLibraries.ts loads their UMD builds from node_modules when a report is drawn), and so
   // does tinypool, which starts its own worker file.
-  await build({ ...common, entryPoints: { cli: "sim/cli.ts", worker: "src/node/sweep/worker.ts", "chart-cache": "sim/chartCache.ts" }, external: ["vega", "vega-lite", "tinypool"],
+  // Whitespace and syntax minified (a third less to parse at every start: ~20 ms, 3 MiB); identifiers are kept, so that
+  // stack traces (FLINK_SIM_DEBUG) and CPU profiles still name the functions.
+  await build({ ...common, minifyWhitespace: true, minifySyntax: true, entryPoints: { cli: "sim/cli.ts", worker: "src/node/sweep/worker.ts", "chart-cache": "sim/chartCache.ts" }, external: ["vega", "vega-lite", "tinypool"],
     // CommonJS packages in an ES module: their require("process") and the like go to Node's own require.
     banner: { js: 'import { createRequire as __bundleCreateRequire } from "node:module"; const require = __bundleCreateRequire(import.meta.url);' } });
 
