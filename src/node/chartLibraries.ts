@@ -1,10 +1,8 @@
 /** Node's way to load vega and vega-lite for the reports; importing this module registers it. */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Script } from "node:vm";
+import { compileCached, writeCodeCache, type CachedScript } from "./cachedScript.ts";
 import { useChartLibraries, type ChartLibraries } from "../report/renderSvg.ts";
 
 type Vega = typeof import("vega");
@@ -12,47 +10,29 @@ type VegaLite = typeof import("vega-lite");
 
 /**
  * Where the build keeps V8's code cache of the two bundles (sim/build.mjs writes it after
- * drawing a report): dist/chart-cache/, beside the chunks this module is bundled into. Run
+ * drawing a report): dist/code-cache/, beside the chunks this module is bundled into. Run
  * from the sources there is none, and the bundles are compiled as they load.
  */
-const CACHE_DIR = fileURLToPath(new URL("../chart-cache/", import.meta.url));
+const CACHE_DIR = fileURLToPath(new URL("../code-cache/", import.meta.url));
 
 /** The bundles loaded so far, to write their code cache from (writeChartCache). */
-const loaded: { script: Script; cacheFile: string }[] = [];
-
-/**
- * A bundle's cache file, named by its content's hash: V8 checks a cache against its own
- * version and flags (and rejects it then: the bundle is compiled as without one) but
- * only the source's length, so a cache is never used for another release of vega.
- */
-function cacheFileOf(path: string, source: string): string {
-  return `${basename(path)}-${createHash("sha256").update(source).digest("hex").slice(0, 16)}.cache`;
-}
+const loaded: CachedScript[] = [];
 
 /**
  * A UMD bundle evaluated as CommonJS, whatever its package says: vega's and vega-lite's
  * packages are `"type": "module"`, so Node would load their .js bundles as ES modules, in
  * which a UMD bundle exports nothing (it sets a global instead). Compiled with the build's
  * code cache when there is one: it holds the bytecode of every function the build's report
- * ran, which a report would otherwise compile as it draws (about a third of its drawing).
+ * ran, which a report would otherwise compile as it draws.
  */
 function loadUmd<T>(path: string, dependencies: Readonly<Record<string, unknown>>): T {
-  const module = { exports: {} as T };
-  const source = readFileSync(path, "utf8");
-  const cacheFile = cacheFileOf(path, source);
-  const cachePath = join(CACHE_DIR, cacheFile);
-  const cachedData = existsSync(cachePath) ? readFileSync(cachePath) : undefined;
-  // The wrapper Node's own CommonJS loader puts around a module's text.
-  const script = new Script(`(function (exports, require, module) {${source}\n})`, { filename: path, ...(cachedData === undefined ? {} : { cachedData }) });
-  loaded.push({ script, cacheFile });
-  const body = script.runInThisContext() as (exports: T, require: (id: string) => unknown, module: { exports: T }) => void;
-  const require = (id: string) => {
+  const compiled = compileCached(path, CACHE_DIR);
+  loaded.push(compiled);
+  return compiled.run<T>((id: string) => {
     if (id in dependencies) return dependencies[id];
     // vega asks for the optional node-canvas, which the reports do not use (SVG only).
     throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
-  };
-  body(module.exports, require, module);
-  return module.exports;
+  });
 }
 
 /**
@@ -60,14 +40,7 @@ function loadUmd<T>(path: string, dependencies: Readonly<Record<string, unknown>
  * functions they have run: called by the build once it has drawn a report (sim/chartCache.ts).
  */
 export function writeChartCache(dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  return loaded.map(({ script, cacheFile }) => {
-    const path = join(dir, cacheFile);
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, script.createCachedData());
-    renameSync(tmp, path);
-    return path;
-  });
+  return loaded.map((compiled) => writeCodeCache(compiled, dir));
 }
 
 /**
