@@ -14,7 +14,8 @@ if (scenarioFile === undefined || scratch === undefined) throw new Error("usage:
 // Beside dist/cli.mjs, as this file is.
 const bundle = compileCached(fileURLToPath(new URL(CLI_BUNDLE, import.meta.url)), fileURLToPath(new URL(CODE_CACHE_DIR, import.meta.url)));
 process.argv.splice(2, process.argv.length, scenarioFile, "--variant", "tracking-on", "--duration", "1h", "--quiet", "--out", scratch);
+// A failed run writes no cache (and the build stops on its exit code).
 process.on("exit", (code) => {
-  if (code === 0 && process.exitCode !== 1) writeCodeCache(bundle, fileURLToPath(new URL(CODE_CACHE_DIR, import.meta.url)));
+  if (code === 0) writeCodeCache(bundle, fileURLToPath(new URL(CODE_CACHE_DIR, import.meta.url)));
 });
 bundle.run();
