@@ -212,9 +212,12 @@ export class EvaluationRowPicker {
 
 /**
  * Rows of decisions.csv the first pass keeps for the second, at most (a day of the seed has
- * some 11,000, a few MB): a longer file is read again instead, in memory bounded as before.
+ * some 11,500, about 3 MB): a longer file is read again instead, in memory bounded as before.
+ * Whether to keep them is decided from summary.json (evaluations x vertices, about the rows
+ * decisions.csv has), so that a long run's first pass does not fill the array only to drop
+ * it: 50,000 kept rows raised a 30-day report's peak RSS by 15 MiB.
  */
-export const KEPT_DECISION_ROWS = 50_000;
+export const KEPT_DECISION_ROWS = 20_000;
 
 /**
  * The first pass over decisions.csv: counts, the gaps between a vertex's evaluations (as a
@@ -291,6 +294,11 @@ function readDecisions(file: Iterable<string>, summary: Summary, events: readonl
   return { count, executedCount, evaluated, changes, evaluationRows: picker.rows, evaluationStep: picker.step, markers: markers.result(), rates, executed };
 }
 
+/** About the rows of a run's decisions.csv: a row per vertex at each evaluation (summary.json's counts). */
+function expectedDecisionRows(summary: Summary): number {
+  return summary.autoscaling.evaluations * summary.vertices.length;
+}
+
 /**
  * What the report draws of the run whose files `files` holds; throws ReportInputError
  * naming what is missing or wrong.
@@ -301,7 +309,7 @@ export function readRunData(files: FileSource, options: ReadOptions = {}): RunDa
   const restarts = restartRows(requireFile(files, "restarts.csv"));
   const events = eventRows(requireFile(files, "events.csv"));
   const samples = readSamples(requireFile(files, "timeseries.csv"), summary, range);
-  const decisions = readDecisions(requireFile(files, "decisions.csv"), summary, events, range, options.keptDecisionRows ?? KEPT_DECISION_ROWS);
+  const decisions = readDecisions(requireFile(files, "decisions.csv"), summary, events, range, options.keptDecisionRows ?? (expectedDecisionRows(summary) <= KEPT_DECISION_ROWS ? KEPT_DECISION_ROWS : 0));
   const comparisonText = files.open("comparison.csv");
   const subtaskFile = options.subtasks === true ? files.open("subtasks.csv") : undefined;
   return {
