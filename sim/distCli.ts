@@ -6,6 +6,7 @@
  * cache of it, which the build made by running an hour of the seed scenario
  * (sim/codeCache.ts): most of the functions a run needs then start compiled.
  */
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { compileCached } from "../src/node/cachedScript.ts";
 import { DIFF_HELP, HELP } from "./help.ts";
@@ -15,5 +16,9 @@ const argv = process.argv.slice(2);
 if (argv.length > 0 && argv.every((a) => a === "--help" || a === "-h")) {
   process.stdout.write(`${HELP}\n${DIFF_HELP}`);
 } else {
-  compileCached(fileURLToPath(new URL(CLI_BUNDLE, import.meta.url)), fileURLToPath(new URL(CODE_CACHE_DIR, import.meta.url))).run();
+  const bundle = fileURLToPath(new URL(CLI_BUNDLE, import.meta.url));
+  // tinypool (the sweep's worker threads) is an ES module, which Node 20 before 20.19 cannot require(): a sweep gets it imported here.
+  const tinypool = argv[0] === "sweep" ? await import("tinypool") : undefined;
+  const nodeRequire = createRequire(bundle);
+  compileCached(bundle, fileURLToPath(new URL(CODE_CACHE_DIR, import.meta.url))).run((id) => (id === "tinypool" && tinypool !== undefined ? tinypool : nodeRequire(id)));
 }
