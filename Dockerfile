@@ -11,7 +11,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.types.json ./
 COPY sim ./sim
 COPY src ./src
-# The build draws a report of the seed scenario for the chart libraries' code cache (dist/code-cache/).
+# The build runs an hour of the seed scenario, its report included, for V8's code caches (dist/code-cache/).
 COPY scenarios/backpressure.yaml ./scenarios/
 RUN node sim/build.mjs
 
