@@ -11,6 +11,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.types.json ./
 COPY sim ./sim
 COPY src ./src
+# The build runs an hour of the seed scenario, its report included, for V8's code caches (dist/code-cache/).
+COPY scenarios/backpressure.yaml ./scenarios/
 RUN node sim/build.mjs
 
 # Run stage: production dependencies only (--ignore-scripts: prepare would need esbuild) and dist/.

@@ -363,10 +363,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (e) {
-  process.stderr.write(`error: unexpected failure: ${(e as Error).message}\n`);
-  if (process.env.FLINK_SIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
-  process.exitCode = 1;
-}
+// Not awaited at the top level: the compiled command runs this module as CommonJS (sim/distCli.ts), which has no top-level await.
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`error: unexpected failure: ${(e as Error).message}\n`);
+    if (process.env.FLINK_SIM_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,28 +1,46 @@
 /** Node's way to load vega and vega-lite for the reports; importing this module registers it. */
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { compileFunction } from "node:vm";
+import { fileURLToPath } from "node:url";
+import { compileCached, writeCodeCache, type CachedScript } from "./cachedScript.ts";
 import { useChartLibraries, type ChartLibraries } from "../report/renderSvg.ts";
 
 type Vega = typeof import("vega");
 type VegaLite = typeof import("vega-lite");
 
 /**
+ * Where the build keeps V8's code cache of the two bundles (sim/build.mjs writes it after
+ * drawing a report): dist/code-cache/, beside the chunks this module is bundled into. Run
+ * from the sources there is none, and the bundles are compiled as they load.
+ */
+const CACHE_DIR = fileURLToPath(new URL("../code-cache/", import.meta.url));
+
+/** The bundles loaded so far, to write their code cache from (writeChartCache). */
+const loaded: CachedScript[] = [];
+
+/**
  * A UMD bundle evaluated as CommonJS, whatever its package says: vega's and vega-lite's
  * packages are `"type": "module"`, so Node would load their .js bundles as ES modules, in
- * which a UMD bundle exports nothing (it sets a global instead).
+ * which a UMD bundle exports nothing (it sets a global instead). Compiled with the build's
+ * code cache when there is one: it holds the bytecode of every function the build's report
+ * ran, which a report would otherwise compile as it draws.
  */
 function loadUmd<T>(path: string, dependencies: Readonly<Record<string, unknown>>): T {
-  const module = { exports: {} as T };
-  const body = compileFunction(readFileSync(path, "utf8"), ["exports", "require", "module"], { filename: path });
-  const require = (id: string) => {
+  const compiled = compileCached(path, CACHE_DIR);
+  loaded.push(compiled);
+  return compiled.run<T>((id: string) => {
     if (id in dependencies) return dependencies[id];
     // vega asks for the optional node-canvas, which the reports do not use (SVG only).
     throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
-  };
-  body(module.exports, require, module);
-  return module.exports;
+  });
+}
+
+/**
+ * Writes the code cache of the bundles loaded so far into `dir`, with the bytecode of the
+ * functions they have run: called by the build once it has drawn a report (sim/chartCache.ts).
+ */
+export function writeChartCache(dir: string): string[] {
+  return loaded.map((compiled) => writeCodeCache(compiled, dir));
 }
 
 /**

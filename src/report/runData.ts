@@ -7,7 +7,8 @@
  * (minMaxDownsample, stepChanges, bandEnvelope, decisionMarkers, evaluationRows: the
  * reducers in downsample.ts and decisionMarkers.ts equal them, test/report/runData.test.ts
  * checks it on a day's run). decisions.csv is read twice: the first pass counts rows and
- * measures the gaps between evaluations, which the second needs.
+ * measures the gaps between evaluations, which the second needs (a file of at most
+ * KEPT_DECISION_ROWS rows is parsed once, its rows kept for the second pass).
  */
 import { SERIES_BUCKETS } from "./charts.ts";
 import { MarkerCollector, type MarkerSet } from "./decisionMarkers.ts";
@@ -95,6 +96,8 @@ export interface ReadOptions {
   readonly rangeEndS?: number;
   /** Read subtasks.csv when the run wrote it (the run report's heat maps; a comparison draws none). */
   readonly subtasks?: boolean;
+  /** Rows of decisions.csv kept between its two passes, at most (default KEPT_DECISION_ROWS; 0: read it twice). */
+  readonly keptDecisionRows?: number;
 }
 
 /** d3-array's median of the values counted in `histogram` (value -> count), or undefined when there are none. */
@@ -207,13 +210,31 @@ export class EvaluationRowPicker {
   }
 }
 
-/** The first pass over decisions.csv: counts, and the gaps between a vertex's evaluations (as a histogram). */
-function countDecisions(chunks: Iterable<string>) {
+/**
+ * Rows of decisions.csv the first pass keeps for the second, at most (a day of the seed has
+ * some 11,500, about 3 MB): a longer file is read again instead, in memory bounded as before.
+ * Whether to keep them is decided from summary.json (evaluations x vertices, about the rows
+ * decisions.csv has), so that a long run's first pass does not fill the array only to drop
+ * it: 50,000 kept rows raised a 30-day report's peak RSS by 15 MiB.
+ */
+export const KEPT_DECISION_ROWS = 20_000;
+
+/**
+ * The first pass over decisions.csv: counts, the gaps between a vertex's evaluations (as a
+ * histogram), and the rows themselves when there are at most `keep` (the second pass then
+ * goes over them instead of parsing the file again).
+ */
+function countDecisions(chunks: Iterable<string>, keep: number) {
   let count = 0;
   let changes = 0;
   const gaps = new Map<string, { last: number; histogram: Map<number, number> }>();
+  let rows: DecisionRow[] | undefined = [];
   for (const d of decisionRows(chunks)) {
     count++;
+    if (rows !== undefined) {
+      if (rows.length < keep) rows.push(d);
+      else rows = undefined;
+    }
     if (isChange(d)) changes++;
     const g = gaps.get(d.vertex);
     if (g === undefined) gaps.set(d.vertex, { last: d.timeS, histogram: new Map() });
@@ -223,11 +244,11 @@ function countDecisions(chunks: Iterable<string>) {
       g.last = d.timeS;
     }
   }
-  return { count, changes, gaps };
+  return { count, changes, gaps, rows };
 }
 
-function readDecisions(file: Iterable<string>, summary: Summary, events: readonly EventRow[], range: readonly [number, number]): DecisionDigest {
-  const { count, changes: changeCount, gaps } = countDecisions(file);
+function readDecisions(file: Iterable<string>, summary: Summary, events: readonly EventRow[], range: readonly [number, number], keep: number): DecisionDigest {
+  const { count, changes: changeCount, gaps, rows } = countDecisions(file, keep);
   const maxParallelism = new Map(summary.vertices.map((v) => [v.name, v.max_parallelism]));
   const markers = new MarkerCollector(events, maxParallelism, summary.duration_s);
   const picker = new EvaluationRowPicker(count, changeCount);
@@ -236,7 +257,7 @@ function readDecisions(file: Iterable<string>, summary: Summary, events: readonl
   let executedCount = 0;
   const executed = new Map<string, DecisionRow[]>();
   const perVertex = new Map<string, { maxGap: number; last: number | undefined; target: MinMaxReducer; tpr: MinMaxReducer; band: BandReducer }>();
-  for (const d of decisionRows(file)) {
+  for (const d of rows ?? decisionRows(file)) {
     markers.push(d);
     picker.push(d);
     if (isChange(d)) changes.push(d);
@@ -273,6 +294,11 @@ function readDecisions(file: Iterable<string>, summary: Summary, events: readonl
   return { count, executedCount, evaluated, changes, evaluationRows: picker.rows, evaluationStep: picker.step, markers: markers.result(), rates, executed };
 }
 
+/** About the rows of a run's decisions.csv: a row per vertex at each evaluation (summary.json's counts). */
+function expectedDecisionRows(summary: Summary): number {
+  return summary.autoscaling.evaluations * summary.vertices.length;
+}
+
 /**
  * What the report draws of the run whose files `files` holds; throws ReportInputError
  * naming what is missing or wrong.
@@ -283,7 +309,7 @@ export function readRunData(files: FileSource, options: ReadOptions = {}): RunDa
   const restarts = restartRows(requireFile(files, "restarts.csv"));
   const events = eventRows(requireFile(files, "events.csv"));
   const samples = readSamples(requireFile(files, "timeseries.csv"), summary, range);
-  const decisions = readDecisions(requireFile(files, "decisions.csv"), summary, events, range);
+  const decisions = readDecisions(requireFile(files, "decisions.csv"), summary, events, range, options.keptDecisionRows ?? (expectedDecisionRows(summary) <= KEPT_DECISION_ROWS ? KEPT_DECISION_ROWS : 0));
   const comparisonText = files.open("comparison.csv");
   const subtaskFile = options.subtasks === true ? files.open("subtasks.csv") : undefined;
   return {

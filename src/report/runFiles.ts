@@ -84,23 +84,51 @@ export const RUN_REPORT_INPUTS = ["summary.json", "timeseries.csv", "decisions.c
 /**
  * The rows of a CSV file as records by column name, read as they come. Throws
  * ReportInputError when the header lacks one of `columns` or a record cannot be read.
+ * For the small files; the long ones (timeseries.csv, decisions.csv) use csvTable.
  */
 function* csvRows(file: string, chunks: Iterable<string>, columns: readonly string[]): Generator<(name: string) => string | undefined> {
+  const table = csvTable(file, chunks, columns);
+  for (const cells of table.records) yield (name) => cellAt(cells, table.column(name));
+}
+
+/** A CSV file's header and its records to come, as arrays of cells. */
+interface CsvTable {
+  /** The position of column `name`, -1 when the header has none. */
+  column(name: string): number;
+  readonly records: Iterable<string[]>;
+}
+
+/**
+ * `chunks` as a CSV table: its header read (ReportInputError when it lacks one of
+ * `columns`), its records read as they are iterated (ReportInputError when one cannot be
+ * read). Cells are taken by position rather than by name: the report reads a long run's
+ * files row by row, and a name looked up in every cell of every row was much of it.
+ */
+function csvTable(file: string, chunks: Iterable<string>, columns: readonly string[]): CsvTable {
+  const readError = (e: unknown) => (e instanceof CsvSyntaxError ? new ReportInputError(`${file} cannot be read (${e.message})`) : e);
   const records = csvRecords(chunks);
+  let header: string[];
   try {
     const first = records.next();
-    const header = first.done === true ? [] : first.value;
-    const missing = columns.filter((c) => !header.includes(c));
-    if (missing.length > 0) throw new ReportInputError(`${file} has no column ${missing.join(", ")}`);
-    const index = new Map(header.map((name, i) => [name, i]));
-    for (const cells of records) yield (name) => {
-      const i = index.get(name);
-      return i === undefined ? undefined : (cells[i] ?? "");
-    };
+    header = first.done === true ? [] : first.value;
   } catch (e) {
-    if (e instanceof CsvSyntaxError) throw new ReportInputError(`${file} cannot be read (${e.message})`);
-    throw e;
+    throw readError(e);
   }
+  const missing = columns.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new ReportInputError(`${file} has no column ${missing.join(", ")}`);
+  const rest = function* (): Generator<string[]> {
+    try {
+      yield* records;
+    } catch (e) {
+      throw readError(e);
+    }
+  };
+  return { column: (name) => header.indexOf(name), records: rest() };
+}
+
+/** The cell at `i` of a record: undefined for a column the header lacks, "" for one the record stops short of. */
+function cellAt(cells: readonly string[], i: number): string | undefined {
+  return i < 0 ? undefined : (cells[i] ?? "");
 }
 
 /** A number as the run files spell it: NaN and Infinity as Java prints them, an empty cell as null. */
@@ -142,18 +170,31 @@ export function parseComparisonCsv(text: string): ComparisonRow[] {
 export function* sampleRows(chunks: Iterable<string>): Generator<SampleRow> {
   // Rows may be kept: their text cells must not keep the chunk they were cut from (StringPool).
   const strings = new StringPool();
-  for (const r of csvRows("timeseries.csv", chunks, ["time_s", "vertex", "parallelism", "busy_ms_per_s", "pending_records"])) {
+  const table = csvTable("timeseries.csv", chunks, ["time_s", "vertex", "parallelism", "busy_ms_per_s", "pending_records"]);
+  const [time, vertex, parallelism, recordsIn, recordsOut, busy, backpressured, idle, pending, jobStatus] = [
+    "time_s",
+    "vertex",
+    "parallelism",
+    "records_in_per_s",
+    "records_out_per_s",
+    "busy_ms_per_s",
+    "backpressured_ms_per_s",
+    "idle_ms_per_s",
+    "pending_records",
+    "job_status",
+  ].map(table.column) as [number, number, number, number, number, number, number, number, number, number];
+  for (const c of table.records) {
     yield {
-      timeS: num(r("time_s")),
-      vertex: strings.get(r("vertex")!),
-      parallelism: num(r("parallelism")),
-      recordsInPerS: num(r("records_in_per_s")),
-      recordsOutPerS: num(r("records_out_per_s")),
-      busyMsPerS: num(r("busy_ms_per_s")),
-      backpressuredMsPerS: num(r("backpressured_ms_per_s")),
-      idleMsPerS: num(r("idle_ms_per_s")),
-      pendingRecords: numberOrNull(r("pending_records")),
-      jobStatus: strings.get(r("job_status") ?? ""),
+      timeS: num(cellAt(c, time)),
+      vertex: strings.get(cellAt(c, vertex)!),
+      parallelism: num(cellAt(c, parallelism)),
+      recordsInPerS: num(cellAt(c, recordsIn)),
+      recordsOutPerS: num(cellAt(c, recordsOut)),
+      busyMsPerS: num(cellAt(c, busy)),
+      backpressuredMsPerS: num(cellAt(c, backpressured)),
+      idleMsPerS: num(cellAt(c, idle)),
+      pendingRecords: numberOrNull(cellAt(c, pending)),
+      jobStatus: strings.get(cellAt(c, jobStatus) ?? ""),
     };
   }
 }
@@ -161,20 +202,35 @@ export function* sampleRows(chunks: Iterable<string>): Generator<SampleRow> {
 /** decisions.csv's rows, one at a time. */
 export function* decisionRows(chunks: Iterable<string>): Generator<DecisionRow> {
   const strings = new StringPool();
-  for (const r of csvRows("decisions.csv", chunks, ["time_s", "vertex", "current_parallelism", "new_parallelism", "executed"])) {
+  const table = csvTable("decisions.csv", chunks, ["time_s", "vertex", "current_parallelism", "new_parallelism", "executed"]);
+  const [time, vertex, current, next, tpr, target, catchUp, up, down, restart, executed, reason] = [
+    "time_s",
+    "vertex",
+    "current_parallelism",
+    "new_parallelism",
+    "true_processing_rate",
+    "target_data_rate",
+    "catch_up_data_rate",
+    "scale_up_threshold",
+    "scale_down_threshold",
+    "restart_time_used_s",
+    "executed",
+    "reason",
+  ].map(table.column) as [number, number, number, number, number, number, number, number, number, number, number, number];
+  for (const c of table.records) {
     yield {
-      timeS: num(r("time_s")),
-      vertex: strings.get(r("vertex")!),
-      currentParallelism: num(r("current_parallelism")),
-      newParallelism: num(r("new_parallelism")),
-      trueProcessingRate: num(r("true_processing_rate")),
-      targetDataRate: num(r("target_data_rate")),
-      catchUpDataRate: num(r("catch_up_data_rate")),
-      scaleUpThreshold: num(r("scale_up_threshold")),
-      scaleDownThreshold: num(r("scale_down_threshold")),
-      restartTimeUsedS: num(r("restart_time_used_s")),
-      executed: r("executed") === "true",
-      reason: strings.get(r("reason") ?? ""),
+      timeS: num(cellAt(c, time)),
+      vertex: strings.get(cellAt(c, vertex)!),
+      currentParallelism: num(cellAt(c, current)),
+      newParallelism: num(cellAt(c, next)),
+      trueProcessingRate: num(cellAt(c, tpr)),
+      targetDataRate: num(cellAt(c, target)),
+      catchUpDataRate: num(cellAt(c, catchUp)),
+      scaleUpThreshold: num(cellAt(c, up)),
+      scaleDownThreshold: num(cellAt(c, down)),
+      restartTimeUsedS: num(cellAt(c, restart)),
+      executed: cellAt(c, executed) === "true",
+      reason: strings.get(cellAt(c, reason) ?? ""),
     };
   }
 }

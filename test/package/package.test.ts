@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { compileCached } from "../../src/node/cachedScript.ts";
 import { runScenario } from "../../src/run/runScenario.ts";
 import { loadScenario } from "../../src/node/loadScenario.ts";
 import { sweep } from "../../src/node/sweep/sweep.ts";
@@ -64,7 +65,7 @@ describe("the package, installed in another folder and imported by its name", ()
 
   it("packs the compiled library, its declarations, the worker and the command, and no sources", () => {
     const files = readdirSync(join(consumer, "node_modules", pkg.name, "dist"));
-    expect(files.sort()).toEqual(["browser.mjs", "chunks", "cli.mjs", "index.mjs", "types", "worker.mjs"]);
+    expect(files.sort()).toEqual(["browser.mjs", "chunks", "cli.mjs", "code-cache", "index.mjs", "types", "worker.mjs"]);
     expect(existsSync(join(consumer, "node_modules", pkg.name, "dist", "types", "src", "index.d.ts"))).toBe(true);
     expect(existsSync(join(consumer, "node_modules", pkg.name, "src"))).toBe(false);
   });
@@ -120,6 +121,36 @@ void seed;
     const wrong = spawnSync(process.execPath, [tsc, ...options, "browser.ts"], { cwd: consumer, encoding: "utf8" });
     expect(wrong.stdout).toMatch(/browser\.ts\(3,7\): error TS2322/);
     rmSync(join(consumer, "browser.ts"));
+  }, 60_000);
+
+  it("ships V8's code caches of the command line and the chart libraries, which V8 takes, and draws the same report with them as without", () => {
+    const dist = join(consumer, "node_modules", pkg.name, "dist");
+    const caches = join(dist, "code-cache");
+    expect(readdirSync(caches).sort()).toEqual([
+      expect.stringMatching(/^cli-main\.cjs-[0-9a-f]{16}\.cache$/),
+      expect.stringMatching(/^vega-lite\.min\.js-[0-9a-f]{16}\.cache$/),
+      expect.stringMatching(/^vega\.min\.js-[0-9a-f]{16}\.cache$/),
+    ]);
+    // As dist/cli.mjs and src/node/chartLibraries.ts compile them (a cache V8 rejected would be compiled without, silently).
+    for (const file of [join(dist, "chunks", "cli-main.cjs"), join(ROOT, "node_modules", "vega", "build", "vega.min.js"), join(ROOT, "node_modules", "vega-lite", "build", "vega-lite.min.js")]) {
+      expect(compileCached(file, caches).cached, file).toBe(true);
+    }
+    const out = join(consumer, "cache-check");
+    const cli = join(dist, "cli.mjs");
+    const first = spawnSync(process.execPath, [cli, resolve(SEED_SCENARIO), "--variant", "tracking-on", "--duration", "30min", "--quiet", "--out", out], { cwd: consumer, encoding: "utf8" });
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const run = join(out, "backpressure", "tracking-on");
+    const withCache = Object.fromEntries(readdirSync(run).map((f) => [f, readFileSync(join(run, f), "utf8")]));
+    renameSync(caches, join(consumer, "code-cache-aside"));
+    try {
+      const again = spawnSync(process.execPath, [cli, resolve(SEED_SCENARIO), "--variant", "tracking-on", "--duration", "30min", "--quiet", "--out", out], { cwd: consumer, encoding: "utf8" });
+      expect(again.stderr).toBe("");
+      expect(Object.fromEntries(readdirSync(run).map((f) => [f, readFileSync(join(run, f), "utf8")]))).toEqual(withCache);
+    } finally {
+      renameSync(join(consumer, "code-cache-aside"), caches);
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it("runs as a command with npx from the folder it is installed in, writing under that folder", () => {

@@ -17,7 +17,7 @@ import { SERIES_BUCKETS } from "../../src/report/charts.ts";
 import { decisionMarkers } from "../../src/report/decisionMarkers.ts";
 import { bandEnvelope, breakLongGaps, minMaxDownsample, stepChanges, type BandPoint, type Point } from "../../src/report/downsample.ts";
 import { contentsSource, type FileContents, type FileSource } from "../../src/report/lineSource.ts";
-import { histogramMedian, readRunData, type RunData } from "../../src/report/runData.ts";
+import { histogramMedian, KEPT_DECISION_ROWS, readRunData, type RunData } from "../../src/report/runData.ts";
 import { parseRunFiles, ReportInputError, type RunRecords } from "../../src/report/runFiles.ts";
 import { evaluationRows, runReportHtml } from "../../src/report/runReport.ts";
 import { runScenario } from "../../src/run/runScenario.ts";
@@ -114,6 +114,10 @@ describe("a report read as the files come draws what the whole files drew", () =
     expect(data.decisions.markers.grouped).toBe(true);
     expect(data.decisions.evaluationRows.length).toBeLessThan(data.decisions.count);
     expect(drawn(data)).toEqual(reference(full, full.summary.duration_s));
+    // decisions.csv parsed once (its rows kept between the passes, the default here) or twice (a file too long to keep).
+    expect(data.decisions.count).toBeLessThan(KEPT_DECISION_ROWS);
+    expect(drawn(readRunData(chunked(files, 4096), { keptDecisionRows: 0 }))).toEqual(reference(full, full.summary.duration_s));
+    expect(drawn(readRunData(chunked(files, 4096), { keptDecisionRows: data.decisions.count - 1 }))).toEqual(reference(full, full.summary.duration_s));
     expect(data.restarts).toEqual(full.restarts);
     expect(data.events).toEqual(full.events);
     // A comparison reads each run over its longest variant's time range.

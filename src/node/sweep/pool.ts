@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
-import Tinypool from "tinypool";
+// The named export: the compiled command requires tinypool (an ES module) from CommonJS, where the default export is not the class.
+import { Tinypool } from "tinypool";
 import runTask, { type RunTask, type RunTaskResult } from "./worker.ts";
 
 /** Where a sweep's runs execute: in this thread (--jobs 1) or on worker threads. */
